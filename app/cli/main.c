@@ -1,0 +1,56 @@
+/* main.c: touchpoint-cli entry point, a dispatcher only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "tp-cli.h"
+
+static const TpCliCommand commands[] = {
+  { "mrz",  "Parse and check a machine readable zone (lines as arguments or on stdin)", tp_cli_mrz },
+  { "bcbp", "Parse a boarding pass barcode (text on stdin)", tp_cli_bcbp },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: touchpoint-cli COMMAND [OPTION...]\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun “touchpoint-cli COMMAND --help” for a command's options.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return 2;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("touchpoint-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].func (argc - 1, argv + 1);
+
+  fprintf (stderr, "touchpoint-cli: unknown command “%s”\n\n", argv[1]);
+  usage (stderr);
+  return 2;
+}

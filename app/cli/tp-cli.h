@@ -1,0 +1,37 @@
+/* tp-cli.h: the commands of touchpoint-cli
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each command is `int tp_cli_NAME (int argc, char **argv)`: argv[0] is the
+ * command name, the return value is the process exit status. Output
+ * contracts are documented in README.md ("Command line").
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef int (*TpCliCommandFunc) (int    argc,
+                                 char **argv);
+
+typedef struct {
+  const char       *name;
+  const char       *summary;
+  TpCliCommandFunc  func;
+} TpCliCommand;
+
+/* Shared helpers (tp-cli-util.c) */
+void      tp_cli_print_json      (JsonNode    *node);
+void      tp_cli_print_builder   (JsonBuilder *builder);
+char     *tp_cli_read_stdin      (GError     **error);
+gboolean  tp_cli_parse_date      (const char  *text,
+                                  GDate       *out,
+                                  GError     **error);
+void      tp_cli_today           (GDate       *out);
+
+/* Commands: one per tp-cli-NAME.c; add the prototype and a row in main.c */
+int tp_cli_mrz  (int argc, char **argv);
+int tp_cli_bcbp (int argc, char **argv);
+
+G_END_DECLS
