@@ -42,10 +42,11 @@ tp_cli_read_stdin (GError **error)
   g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
 
-  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_NONE, NULL, error) < 0)
     return NULL;
   /* NUL-terminate */
-  if (!g_output_stream_write_all (out, "", 1, NULL, NULL, error))
+  if (!g_output_stream_write_all (out, "", 1, NULL, NULL, error) ||
+      !g_output_stream_close (out, NULL, error))
     return NULL;
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
 }
