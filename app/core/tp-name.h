@@ -12,6 +12,16 @@
  *    Þ -> TH, Ñ -> N, Œ -> OE, Ĳ -> IJ ...) ("Nguyễn Văn Đức" -> "NGUYEN VAN DUC").
  * Stripping tones merges distinct names (Hùng/Hưng -> HUNG), so compare the
  * accented forms whenever both sides have diacritics (see BRIEF §2).
+ *
+ * Both forms split the text into the same tokens: runs of letters (with
+ * their combining marks). White space, '<', '-', '.', ',', digits, other
+ * punctuation and bytes that are not valid UTF-8 separate tokens;
+ * apostrophes (' ’ ʼ ` ´) and invisible format characters are omitted
+ * without splitting, as in the MRZ (D'Artagnan -> DARTAGNAN). Upper-casing
+ * does not depend on the locale. Cyrillic folds by the ICAO table (Table B,
+ * general column); letters with no transliteration (Greek, Arabic, CJK...)
+ * are dropped from the folded form, and so is a token made only of them.
+ * Every function accepts any bytes without reading past the NUL.
  */
 #pragma once
 
@@ -25,6 +35,13 @@ char      *tp_name_accented        (const char *utf8);
 
 /* A-Z tokens separated by single spaces, ICAO transliteration. Never NULL. */
 char      *tp_name_fold            (const char *utf8);
+
+/* Appends the folded form of text (len bytes, or up to the NUL if len < 0)
+ * to out, with nothing added before it: for callers folding many names into
+ * one reusable buffer. */
+void       tp_name_fold_append     (GString    *out,
+                                    const char *text,
+                                    gssize      len);
 
 /* The folded tokens as a NULL-terminated vector (empty vector, not NULL). */
 char     **tp_name_fold_tokens     (const char *utf8);
