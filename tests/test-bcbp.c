@@ -1,0 +1,1649 @@
+/* test-bcbp.c: bar coded boarding passes (IATA Resolution 792)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The two IATA samples are the BCBP Implementation Guide's examples
+ * (shared testdata, iata-bcbp-samples.md). Other passes are assembled by
+ * build_pass() below, which computes every size field from the parts, so
+ * a test that wants a wrong size writes it by hand.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tp-bcbp.h"
+#include "tp-error.h"
+
+/* IATA BCBP Implementation Guide examples */
+#define SAMPLE1 "M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100"
+#define SAMPLE2 "M1DESMARAIS/LUC       EAB12C3 YULFRAAC 0834 326J003A0027 167>5321WW1325BAC " \
+                "0014123456002001412346700100141234789012A0141234567890 1AC AC 1234567890123" \
+                "    4PCYLX58Z^108ABCDEFGH"
+/* Sample 2 split where its sizes point */
+#define S2_MANDATORY  "M1DESMARAIS/LUC       EAB12C3 YULFRAAC 0834 326J003A0027 1"
+#define S2_VARIABLE   ">5321WW1325BAC 0014123456002001412346700100141234789012A0141234567890 1AC AC " \
+                      "1234567890123    4PCYLX58Z"
+#define S2_SECURITY   "^108ABCDEFGH"
+
+/* Structured items as printed */
+#define UNIQUE_FULL   "1WW1325BAC 001412345600200141234670010014123478901"     /* 0x32 */
+#define UNIQUE_SHORT  "0MM6324BLH 0220123456001"                               /* 0x18 */
+#define REPEATED_42   "0141234567890 1AC AC 1234567890123    4PCY"             /* 0x2A */
+#define REPEATED_41   "0141234567890 1AC AC 1234567890123    4PC"              /* 0x29 */
+
+typedef struct {
+  const char *pnr;
+  const char *from;
+  const char *to;
+  const char *carrier;
+  const char *flight;
+  const char *date;
+  const char *compartment;
+  const char *seat;
+  const char *sequence;
+  const char *status;
+  const char *repeated;      /* NULL: no repeated section */
+  const char *airline_use;   /* NULL: none */
+} LegSpec;
+
+typedef struct {
+  const char *name;
+  char        eticket;
+  int         legs_digit;    /* 0: the number of legs given */
+  int         version;       /* -1: no '>' section */
+  const char *unique;
+  const char *security;      /* appended as is */
+  guint       n_legs;
+  LegSpec     legs[5];
+} PassSpec;
+
+static const LegSpec leg_yul_fra = {
+  "ABC123", "YUL", "FRA", "AC", "0834", "326", "J", "001A", "0025", "1", NULL, NULL,
+};
+static const LegSpec leg_fra_han = {
+  "XYZ789", "FRA", "HAN", "LH", "0774", "327", "Y", "032C", "0117", "1", NULL, NULL,
+};
+static const LegSpec leg_han_sgn = {
+  "QWE456", "HAN", "SGN", "VN", "0213A", "330", "C", "004K", "0003", "0", NULL, NULL,
+};
+static const LegSpec leg_sgn_bkk = {
+  "POI321", "SGN", "BKK", "TG", "0557", "331", "Y", "041F", "0231", "3", NULL, NULL,
+};
+
+static char *
+build_pass (const PassSpec *spec)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "M%d%-20s%c",
+                          spec->legs_digit > 0 ? spec->legs_digit : (int) spec->n_legs,
+                          spec->name ? spec->name : "DESMARAIS/LUC",
+                          spec->eticket ? spec->eticket : 'E');
+  for (guint i = 0; i < spec->n_legs; i++)
+    {
+      const LegSpec *l = &spec->legs[i];
+      g_autoptr(GString) var = g_string_new (NULL);
+
+      if (i == 0 && spec->version >= 0)
+        {
+          const char *u = spec->unique ? spec->unique : "";
+
+          g_string_append_printf (var, ">%d%02X%s", spec->version, (guint) strlen (u), u);
+        }
+      if (l->repeated != NULL || l->airline_use != NULL)
+        {
+          const char *r = l->repeated ? l->repeated : "";
+
+          g_string_append_printf (var, "%02X%s%s", (guint) strlen (r), r,
+                                  l->airline_use ? l->airline_use : "");
+        }
+      g_string_append_printf (s, "%-7s%-3s%-3s%-3s%-5s%-3s%-1s%-4s%-5s%-1s%02X%s",
+                              l->pnr, l->from, l->to, l->carrier, l->flight, l->date,
+                              l->compartment, l->seat, l->sequence, l->status,
+                              (guint) var->len, var->str);
+    }
+  if (spec->security != NULL)
+    g_string_append (s, spec->security);
+  return g_string_free (s, FALSE);
+}
+
+static GDate *
+day (guint y,
+     guint m,
+     guint d)
+{
+  return g_date_new_dmy (d, m, y);
+}
+
+static char *
+iso (const GDate *date)
+{
+  if (!g_date_valid (date))
+    return g_strdup ("(none)");
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date), g_date_get_month (date),
+                          g_date_get_day (date));
+}
+
+#define assert_date(date, expected) \
+  G_STMT_START { \
+    g_autofree char *_iso = iso (date); \
+    g_assert_cmpstr (_iso, ==, expected); \
+  } G_STMT_END
+
+static TpBcbp *
+parse_len (const char *text,
+           gsize       len,
+           guint       y,
+           guint       m,
+           guint       d)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDate) ref = day (y, m, d);
+  TpBcbp *bcbp;
+
+  bcbp = tp_bcbp_parse (text, len, ref, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bcbp);
+  g_assert_cmpint (bcbp->valid, ==, bcbp->errors->len == 0);
+  return bcbp;
+}
+
+/* Parses against 20 November 2026 (flight day 326 = 22 November 2026). */
+static TpBcbp *
+parse (const char *text)
+{
+  return parse_len (text, strlen (text), 2026, 11, 20);
+}
+
+static void
+dump_issues (const TpBcbp *bcbp)
+{
+  for (guint i = 0; i < bcbp->errors->len; i++)
+    g_test_message ("error: %s", ((TpBcbpIssue *) g_ptr_array_index (bcbp->errors, i))->message);
+  for (guint i = 0; i < bcbp->warnings->len; i++)
+    g_test_message ("warning: %s", ((TpBcbpIssue *) g_ptr_array_index (bcbp->warnings, i))->message);
+}
+
+static void
+assert_clean (const TpBcbp *bcbp)
+{
+  dump_issues (bcbp);
+  g_assert_cmpuint (bcbp->errors->len, ==, 0);
+  g_assert_cmpuint (bcbp->warnings->len, ==, 0);
+  g_assert_true (bcbp->valid);
+}
+
+/* The issue about item in leg is in the list it should be in. */
+static const TpBcbpIssue *
+assert_issue (const TpBcbp *bcbp,
+              gboolean      error,
+              guint         item,
+              guint         leg)
+{
+  GPtrArray *list = error ? bcbp->errors : bcbp->warnings;
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      const TpBcbpIssue *issue = g_ptr_array_index (list, i);
+
+      if (issue->item == item && (leg == 0 || issue->leg == leg))
+        {
+          const char *name = tp_bcbp_item_name (item);
+
+          if (name != NULL)
+            g_assert_nonnull (strstr (issue->message, name));
+          return issue;
+        }
+    }
+  dump_issues (bcbp);
+  g_error ("no %s about item %u (leg %u)", error ? "error" : "warning", item, leg);
+  return NULL;
+}
+
+/* Some error concerns leg. */
+static void
+assert_leg_error (const TpBcbp *bcbp,
+                  guint         leg)
+{
+  for (guint i = 0; i < bcbp->errors->len; i++)
+    if (((TpBcbpIssue *) g_ptr_array_index (bcbp->errors, i))->leg == leg)
+      return;
+  dump_issues (bcbp);
+  g_error ("no error about leg %u", leg);
+}
+
+static void
+assert_sample2_legs (const TpBcbp *bcbp)
+{
+  const TpBcbpLeg *leg = &bcbp->legs[0];
+
+  g_assert_cmpstr (bcbp->passenger_name, ==, "DESMARAIS/LUC");
+  g_assert_true (bcbp->eticket);
+  g_assert_cmpstr (leg->pnr, ==, "AB12C3");
+  g_assert_cmpstr (leg->from, ==, "YUL");
+  g_assert_cmpstr (leg->to, ==, "FRA");
+  g_assert_cmpstr (leg->carrier, ==, "AC");
+  g_assert_cmpstr (leg->flight_number, ==, "0834");
+  g_assert_cmpuint (leg->julian_date, ==, 326);
+  assert_date (&leg->flight_date, "2026-11-22");
+  g_assert_cmpstr (leg->compartment, ==, "J");
+  g_assert_cmpstr (leg->seat, ==, "003A");
+  g_assert_cmpstr (leg->checkin_sequence, ==, "0027");
+  g_assert_cmpstr (leg->passenger_status, ==, "1");
+}
+
+static void
+assert_sample2_conditional (const TpBcbp *bcbp)
+{
+  const TpBcbpLeg *leg = &bcbp->legs[0];
+
+  g_assert_cmpint (bcbp->version, ==, 5);
+  g_assert_cmpint (bcbp->unique_size, ==, 0x32);
+  g_assert_cmpstr (bcbp->passenger_description, ==, "1");
+  g_assert_cmpstr (bcbp->source_of_checkin, ==, "W");
+  g_assert_cmpstr (bcbp->source_of_issuance, ==, "W");
+  g_assert_cmpstr (bcbp->date_of_issue_raw, ==, "1325");
+  assert_date (&bcbp->date_of_issue, "2021-11-21");
+  g_assert_cmpstr (bcbp->document_type, ==, "B");
+  g_assert_cmpstr (bcbp->issuer, ==, "AC");
+  g_assert_cmpstr (bcbp->baggage_tags[0], ==, "0014123456002");
+  g_assert_cmpstr (bcbp->baggage_tags[1], ==, "0014123467001");
+  g_assert_cmpstr (bcbp->baggage_tags[2], ==, "0014123478901");
+
+  g_assert_true (leg->has_repeated);
+  g_assert_cmpint (leg->repeated_size, ==, 0x2A);
+  g_assert_cmpstr (leg->airline_numeric_code, ==, "014");
+  g_assert_cmpstr (leg->document_serial, ==, "1234567890");
+  g_assert_cmpstr (leg->selectee, ==, "");
+  g_assert_cmpstr (leg->document_verification, ==, "1");
+  g_assert_cmpstr (leg->marketing_carrier, ==, "AC");
+  g_assert_cmpstr (leg->frequent_flyer_airline, ==, "AC");
+  g_assert_cmpstr (leg->frequent_flyer_number, ==, "1234567890123");
+  g_assert_cmpstr (leg->id_ad_indicator, ==, "");
+  g_assert_cmpstr (leg->free_baggage_allowance, ==, "4PC");
+  g_assert_cmpstr (leg->fast_track, ==, "Y");
+}
+
+static void
+assert_sample2_airline_use_and_security (const TpBcbp *bcbp)
+{
+  const TpBcbpLeg *leg = &bcbp->legs[0];
+
+  g_assert_cmpstr (leg->airline_use, ==, "LX58Z");
+  g_assert_cmpuint (leg->airline_use_len, ==, 5);
+  g_assert_true (bcbp->has_security);
+  g_assert_cmpstr (bcbp->security_type, ==, "1");
+  g_assert_cmpint (bcbp->security_length, ==, 0x08);
+  g_assert_cmpstr (bcbp->security_data, ==, "ABCDEFGH");
+  g_assert_cmpuint (bcbp->security_data_len, ==, 8);
+}
+
+static void
+test_sample1 (void)
+{
+  g_autoptr(TpBcbp) bcbp = parse (SAMPLE1);
+  const TpBcbpLeg *leg;
+
+  assert_clean (bcbp);
+  g_assert_cmpint (bcbp->format_code, ==, 'M');
+  g_assert_cmpuint (bcbp->number_of_legs, ==, 1);
+  g_assert_cmpuint (bcbp->n_legs, ==, 1);
+  g_assert_cmpstr (bcbp->passenger_name, ==, "DESMARAIS/LUC");
+  g_assert_false (bcbp->name_full);
+  g_assert_true (bcbp->eticket);
+  g_assert_cmpint (bcbp->eticket_indicator, ==, 'E');
+  g_assert_cmpint (bcbp->version, ==, -1);
+  g_assert_cmpint (bcbp->unique_size, ==, -1);
+
+  leg = &bcbp->legs[0];
+  g_assert_cmpstr (leg->pnr, ==, "ABC123");
+  g_assert_cmpstr (leg->from, ==, "YUL");
+  g_assert_cmpstr (leg->to, ==, "FRA");
+  g_assert_cmpstr (leg->carrier, ==, "AC");
+  g_assert_cmpstr (leg->flight_number, ==, "0834");
+  g_assert_cmpuint (leg->julian_date, ==, 326);
+  assert_date (&leg->flight_date, "2026-11-22");
+  g_assert_cmpstr (leg->compartment, ==, "J");
+  g_assert_cmpstr (leg->seat, ==, "001A");
+  g_assert_cmpstr (leg->checkin_sequence, ==, "0025");
+  g_assert_cmpstr (leg->passenger_status, ==, "1");
+  g_assert_cmpint (leg->variable_size, ==, 0);
+
+  /* No conditional items at all */
+  g_assert_false (leg->has_repeated);
+  g_assert_cmpint (leg->repeated_size, ==, -1);
+  g_assert_null (leg->airline_numeric_code);
+  g_assert_null (leg->document_serial);
+  g_assert_null (leg->selectee);
+  g_assert_null (leg->document_verification);
+  g_assert_null (leg->marketing_carrier);
+  g_assert_null (leg->frequent_flyer_airline);
+  g_assert_null (leg->frequent_flyer_number);
+  g_assert_null (leg->id_ad_indicator);
+  g_assert_null (leg->free_baggage_allowance);
+  g_assert_null (leg->fast_track);
+  g_assert_null (leg->airline_use);
+  g_assert_cmpuint (leg->airline_use_len, ==, 0);
+  g_assert_null (bcbp->passenger_description);
+  g_assert_null (bcbp->source_of_checkin);
+  g_assert_null (bcbp->source_of_issuance);
+  g_assert_null (bcbp->date_of_issue_raw);
+  g_assert_false (g_date_valid (&bcbp->date_of_issue));
+  g_assert_null (bcbp->document_type);
+  g_assert_null (bcbp->issuer);
+  for (guint i = 0; i < 3; i++)
+    g_assert_null (bcbp->baggage_tags[i]);
+
+  g_assert_false (bcbp->has_security);
+  g_assert_null (bcbp->security_type);
+  g_assert_cmpint (bcbp->security_length, ==, -1);
+  g_assert_null (bcbp->security_data);
+}
+
+static void
+test_sample2 (void)
+{
+  g_autoptr(TpBcbp) bcbp = parse (SAMPLE2);
+
+  g_assert_cmpuint (strlen (SAMPLE2), ==, 175);
+  assert_clean (bcbp);
+  g_assert_cmpuint (bcbp->n_legs, ==, 1);
+  g_assert_cmpint (bcbp->legs[0].variable_size, ==, 0x67);
+  assert_sample2_legs (bcbp);
+  assert_sample2_conditional (bcbp);
+  assert_sample2_airline_use_and_security (bcbp);
+}
+
+/* The samples as the shared test data prints them. */
+static void
+test_shared_testdata (void)
+{
+  const char *dir = g_getenv ("TP_SHARED_TESTDATA");
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint found = 0;
+
+  if (dir == NULL)
+    {
+      g_test_skip ("TP_SHARED_TESTDATA not set");
+      return;
+    }
+  path = g_build_filename (dir, "iata-bcbp-samples.md", NULL);
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    {
+      g_test_skip ("iata-bcbp-samples.md not found");
+      return;
+    }
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(TpBcbp) bcbp = NULL;
+
+      if (!g_str_has_prefix (lines[i], "M1"))
+        continue;
+      bcbp = parse (lines[i]);
+      assert_clean (bcbp);
+      if (g_str_equal (lines[i], SAMPLE1) || g_str_equal (lines[i], SAMPLE2))
+        found++;
+    }
+  g_assert_cmpuint (found, ==, 2);
+}
+
+static void
+test_multi_leg (void)
+{
+  PassSpec spec = {
+    .name = "NGUYEN/VAN AN MR", .version = 6, .unique = UNIQUE_SHORT,
+    .security = "^10AABCDEFGHIJ", .n_legs = 4,
+  };
+  const LegSpec *base[4] = { &leg_yul_fra, &leg_fra_han, &leg_han_sgn, &leg_sgn_bkk };
+  const char *uses[4] = { "LEG1", NULL, "X^Y ", "!" };
+
+  for (guint i = 0; i < 4; i++)
+    {
+      spec.legs[i] = *base[i];
+      spec.legs[i].repeated = (i == 1) ? NULL : (i == 2 ? REPEATED_41 : REPEATED_42);
+      spec.legs[i].airline_use = uses[i];
+    }
+
+  for (guint n = 2; n <= 4; n++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(TpBcbp) bcbp = NULL;
+
+      spec.n_legs = n;
+      text = build_pass (&spec);
+      g_test_message ("%u legs: %s", n, text);
+      bcbp = parse (text);
+      assert_clean (bcbp);
+      g_assert_cmpuint (bcbp->number_of_legs, ==, n);
+      g_assert_cmpuint (bcbp->n_legs, ==, n);
+      g_assert_cmpstr (bcbp->passenger_name, ==, "NGUYEN/VAN AN MR");
+      g_assert_cmpint (bcbp->version, ==, 6);
+      g_assert_cmpstr (bcbp->passenger_description, ==, "0");
+      g_assert_cmpstr (bcbp->source_of_checkin, ==, "M");
+      g_assert_cmpstr (bcbp->source_of_issuance, ==, "M");
+      assert_date (&bcbp->date_of_issue, "2026-11-20");
+      g_assert_cmpstr (bcbp->issuer, ==, "LH");
+      g_assert_cmpstr (bcbp->baggage_tags[0], ==, "0220123456001");
+      g_assert_null (bcbp->baggage_tags[1]);
+
+      for (guint i = 0; i < n; i++)
+        {
+          const TpBcbpLeg *leg = &bcbp->legs[i];
+
+          g_assert_cmpstr (leg->pnr, ==, base[i]->pnr);
+          g_assert_cmpstr (leg->from, ==, base[i]->from);
+          g_assert_cmpstr (leg->to, ==, base[i]->to);
+          g_assert_cmpstr (leg->carrier, ==, base[i]->carrier);
+          g_assert_cmpstr (leg->flight_number, ==, base[i]->flight);
+          g_assert_cmpstr (leg->seat, ==, base[i]->seat);
+          g_assert_cmpstr (leg->checkin_sequence, ==, base[i]->sequence);
+          g_assert_cmpstr (leg->passenger_status, ==, base[i]->status);
+          g_assert_cmpstr (leg->compartment, ==, base[i]->compartment);
+          g_assert_cmpstr (leg->airline_use, ==, uses[i]);
+          if (i == 1)
+            {
+              g_assert_false (leg->has_repeated);
+              g_assert_null (leg->airline_numeric_code);
+            }
+          else
+            {
+              g_assert_true (leg->has_repeated);
+              g_assert_cmpstr (leg->airline_numeric_code, ==, "014");
+              g_assert_cmpstr (leg->frequent_flyer_number, ==, "1234567890123");
+              g_assert_cmpstr (leg->free_baggage_allowance, ==, "4PC");
+              if (i == 2)
+                g_assert_null (leg->fast_track);
+              else
+                g_assert_cmpstr (leg->fast_track, ==, "Y");
+            }
+        }
+      assert_date (&bcbp->legs[0].flight_date, "2026-11-22");
+      assert_date (&bcbp->legs[1].flight_date, "2026-11-23");
+      g_assert_cmpstr (bcbp->legs[1].to, ==, "HAN");
+      g_assert_cmpstr (bcbp->security_type, ==, "1");
+      g_assert_cmpstr (bcbp->security_data, ==, "ABCDEFGHIJ");
+    }
+}
+
+/* Only the mandatory items in every leg. */
+static void
+test_multi_leg_mandatory_only (void)
+{
+  PassSpec spec = { .version = -1, .n_legs = 3 };
+  g_autofree char *text = NULL;
+  g_autoptr(TpBcbp) bcbp = NULL;
+
+  spec.legs[0] = leg_yul_fra;
+  spec.legs[1] = leg_fra_han;
+  spec.legs[2] = leg_han_sgn;
+  text = build_pass (&spec);
+  g_assert_cmpuint (strlen (text), ==, 23 + 3 * 37);
+  bcbp = parse (text);
+  assert_clean (bcbp);
+  g_assert_cmpuint (bcbp->n_legs, ==, 3);
+  g_assert_cmpint (bcbp->version, ==, -1);
+  g_assert_cmpstr (bcbp->legs[2].flight_number, ==, "0213A");
+  assert_date (&bcbp->legs[2].flight_date, "2026-11-26");
+}
+
+static void
+test_versions (void)
+{
+  for (int v = 1; v <= 8; v++)
+    {
+      /* Older shapes: no fast track, fewer baggage tag items; newer ones:
+       * everything. The sizes decide either way. */
+      const char *unique = v <= 2 ? "1WW1325BAC " : (v <= 4 ? UNIQUE_SHORT : UNIQUE_FULL);
+      const char *repeated = v <= 4 ? REPEATED_41 : REPEATED_42;
+      PassSpec spec = { .version = v, .unique = unique, .n_legs = 2 };
+      g_autofree char *text = NULL;
+      g_autoptr(TpBcbp) bcbp = NULL;
+
+      spec.legs[0] = leg_yul_fra;
+      spec.legs[0].repeated = repeated;
+      spec.legs[0].airline_use = "AIRLINE USE";
+      spec.legs[1] = leg_fra_han;
+      spec.legs[1].repeated = repeated;
+      text = build_pass (&spec);
+      g_test_message ("version %d: %s", v, text);
+      bcbp = parse (text);
+      assert_clean (bcbp);
+      g_assert_cmpint (bcbp->version, ==, v);
+      g_assert_cmpint (bcbp->unique_size, ==, (int) strlen (unique));
+      g_assert_cmpstr (bcbp->issuer, ==, v <= 2 || v > 4 ? "AC" : "LH");
+      if (v <= 2)
+        g_assert_null (bcbp->baggage_tags[0]);
+      else
+        g_assert_nonnull (bcbp->baggage_tags[0]);
+      if (v <= 4)
+        g_assert_null (bcbp->baggage_tags[1]);
+      else
+        g_assert_cmpstr (bcbp->baggage_tags[2], ==, "0014123478901");
+      for (guint i = 0; i < 2; i++)
+        {
+          g_assert_cmpint (bcbp->legs[i].repeated_size, ==, (int) strlen (repeated));
+          g_assert_cmpstr (bcbp->legs[i].free_baggage_allowance, ==, "4PC");
+          if (v <= 4)
+            g_assert_null (bcbp->legs[i].fast_track);
+          else
+            g_assert_cmpstr (bcbp->legs[i].fast_track, ==, "Y");
+        }
+      g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "AIRLINE USE");
+      g_assert_null (bcbp->legs[1].airline_use);
+    }
+}
+
+static void
+test_unknown_version (void)
+{
+  const char versions[] = { '0', '9' };
+
+  for (guint i = 0; i < G_N_ELEMENTS (versions); i++)
+    {
+      PassSpec spec = { .version = versions[i] - '0', .unique = UNIQUE_FULL, .n_legs = 1 };
+      g_autofree char *text = NULL;
+      g_autoptr(TpBcbp) bcbp = NULL;
+
+      spec.legs[0] = leg_yul_fra;
+      spec.legs[0].repeated = REPEATED_42 "NEW";
+      text = build_pass (&spec);
+      bcbp = parse (text);
+      g_assert_true (bcbp->valid);
+      g_assert_cmpint (bcbp->version, ==, versions[i] - '0');
+      assert_issue (bcbp, FALSE, 9, 0);
+      /* Items read by size; the unknown version's extra bytes are not
+       * reported again. */
+      g_assert_cmpstr (bcbp->legs[0].fast_track, ==, "Y");
+      g_assert_null (tp_bcbp_find_issue (bcbp, 17, 0));
+      g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    }
+}
+
+static void
+test_version_not_digit (void)
+{
+  g_autofree char *text = g_strdup (SAMPLE2);
+  g_autoptr(TpBcbp) bcbp = NULL;
+
+  text[61] = 'X';
+  bcbp = parse (text);
+  g_assert_true (bcbp->valid);
+  g_assert_cmpint (bcbp->version, ==, -1);
+  assert_issue (bcbp, FALSE, 9, 0);
+  g_assert_cmpstr (bcbp->baggage_tags[2], ==, "0014123478901");
+  g_assert_cmpstr (bcbp->legs[0].fast_track, ==, "Y");
+}
+
+static void
+test_missing_version (void)
+{
+  /* The first leg's conditional items without '>', version and unique
+   * section: only the repeated section. */
+  PassSpec spec = { .version = -1, .n_legs = 1, .security = S2_SECURITY };
+  g_autofree char *text = NULL;
+  g_autoptr(TpBcbp) bcbp = NULL;
+
+  spec.legs[0] = leg_yul_fra;
+  spec.legs[0].repeated = REPEATED_42;
+  spec.legs[0].airline_use = "ZZ";
+  text = build_pass (&spec);
+  bcbp = parse (text);
+  g_assert_true (bcbp->valid);
+  g_assert_cmpint (bcbp->version, ==, -1);
+  assert_issue (bcbp, FALSE, 8, 0);
+  g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+  g_assert_cmpstr (bcbp->legs[0].airline_numeric_code, ==, "014");
+  g_assert_cmpstr (bcbp->legs[0].fast_track, ==, "Y");
+  g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "ZZ");
+  g_assert_cmpstr (bcbp->security_data, ==, "ABCDEFGH");
+}
+
+static void
+test_version_cut (void)
+{
+  /* '>' and nothing else */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "01>");
+
+    g_assert_true (bcbp->valid);
+    g_assert_cmpint (bcbp->version, ==, -1);
+    assert_issue (bcbp, FALSE, 9, 0);
+  }
+  /* '>' and the version, no unique size */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "03>63");
+
+    g_assert_true (bcbp->valid);
+    g_assert_cmpint (bcbp->version, ==, 6);
+    assert_issue (bcbp, FALSE, 10, 0);
+  }
+  /* A unique size that is not hexadecimal: the rest is kept raw */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "08>6ZZ1WWX");
+
+    g_assert_true (bcbp->valid);
+    g_assert_cmpint (bcbp->version, ==, 6);
+    assert_issue (bcbp, FALSE, 10, 0);
+    g_assert_null (bcbp->passenger_description);
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "ZZ1WWX");
+  }
+}
+
+static void
+test_flight_date_resolution (void)
+{
+  static const struct {
+    guint       julian;
+    guint       y, m, d;
+    const char *expected;
+  } cases[] = {
+    { 326, 2026, 11, 20, "2026-11-22" },
+    { 326, 2026, 11, 22, "2026-11-22" },
+    { 365, 2027, 1, 2, "2026-12-31" },     /* scanned after new year: last year */
+    { 364, 2027, 1, 1, "2026-12-30" },
+    { 2, 2026, 12, 30, "2027-01-02" },     /* scanned before new year: next year */
+    { 1, 2026, 12, 31, "2027-01-01" },
+    { 1, 2026, 7, 2, "2026-01-01" },       /* 182 days back beats 183 ahead */
+    { 1, 2028, 7, 2, "2029-01-01" },       /* 183 days either way: the later */
+    { 1, 2026, 7, 3, "2027-01-01" },
+    { 60, 2028, 3, 1, "2028-02-29" },      /* day 60 of a leap year */
+    { 60, 2026, 3, 1, "2026-03-01" },
+    { 366, 2028, 12, 30, "2028-12-31" },   /* leap day of the year end */
+    { 366, 2029, 1, 3, "2028-12-31" },
+    { 366, 2025, 1, 3, "2024-12-31" },
+    { 366, 2027, 6, 1, "2028-12-31" },     /* the only leap year in reach */
+    { 100, 2026, 4, 10, "2026-04-10" },
+    { 200, 2026, 1, 1, "2025-07-19" },     /* 166 days back beats 199 ahead */
+    { 365, 1, 1, 1, "0001-12-31" },        /* the edges of the calendar */
+    { 1, 9999, 12, 31, "9999-01-01" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDate) ref = day (cases[i].y, cases[i].m, cases[i].d);
+      GDate out;
+
+      g_assert_true (tp_bcbp_resolve_flight_date (cases[i].julian, ref, &out));
+      assert_date (&out, cases[i].expected);
+    }
+
+  /* Day 366 with no leap year among 2025–2027 */
+  {
+    g_autoptr(GDate) ref = day (2026, 6, 1);
+    GDate out;
+
+    g_assert_false (tp_bcbp_resolve_flight_date (366, ref, &out));
+    g_assert_false (g_date_valid (&out));
+    g_assert_false (tp_bcbp_resolve_flight_date (0, ref, &out));
+    g_assert_false (tp_bcbp_resolve_flight_date (367, ref, &out));
+  }
+}
+
+static char *
+pass_with_date (const char *julian)
+{
+  PassSpec spec = { .version = -1, .n_legs = 1 };
+
+  spec.legs[0] = leg_yul_fra;
+  spec.legs[0].date = julian;
+  return build_pass (&spec);
+}
+
+static void
+test_flight_date_in_pass (void)
+{
+  /* Wrap across the year end, through the parser */
+  {
+    g_autofree char *text = pass_with_date ("365");
+    g_autoptr(TpBcbp) bcbp = parse_len (text, strlen (text), 2027, 1, 2);
+
+    assert_clean (bcbp);
+    assert_date (&bcbp->legs[0].flight_date, "2026-12-31");
+  }
+  {
+    g_autofree char *text = pass_with_date ("002");
+    g_autoptr(TpBcbp) bcbp = parse_len (text, strlen (text), 2026, 12, 30);
+
+    assert_clean (bcbp);
+    assert_date (&bcbp->legs[0].flight_date, "2027-01-02");
+  }
+  /* Leap day */
+  {
+    g_autofree char *text = pass_with_date ("366");
+    g_autoptr(TpBcbp) bcbp = parse_len (text, strlen (text), 2028, 12, 31);
+
+    assert_clean (bcbp);
+    assert_date (&bcbp->legs[0].flight_date, "2028-12-31");
+  }
+  {
+    g_autofree char *text = pass_with_date ("366");
+    g_autoptr(TpBcbp) bcbp = parse_len (text, strlen (text), 2026, 6, 1);
+
+    g_assert_false (bcbp->valid);
+    assert_issue (bcbp, TRUE, 46, 1);
+    g_assert_cmpuint (bcbp->legs[0].julian_date, ==, 366);
+    g_assert_false (g_date_valid (&bcbp->legs[0].flight_date));
+  }
+  /* Not a day of the year */
+  {
+    const char *bad[] = { "000", "367", "999", "32A", " 26", "3 6", "ABC" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *text = pass_with_date (bad[i]);
+        g_autoptr(TpBcbp) bcbp = parse (text);
+        const TpBcbpIssue *issue;
+
+        g_assert_false (bcbp->valid);
+        issue = assert_issue (bcbp, TRUE, 46, 1);
+        g_assert_nonnull (strstr (issue->message, "leg 1"));
+        g_assert_cmpuint (bcbp->legs[0].julian_date, ==, 0);
+        g_assert_false (g_date_valid (&bcbp->legs[0].flight_date));
+        /* The rest of the leg is still read */
+        g_assert_cmpstr (bcbp->legs[0].seat, ==, "001A");
+      }
+  }
+}
+
+static void
+test_issue_date_resolution (void)
+{
+  static const struct {
+    guint       digit, julian;
+    guint       y, m, d;
+    const char *expected;
+  } cases[] = {
+    { 1, 325, 2026, 11, 20, "2021-11-21" },
+    { 6, 326, 2026, 11, 22, "2026-11-22" },
+    { 6, 327, 2026, 11, 22, "2026-11-23" },   /* one day of tolerance */
+    { 6, 328, 2026, 11, 22, "2016-11-23" },   /* past it: ten years back (2016 is leap) */
+    { 7, 1, 2026, 12, 31, "2027-01-01" },     /* tolerance across the year end */
+    { 5, 365, 2026, 1, 2, "2025-12-31" },
+    { 6, 1, 2026, 1, 1, "2026-01-01" },
+    { 6, 366, 2026, 11, 22, "2016-12-31" },   /* 2026 has no day 366 */
+    { 8, 366, 2029, 1, 1, "2028-12-31" },
+    { 0, 366, 2026, 1, 1, "2020-12-31" },
+    { 2, 366, 2026, 1, 1, "2012-12-31" },     /* 2022 is not leap, 2012 is */
+    { 9, 100, 2026, 5, 5, "2019-04-10" },
+    { 0, 1, 9999, 6, 1, "9990-01-01" },       /* the edges of the calendar */
+    { 1, 1, 1, 1, 1, "0001-01-01" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDate) ref = day (cases[i].y, cases[i].m, cases[i].d);
+      GDate out;
+
+      g_assert_true (tp_bcbp_resolve_issue_date (cases[i].digit, cases[i].julian, ref, &out));
+      assert_date (&out, cases[i].expected);
+    }
+
+  {
+    g_autoptr(GDate) ref = day (2026, 6, 1);
+    GDate out;
+
+    g_assert_false (tp_bcbp_resolve_issue_date (5, 366, ref, &out));   /* odd years are never leap */
+    g_assert_false (tp_bcbp_resolve_issue_date (5, 0, ref, &out));
+    g_assert_false (tp_bcbp_resolve_issue_date (10, 1, ref, &out));
+    g_assert_false (g_date_valid (&out));
+  }
+}
+
+static char *
+pass_with_unique (int         version,
+                  const char *unique)
+{
+  PassSpec spec = { .version = version, .unique = unique, .n_legs = 1 };
+
+  spec.legs[0] = leg_yul_fra;
+  return build_pass (&spec);
+}
+
+static void
+test_issue_date_in_pass (void)
+{
+  /* Blank: absent, no warning */
+  {
+    g_autofree char *text = pass_with_unique (6, "0MM    BLH ");
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    assert_clean (bcbp);
+    g_assert_cmpstr (bcbp->date_of_issue_raw, ==, "");
+    g_assert_false (g_date_valid (&bcbp->date_of_issue));
+    g_assert_cmpstr (bcbp->document_type, ==, "B");
+  }
+  /* Not a date */
+  {
+    const char *bad[] = { "0MM6A26BLH ", "0MM6000BLH ", "0MM6400BLH ", "0MM 326BLH " };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *text = pass_with_unique (6, bad[i]);
+        g_autoptr(TpBcbp) bcbp = parse (text);
+
+        g_assert_true (bcbp->valid);
+        assert_issue (bcbp, FALSE, 22, 0);
+        g_assert_false (g_date_valid (&bcbp->date_of_issue));
+        g_assert_cmpstr (bcbp->issuer, ==, "LH");
+      }
+  }
+  /* Day 366 of a year ending in an odd digit */
+  {
+    g_autofree char *text = pass_with_unique (6, "0MM5366BLH ");
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 22, 0);
+  }
+  /* Issued the day before the flight, two days before the scan */
+  {
+    g_autofree char *text = pass_with_unique (6, "0MM6325BLH ");
+    g_autoptr(TpBcbp) bcbp = parse_len (text, strlen (text), 2026, 11, 23);
+
+    assert_clean (bcbp);
+    assert_date (&bcbp->date_of_issue, "2026-11-21");
+  }
+}
+
+static void
+test_passenger_description_v8 (void)
+{
+  const char *codes[] = { "X", "U" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      g_autofree char *u = g_strdup_printf ("%sMM6326BLH ", codes[i]);
+      g_autofree char *v6 = pass_with_unique (6, u);
+      g_autofree char *v8 = pass_with_unique (8, u);
+      g_autoptr(TpBcbp) b6 = parse (v6);
+      g_autoptr(TpBcbp) b8 = parse (v8);
+
+      g_assert_true (b6->valid);
+      assert_issue (b6, FALSE, 15, 0);
+      assert_clean (b8);
+      g_assert_cmpstr (b8->passenger_description, ==, codes[i]);
+    }
+}
+
+static void
+test_eticket (void)
+{
+  /* Blank indicator: not an electronic ticket, a warning */
+  {
+    PassSpec spec = { .eticket = ' ', .version = -1, .n_legs = 1 };
+    g_autofree char *text = NULL;
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    spec.legs[0] = leg_yul_fra;
+    text = build_pass (&spec);
+    bcbp = parse (text);
+    g_assert_true (bcbp->valid);
+    g_assert_false (bcbp->eticket);
+    g_assert_cmpint (bcbp->eticket_indicator, ==, ' ');
+    assert_issue (bcbp, FALSE, 253, 0);
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    g_assert_cmpstr (bcbp->legs[0].pnr, ==, "ABC123");
+  }
+  /* No indicator at all: everything one to the left */
+  {
+    const char *text = "M1DESMARAIS/LUC       ABC123 YULFRAAC 0834 326J001A0025 100";
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_cmpuint (strlen (text), ==, 59);
+    g_assert_true (bcbp->valid);
+    g_assert_false (bcbp->eticket);
+    g_assert_cmpint (bcbp->eticket_indicator, ==, '\0');
+    assert_issue (bcbp, FALSE, 253, 0);
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    g_assert_cmpstr (bcbp->passenger_name, ==, "DESMARAIS/LUC");
+    g_assert_cmpstr (bcbp->legs[0].pnr, ==, "ABC123");
+    g_assert_cmpstr (bcbp->legs[0].from, ==, "YUL");
+    g_assert_cmpstr (bcbp->legs[0].seat, ==, "001A");
+    assert_date (&bcbp->legs[0].flight_date, "2026-11-22");
+  }
+  /* The same with conditional items and security data */
+  {
+    const char *text = "M1DESMARAIS/LUC       AB12C3 YULFRAAC 0834 326J003A0027 167" S2_VARIABLE S2_SECURITY;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 253, 0);
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    g_assert_false (bcbp->eticket);
+    g_assert_cmpstr (bcbp->legs[0].seat, ==, "003A");
+    assert_sample2_conditional (bcbp);
+    assert_sample2_airline_use_and_security (bcbp);
+  }
+  /* A 19-character name field followed by 'E' */
+  {
+    const char *text = "M1DESMARAIS/LUC      EABC123 YULFRAAC 0834 326J001A0025 100";
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    g_assert_true (bcbp->eticket);
+    assert_issue (bcbp, FALSE, 11, 0);
+    g_assert_cmpstr (bcbp->passenger_name, ==, "DESMARAIS/LUC");
+    g_assert_cmpstr (bcbp->legs[0].pnr, ==, "ABC123");
+  }
+}
+
+static void
+test_name (void)
+{
+  /* A full name field */
+  {
+    const char *text = "M1VERYLONGSURNAME/JOHNEABC123 YULFRAAC 0834 326J001A0025 100";
+    g_autoptr(TpBcbp) bcbp = parse (text);
+    g_autoptr(TpBcbpName) name = tp_bcbp_name_split (bcbp->passenger_name, bcbp->name_full);
+
+    assert_clean (bcbp);
+    g_assert_true (bcbp->name_full);
+    g_assert_cmpstr (bcbp->passenger_name, ==, "VERYLONGSURNAME/JOHN");
+    g_assert_cmpstr (name->surname, ==, "VERYLONGSURNAME");
+    g_assert_cmpstr (name->given_names, ==, "JOHN");
+    g_assert_true (name->truncated);
+  }
+  /* Blank name */
+  {
+    const char *text = "M1                    EABC123 YULFRAAC 0834 326J001A0025 100";
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    g_assert_cmpstr (bcbp->passenger_name, ==, "");
+    assert_issue (bcbp, FALSE, 11, 0);
+  }
+}
+
+static void
+test_name_split (void)
+{
+  static const struct {
+    const char *in;
+    const char *surname;
+    const char *given;
+    const char *title;
+  } cases[] = {
+    { "DESMARAIS/LUC", "DESMARAIS", "LUC", NULL },
+    { "DESMARAIS/LUC MR", "DESMARAIS", "LUC", "MR" },
+    { "SMITH/JOHN PAUL MRS", "SMITH", "JOHN PAUL", "MRS" },
+    { "NGUYEN/VAN AN", "NGUYEN", "VAN AN", NULL },
+    { "NGUYEN/VAN AN MSTR", "NGUYEN", "VAN AN", "MSTR" },
+    { "SMITH/MR", "SMITH", "MR", NULL },             /* a lone word is a name */
+    { "SMITH/JOHNMR", "SMITH", "JOHNMR", NULL },     /* glued titles stay */
+    { "DE LA CRUZ/MARIA  JOSE", "DE LA CRUZ", "MARIA JOSE", NULL },
+    { "  LEE / KIM  DR ", "LEE", "KIM", "DR" },
+    { "MADONNA", "MADONNA", "", NULL },
+    { "/JOHN", "", "JOHN", NULL },
+    { "", "", "", NULL },
+    { "O/A/B", "O", "A/B", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TpBcbpName) name = tp_bcbp_name_split (cases[i].in, FALSE);
+
+      g_assert_cmpstr (name->surname, ==, cases[i].surname);
+      g_assert_cmpstr (name->given_names, ==, cases[i].given);
+      g_assert_cmpstr (name->title, ==, cases[i].title);
+      g_assert_false (name->truncated);
+    }
+}
+
+static void
+test_variable_size_bigger (void)
+{
+  /* With security data: the field is re-measured up to it */
+  {
+    const char *text = S2_MANDATORY "70" S2_VARIABLE S2_SECURITY;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+    const TpBcbpIssue *issue;
+
+    g_assert_true (bcbp->valid);
+    issue = assert_issue (bcbp, FALSE, 6, 1);
+    g_assert_nonnull (strstr (issue->message, "declares 0x70 bytes but 0x67 precede the security data"));
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    g_assert_cmpint (bcbp->legs[0].variable_size, ==, 0x70);
+    assert_sample2_legs (bcbp);
+    assert_sample2_conditional (bcbp);
+    assert_sample2_airline_use_and_security (bcbp);
+  }
+  /* Without: up to the end */
+  {
+    const char *text = S2_MANDATORY "70" S2_VARIABLE;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+    const TpBcbpIssue *issue;
+
+    g_assert_true (bcbp->valid);
+    issue = assert_issue (bcbp, FALSE, 6, 1);
+    g_assert_nonnull (strstr (issue->message, "declares 0x70 bytes but 0x67 remain"));
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    assert_sample2_conditional (bcbp);
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "LX58Z");
+    g_assert_false (bcbp->has_security);
+  }
+  /* Bigger than the data, in a leg that is not the last: the next leg is
+   * missing */
+  {
+    PassSpec spec = { .version = -1, .n_legs = 2 };
+    g_autofree char *text = NULL;
+    g_autoptr(TpBcbp) bcbp = NULL;
+    char *size;
+
+    spec.legs[0] = leg_yul_fra;
+    spec.legs[1] = leg_fra_han;
+    text = build_pass (&spec);
+    size = text + 58;
+    g_assert_cmpint (size[0], ==, '0');
+    size[0] = '5';   /* 0x50 */
+    bcbp = parse (text);
+    g_assert_false (bcbp->valid);
+    assert_issue (bcbp, FALSE, 6, 1);
+    assert_issue (bcbp, TRUE, 7, 2);
+    g_assert_cmpuint (bcbp->n_legs, ==, 1);
+  }
+}
+
+static void
+test_variable_size_smaller (void)
+{
+  /* With security data: re-measured, airline use intact */
+  {
+    const char *text = S2_MANDATORY "60" S2_VARIABLE S2_SECURITY;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+    const TpBcbpIssue *issue;
+
+    g_assert_true (bcbp->valid);
+    issue = assert_issue (bcbp, FALSE, 6, 1);
+    g_assert_nonnull (strstr (issue->message, "declares 0x60 bytes but 0x67 precede the security data"));
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    assert_sample2_conditional (bcbp);
+    assert_sample2_airline_use_and_security (bcbp);
+  }
+  /* Without: the rest is read as part of the field */
+  {
+    const char *text = S2_MANDATORY "60" S2_VARIABLE;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 6, 1);
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    assert_sample2_conditional (bcbp);
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "LX58Z");
+  }
+  /* Zero with conditional data following */
+  {
+    const char *text = S2_MANDATORY "00" S2_VARIABLE S2_SECURITY;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 6, 1);
+    assert_sample2_conditional (bcbp);
+    assert_sample2_airline_use_and_security (bcbp);
+  }
+  /* Not hexadecimal, in the last leg: measured from the data */
+  {
+    const char *text = S2_MANDATORY "G7" S2_VARIABLE S2_SECURITY;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 6, 1);
+    g_assert_cmpint (bcbp->legs[0].variable_size, ==, -1);
+    assert_sample2_conditional (bcbp);
+    assert_sample2_airline_use_and_security (bcbp);
+  }
+  /* Not hexadecimal, before another leg: the next leg cannot be found */
+  {
+    PassSpec spec = { .version = -1, .n_legs = 2, .security = S2_SECURITY };
+    g_autofree char *text = NULL;
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    spec.legs[0] = leg_yul_fra;
+    spec.legs[1] = leg_fra_han;
+    text = build_pass (&spec);
+    text[58] = 'Q';
+    bcbp = parse (text);
+    g_assert_false (bcbp->valid);
+    assert_issue (bcbp, TRUE, 6, 1);
+    g_assert_cmpuint (bcbp->n_legs, ==, 1);
+    /* The security section at the end is still read */
+    g_assert_cmpstr (bcbp->security_data, ==, "ABCDEFGH");
+  }
+}
+
+static void
+test_section_sizes (void)
+{
+  /* Unique size bigger than the variable field holds */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "0F>640" "1WW1325BAC ");
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 10, 0);
+    g_assert_cmpstr (bcbp->issuer, ==, "AC");
+    g_assert_null (bcbp->baggage_tags[0]);
+  }
+  /* An item cut by the unique size */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "0B>6051WW13XY");
+    const TpBcbpIssue *issue;
+
+    g_assert_true (bcbp->valid);
+    issue = assert_issue (bcbp, FALSE, 22, 0);
+    g_assert_nonnull (strstr (issue->message, "cut short: 2 of 4"));
+    g_assert_cmpstr (bcbp->date_of_issue_raw, ==, "13");
+    g_assert_null (bcbp->document_type);
+    /* The rest is the repeated section: "XY" is no size */
+    assert_issue (bcbp, FALSE, 17, 1);
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "XY");
+  }
+  /* Repeated size bigger than the field */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "1E>60030" "0141234567890 1AC AC 123");
+    const TpBcbpIssue *issue;
+
+    g_assert_true (bcbp->valid);
+    issue = assert_issue (bcbp, FALSE, 17, 1);
+    g_assert_nonnull (strstr (issue->message, "declares 0x30 bytes but the variable size field leaves 0x18"));
+    assert_issue (bcbp, FALSE, 236, 1);
+    g_assert_cmpstr (bcbp->legs[0].frequent_flyer_number, ==, "123");
+    g_assert_null (bcbp->legs[0].id_ad_indicator);
+  }
+  /* Repeated size cutting an item short, the rest airline use */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "1A>600100141234567890 1ACXYZ");
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 19, 1);
+    g_assert_cmpstr (bcbp->legs[0].marketing_carrier, ==, "A");
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "CXYZ");
+  }
+  /* Unique section longer than the items version 6 defines */
+  {
+    g_autofree char *text = pass_with_unique (6, UNIQUE_FULL "EXTRA");
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 10, 0);
+    g_assert_cmpstr (bcbp->baggage_tags[2], ==, "0014123478901");
+  }
+  /* A unique size smaller than the items that follow: the data after it
+   * is read as the repeated section, as the size says */
+  {
+    const char *text = S2_MANDATORY "67>5181WW1325BAC 0014123456002001412346700100141234789012A"
+                       "0141234567890 1AC AC 1234567890123    4PCYLX58Z" S2_SECURITY;
+    g_autoptr(TpBcbp) bcbp = parse (text);
+
+    g_assert_true (bcbp->valid);
+    g_assert_cmpstr (bcbp->baggage_tags[0], ==, "0014123456002");
+    g_assert_null (bcbp->baggage_tags[1]);
+    g_assert_cmpint (bcbp->legs[0].repeated_size, ==, 0);
+    g_assert_true (g_str_has_prefix (bcbp->legs[0].airline_use, "14123467001"));
+    g_assert_cmpstr (bcbp->security_data, ==, "ABCDEFGH");
+  }
+  /* A repeated size that is not hexadecimal */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "09>600" "ZZabc");
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 17, 1);
+    g_assert_false (bcbp->legs[0].has_repeated);
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "ZZabc");
+  }
+  /* One byte where the repeated size should be */
+  {
+    g_autoptr(TpBcbp) bcbp = parse (S2_MANDATORY "05>6001");
+
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 17, 1);
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "1");
+  }
+  /* Lower-case hexadecimal is accepted */
+  {
+    g_autofree char *text = g_strdup (SAMPLE2);
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    g_assert_cmpint (text[114], ==, '2');
+    text[115] = 'a';   /* repeated size "2A" -> "2a" */
+    bcbp = parse (text);
+    assert_clean (bcbp);
+    g_assert_cmpint (bcbp->legs[0].repeated_size, ==, 0x2A);
+  }
+}
+
+static void
+test_airline_use_raw (void)
+{
+  static const char use[] = "  raw ^data\twith tabs >and 0x7f\x7f ";
+  PassSpec spec = { .version = 7, .unique = "", .n_legs = 2 };
+  g_autofree char *text = NULL;
+  g_autoptr(TpBcbp) bcbp = NULL;
+
+  spec.legs[0] = leg_yul_fra;
+  spec.legs[0].repeated = "";
+  spec.legs[0].airline_use = use;
+  spec.legs[1] = leg_fra_han;
+  spec.legs[1].repeated = REPEATED_42;
+  spec.legs[1].airline_use = "Z";
+  text = build_pass (&spec);
+  bcbp = parse (text);
+  assert_clean (bcbp);
+  g_assert_true (bcbp->legs[0].has_repeated);
+  g_assert_cmpint (bcbp->legs[0].repeated_size, ==, 0);
+  g_assert_null (bcbp->legs[0].airline_numeric_code);
+  g_assert_cmpuint (bcbp->legs[0].airline_use_len, ==, strlen (use));
+  g_assert_cmpmem (bcbp->legs[0].airline_use, bcbp->legs[0].airline_use_len, use, strlen (use));
+  g_assert_cmpstr (bcbp->legs[1].airline_use, ==, "Z");
+  g_assert_null (bcbp->passenger_description);
+  g_assert_cmpint (bcbp->unique_size, ==, 0);
+}
+
+static void
+test_security (void)
+{
+  static const struct {
+    const char *security;
+    guint       warned_item;    /* 0: none */
+    const char *type;
+    int         length;
+    const char *data;
+  } cases[] = {
+    { "^108ABCDEFGH", 0, "1", 8, "ABCDEFGH" },
+    { "^100", 0, "1", 0, "" },
+    { "^2FF", 29, "2", 0xFF, "" },
+    { "^10AABCD", 29, "1", 0x0A, "ABCD" },
+    { "^104ABCDEFGH", 30, "1", 4, "ABCD" },
+    { "^1ZZABC", 29, "1", -1, "ZZABC" },
+    { "^1", 29, "1", -1, NULL },
+    { "^10", 29, "1", -1, "0" },
+    { "^", 28, NULL, -1, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strconcat (S2_MANDATORY "67" S2_VARIABLE, cases[i].security, NULL);
+      g_autoptr(TpBcbp) bcbp = parse (text);
+
+      g_test_message ("security %s", cases[i].security);
+      g_assert_true (bcbp->valid);
+      if (cases[i].warned_item == 0)
+        assert_clean (bcbp);
+      else
+        assert_issue (bcbp, FALSE, cases[i].warned_item, 0);
+      g_assert_true (bcbp->has_security);
+      g_assert_cmpstr (bcbp->security_type, ==, cases[i].type);
+      g_assert_cmpint (bcbp->security_length, ==, cases[i].length);
+      g_assert_cmpstr (bcbp->security_data, ==, cases[i].data);
+      assert_sample2_conditional (bcbp);
+      g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "LX58Z");
+    }
+}
+
+static void
+test_legs_count (void)
+{
+  /* 0 and 5–9 legs: errors, whatever the data holds */
+  for (int n = 0; n <= 9; n++)
+    {
+      g_autofree char *text = g_strdup (SAMPLE2);
+      g_autoptr(TpBcbp) bcbp = NULL;
+
+      if (n >= 1 && n <= 4)
+        continue;
+      text[1] = (char) ('0' + n);
+      bcbp = parse (text);
+      g_assert_false (bcbp->valid);
+      assert_issue (bcbp, TRUE, 5, 0);
+      g_assert_cmpuint (bcbp->number_of_legs, ==, (guint) n);
+      g_assert_cmpuint (bcbp->n_legs, ==, 1);
+      assert_sample2_legs (bcbp);
+      if (n == 0)
+        {
+          assert_sample2_conditional (bcbp);
+          assert_sample2_airline_use_and_security (bcbp);
+        }
+      else
+        assert_leg_error (bcbp, 2);        /* leg 2 is not there */
+    }
+
+  /* More legs declared than present */
+  {
+    g_autofree char *text = g_strdup (SAMPLE1);
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    text[1] = '3';
+    bcbp = parse (text);
+    g_assert_false (bcbp->valid);
+    assert_issue (bcbp, TRUE, 7, 2);
+    g_assert_cmpuint (bcbp->errors->len, ==, 1);
+    g_assert_cmpuint (bcbp->n_legs, ==, 1);
+  }
+
+  /* Five legs of data declared as five: read, and an error */
+  {
+    PassSpec spec = { .version = -1, .n_legs = 5 };
+    g_autofree char *text = NULL;
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    spec.legs[0] = leg_yul_fra;
+    spec.legs[1] = leg_fra_han;
+    spec.legs[2] = leg_han_sgn;
+    spec.legs[3] = leg_sgn_bkk;
+    spec.legs[4] = leg_yul_fra;
+    text = build_pass (&spec);
+    bcbp = parse (text);
+    g_assert_false (bcbp->valid);
+    g_assert_cmpuint (bcbp->errors->len, ==, 1);
+    assert_issue (bcbp, TRUE, 5, 0);
+    g_assert_cmpuint (bcbp->n_legs, ==, 5);
+    g_assert_cmpstr (bcbp->legs[4].to, ==, "FRA");
+  }
+}
+
+static void
+test_mandatory_values (void)
+{
+  PassSpec spec = { .version = -1, .n_legs = 1 };
+  g_autofree char *text = NULL;
+  g_autoptr(TpBcbp) bcbp = NULL;
+
+  spec.legs[0] = leg_yul_fra;
+  spec.legs[0].from = "Y1L";
+  spec.legs[0].to = "fra";
+  spec.legs[0].flight = "08X4";
+  text = build_pass (&spec);
+  bcbp = parse (text);
+  g_assert_true (bcbp->valid);
+  assert_issue (bcbp, FALSE, 26, 1);
+  assert_issue (bcbp, FALSE, 38, 1);
+  assert_issue (bcbp, FALSE, 43, 1);
+  g_assert_cmpstr (bcbp->legs[0].from, ==, "Y1L");
+
+  /* Blank sequence number and seat (infants): fine */
+  {
+    g_autofree char *infant = NULL;
+    g_autoptr(TpBcbp) b = NULL;
+
+    spec.legs[0] = leg_yul_fra;
+    spec.legs[0].seat = "INF";
+    spec.legs[0].sequence = "";
+    infant = build_pass (&spec);
+    b = parse (infant);
+    assert_clean (b);
+    g_assert_cmpstr (b->legs[0].seat, ==, "INF");
+    g_assert_cmpstr (b->legs[0].checkin_sequence, ==, "");
+  }
+}
+
+static void
+test_non_printable (void)
+{
+  /* Not NUL-terminated, with a NUL and a non-ASCII byte in the name */
+  gsize len = strlen (SAMPLE2);
+  g_autofree char *buf = g_malloc (len);
+  g_autoptr(TpBcbp) bcbp = NULL;
+  const TpBcbpIssue *issue;
+
+  memcpy (buf, SAMPLE2, len);
+  buf[5] = '\0';
+  buf[6] = (char) 0xC3;
+  buf[len - 1] = (char) 0xFF;   /* in the security data: kept raw */
+  bcbp = parse_len (buf, len, 2026, 11, 20);
+  g_assert_true (bcbp->valid);
+  g_assert_cmpstr (bcbp->passenger_name, ==, "DES??RAIS/LUC");
+  issue = assert_issue (bcbp, FALSE, 11, 0);
+  g_assert_nonnull (strstr (issue->message, "0x00"));
+  g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+  g_assert_cmpuint (bcbp->security_data_len, ==, 8);
+  g_assert_cmpint ((guchar) bcbp->security_data[7], ==, 0xFF);
+}
+
+static void
+test_trailing (void)
+{
+  /* A trailing line end is data to the parser (the CLI strips it) */
+  g_autoptr(TpBcbp) b1 = parse (SAMPLE2 "\n");
+  g_autoptr(TpBcbp) b2 = parse (SAMPLE1 "\r\n");
+
+  g_assert_true (b1->valid);
+  assert_issue (b1, FALSE, 30, 0);
+  g_assert_cmpstr (b1->security_data, ==, "ABCDEFGH");
+  g_assert_true (b2->valid);
+  g_assert_cmpuint (b2->warnings->len, >, 0);
+  g_assert_cmpstr (b2->legs[0].seat, ==, "001A");
+}
+
+static void
+test_not_a_pass (void)
+{
+  const char *inputs[] = {
+    "",
+    "M",
+    "M1",
+    "hello",
+    "https://example.org/boarding?pnr=ABC123",
+    "X1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100",
+    "m1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100",
+    "MXDESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100",
+    " M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 10",
+    "M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 1",        /* 58 */
+    "M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 10",       /* 59 */
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDate) ref = day (2026, 11, 20);
+      TpBcbp *bcbp = tp_bcbp_parse (inputs[i], strlen (inputs[i]), ref, &error);
+
+      g_assert_null (bcbp);
+      g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, "Not a boarding pass"));
+    }
+
+  /* NULL data with length 0 */
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (tp_bcbp_parse (NULL, 0, NULL, &error));
+    g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+  }
+}
+
+/* Every prefix of the sample and of a multi-leg pass: no crash, NULL when
+ * too short for a leg, else the mandatory items of every complete leg, an
+ * error for a cut leg, a warning for cut conditional data. */
+static void
+check_prefixes (const char *text,
+                guint       n_legs)
+{
+  gsize full = strlen (text);
+  const char *caret = strrchr (text, '^');
+  gsize security_at = caret != NULL ? (gsize) (caret - text) : full;
+
+  for (gsize len = 0; len <= full; len++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDate) ref = day (2026, 11, 20);
+      /* An exact-size copy so that ASan sees any read past len */
+      g_autofree char *buf = g_memdup2 (text, len);
+      g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (buf, len, ref, &error);
+
+      if (len < 60)
+        {
+          g_assert_null (bcbp);
+          g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_nonnull (bcbp);
+      g_assert_cmpint (bcbp->valid, ==, bcbp->errors->len == 0);
+      g_assert_cmpuint (bcbp->n_legs, >=, 1);
+      g_assert_cmpstr (bcbp->legs[0].from, ==, "YUL");
+      g_assert_cmpstr (bcbp->passenger_name, ==, n_legs == 1 ? "DESMARAIS/LUC" : "NGUYEN/VAN AN");
+
+      if (len == full || len == security_at)
+        {
+          assert_clean (bcbp);
+          g_assert_cmpuint (bcbp->n_legs, ==, n_legs);
+          continue;
+        }
+      /* Something is always reported about a cut pass */
+      g_assert_cmpuint (bcbp->errors->len + bcbp->warnings->len, >, 0);
+      if (bcbp->n_legs < n_legs)
+        {
+          const TpBcbpIssue *issue;
+
+          g_assert_false (bcbp->valid);
+          issue = g_ptr_array_index (bcbp->errors, bcbp->errors->len - 1);
+          g_assert_cmpuint (issue->leg, ==, bcbp->n_legs + 1);
+          g_assert_nonnull (tp_bcbp_item_name (issue->item));
+        }
+      else
+        /* Only conditional data was cut */
+        g_assert_true (bcbp->valid);
+    }
+}
+
+static void
+test_truncated_prefixes (void)
+{
+  PassSpec spec = {
+    .name = "NGUYEN/VAN AN", .version = 6, .unique = UNIQUE_FULL,
+    .security = "^10AABCDEFGHIJ", .n_legs = 3,
+  };
+  g_autofree char *multi = NULL;
+
+  spec.legs[0] = leg_yul_fra;
+  spec.legs[0].repeated = REPEATED_42;
+  spec.legs[0].airline_use = "LX58Z";
+  spec.legs[1] = leg_fra_han;
+  spec.legs[1].repeated = REPEATED_41;
+  spec.legs[2] = leg_han_sgn;
+  spec.legs[2].repeated = REPEATED_42;
+  spec.legs[2].airline_use = "Q";
+  multi = build_pass (&spec);
+
+  check_prefixes (SAMPLE1, 1);
+  check_prefixes (SAMPLE2, 1);
+  check_prefixes (multi, 3);
+}
+
+/* Every single-byte change of the sample: no crash, and consistent
+ * results. */
+static void
+test_mutations (void)
+{
+  static const char replacements[] = { ' ', '0', '9', 'F', 'Z', '>', '^', '/', '\0', '\xff' };
+  gsize len = strlen (SAMPLE2);
+  g_autoptr(GDate) ref = day (2026, 11, 20);
+
+  for (gsize i = 0; i < len; i++)
+    for (guint r = 0; r < G_N_ELEMENTS (replacements); r++)
+      {
+        g_autofree char *buf = g_memdup2 (SAMPLE2, len);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TpBcbp) bcbp = NULL;
+
+        buf[i] = replacements[r];
+        bcbp = tp_bcbp_parse (buf, len, ref, &error);
+        if (i < 2 && (buf[i] != SAMPLE2[i]) && !(i == 1 && g_ascii_isdigit (buf[1])))
+          {
+            g_assert_null (bcbp);
+            continue;
+          }
+        g_assert_nonnull (bcbp);
+        g_assert_cmpint (bcbp->valid, ==, bcbp->errors->len == 0);
+        for (guint k = 0; k < bcbp->errors->len; k++)
+          {
+            const TpBcbpIssue *issue = g_ptr_array_index (bcbp->errors, k);
+
+            g_assert_nonnull (issue->message);
+            g_assert_true (g_utf8_validate (issue->message, -1, NULL));
+          }
+      }
+}
+
+static void
+test_find_issue_and_names (void)
+{
+  g_autofree char *text = g_strdup (SAMPLE1);
+  g_autoptr(TpBcbp) bcbp = NULL;
+
+  text[22] = ' ';
+  text[44] = 'X';
+  bcbp = parse (text);
+  g_assert_nonnull (tp_bcbp_find_issue (bcbp, 253, 0));
+  g_assert_nonnull (tp_bcbp_find_issue (bcbp, 46, 1));
+  g_assert_null (tp_bcbp_find_issue (bcbp, 46, 2));
+  g_assert_null (tp_bcbp_find_issue (bcbp, 11, 0));
+
+  g_assert_cmpstr (tp_bcbp_item_name (11), ==, "Passenger Name");
+  g_assert_cmpstr (tp_bcbp_item_name (6), ==, "Field size of variable size field");
+  g_assert_cmpstr (tp_bcbp_item_name (254), ==, "Fast Track");
+  g_assert_null (tp_bcbp_item_name (0));
+  g_assert_null (tp_bcbp_item_name (999));
+}
+
+static void
+test_default_reference (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (SAMPLE1, strlen (SAMPLE1), NULL, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  gint64 diff;
+  GDate today;
+
+  g_assert_no_error (error);
+  g_assert_true (g_date_valid (&bcbp->legs[0].flight_date));
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                  g_date_time_get_year (now));
+  diff = (gint64) g_date_get_julian (&bcbp->legs[0].flight_date) - g_date_get_julian (&today);
+  g_assert_cmpint (ABS (diff), <=, 183);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/bcbp/iata/sample1", test_sample1);
+  g_test_add_func ("/bcbp/iata/sample2", test_sample2);
+  g_test_add_func ("/bcbp/iata/shared-testdata", test_shared_testdata);
+  g_test_add_func ("/bcbp/legs/multi", test_multi_leg);
+  g_test_add_func ("/bcbp/legs/mandatory-only", test_multi_leg_mandatory_only);
+  g_test_add_func ("/bcbp/legs/count", test_legs_count);
+  g_test_add_func ("/bcbp/legs/mandatory-values", test_mandatory_values);
+  g_test_add_func ("/bcbp/version/1-8", test_versions);
+  g_test_add_func ("/bcbp/version/unknown", test_unknown_version);
+  g_test_add_func ("/bcbp/version/not-digit", test_version_not_digit);
+  g_test_add_func ("/bcbp/version/missing", test_missing_version);
+  g_test_add_func ("/bcbp/version/cut", test_version_cut);
+  g_test_add_func ("/bcbp/version/passenger-description-v8", test_passenger_description_v8);
+  g_test_add_func ("/bcbp/date/flight-resolution", test_flight_date_resolution);
+  g_test_add_func ("/bcbp/date/flight-in-pass", test_flight_date_in_pass);
+  g_test_add_func ("/bcbp/date/issue-resolution", test_issue_date_resolution);
+  g_test_add_func ("/bcbp/date/issue-in-pass", test_issue_date_in_pass);
+  g_test_add_func ("/bcbp/date/default-reference", test_default_reference);
+  g_test_add_func ("/bcbp/tolerant/eticket", test_eticket);
+  g_test_add_func ("/bcbp/tolerant/variable-size-bigger", test_variable_size_bigger);
+  g_test_add_func ("/bcbp/tolerant/variable-size-smaller", test_variable_size_smaller);
+  g_test_add_func ("/bcbp/tolerant/section-sizes", test_section_sizes);
+  g_test_add_func ("/bcbp/tolerant/non-printable", test_non_printable);
+  g_test_add_func ("/bcbp/tolerant/trailing", test_trailing);
+  g_test_add_func ("/bcbp/tolerant/truncated-prefixes", test_truncated_prefixes);
+  g_test_add_func ("/bcbp/tolerant/mutations", test_mutations);
+  g_test_add_func ("/bcbp/airline-use", test_airline_use_raw);
+  g_test_add_func ("/bcbp/security", test_security);
+  g_test_add_func ("/bcbp/name/field", test_name);
+  g_test_add_func ("/bcbp/name/split", test_name_split);
+  g_test_add_func ("/bcbp/issues", test_find_issue_and_names);
+  g_test_add_func ("/bcbp/not-a-pass", test_not_a_pass);
+
+  return g_test_run ();
+}
