@@ -15,7 +15,9 @@ import subprocess
 import sys
 import unittest
 
-CLI = os.environ.get("TOUCHPOINT_CLI", "touchpoint-cli")
+import tpcli
+
+CLI = tpcli.CLI
 REF = ["--reference-date", "2026-11-20"]
 
 # IATA BCBP Implementation Guide examples
@@ -275,8 +277,4 @@ class ContractTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    runner = unittest.TextTestRunner(verbosity=2)
-    result = runner.run(unittest.defaultTestLoader.loadTestsFromTestCase(ContractTest))
-    failed = len(result.failures) + len(result.errors)
-    print("%d passed, %d failed" % (result.testsRun - failed, failed))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    tpcli.main(ContractTest)

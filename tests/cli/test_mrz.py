@@ -13,7 +13,9 @@ import subprocess
 import sys
 import unittest
 
-CLI = os.environ.get("TOUCHPOINT_CLI", "touchpoint-cli")
+import tpcli
+
+CLI = tpcli.CLI
 REF = ["--reference-date", "2026-05-01"]
 
 TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
@@ -243,8 +245,4 @@ class ContractTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    runner = unittest.TextTestRunner(verbosity=2)
-    result = runner.run(unittest.defaultTestLoader.loadTestsFromTestCase(ContractTest))
-    failed = len(result.failures) + len(result.errors)
-    print("%d passed, %d failed" % (result.testsRun - failed, failed))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    tpcli.main(ContractTest)
