@@ -108,7 +108,21 @@ TpEntry      *tp_entry_from_json         (const char         *json,
                                           GError            **error);
 TpEntry      *tp_entry_from_json_node    (JsonNode           *node,
                                           GError            **error);
-/* Canonical JSON (stable member order, no whitespace): what the state hash covers. */
+/* Canonical JSON (stable member order, no whitespace): what the state hash covers.
+ *
+ * The canonical form is the RFC 8785 (JCS) serialisation of the normalised
+ * entry, so that the hub can compute it in any language:
+ *  - members sorted by name (all names are ASCII), no whitespace;
+ *  - strings as UTF-8, escaping only '"', '\\' and control characters
+ *    (\b \t \n \f \r, others as \u00xx with lower-case hex);
+ *  - optional members that are absent (or null on input) are left out,
+ *    "effective_until" included; "basis" is left out when it has no member;
+ *    "identifiers" and "visibility" are left out when empty;
+ *  - values normalised: names NFC and trimmed, identifier values upper case
+ *    without spaces, country codes upper case, visibility as a sorted set
+ *    ("customs", "immigration", "supervisor");
+ *  - members this version does not know are dropped.
+ * Decoding the canonical form gives the same entry (round trip). */
 char         *tp_entry_to_json           (const TpEntry      *entry);
 JsonNode     *tp_entry_to_json_node      (const TpEntry      *entry);
 
@@ -117,17 +131,28 @@ gboolean      tp_entry_is_effective      (const TpEntry      *entry,
                                           const GDate        *date);
 
 const char   *tp_list_kind_to_string     (TpListKind          kind);
+const char   *tp_entry_status_to_string  (TpEntryStatus       status);
+const char   *tp_role_to_string          (TpRoles             role);   /* one role */
 const char   *tp_agency_to_string        (TpAgency            agency);
 const char   *tp_action_to_string        (TpAction            action);
 const char   *tp_identifier_type_to_string (TpIdentifierType  type);
 gboolean      tp_list_kind_from_string   (const char *s, TpListKind *out);
+gboolean      tp_entry_status_from_string (const char *s, TpEntryStatus *out);
+gboolean      tp_role_from_string        (const char *s, TpRoles *out);
 gboolean      tp_agency_from_string      (const char *s, TpAgency *out);
 gboolean      tp_action_from_string      (const char *s, TpAction *out);
 gboolean      tp_identifier_type_from_string (const char *s, TpIdentifierType *out);
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD", a real calendar date, year 1000–9999. */
 gboolean      tp_partial_date_parse      (const char *s, TpPartialDate *out);
+/* NULL when year is 0 */
 char         *tp_partial_date_to_string  (const TpPartialDate *date);
 
+TpIdentifier *tp_identifier_new          (TpIdentifierType    type,
+                                          const char         *value,
+                                          const char         *country);
 void          tp_identifier_free         (TpIdentifier       *identifier);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpIdentifier, tp_identifier_free)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpEntry, tp_entry_free)
 

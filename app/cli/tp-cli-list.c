@@ -1,0 +1,366 @@
+/* tp-cli-list.c: `touchpoint-cli list import|stats`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   list import --db PATH --key-file PATH [--batch-size N] [--actor NAME]
+ *       Reads list entries (BRIEF §2) as JSON lines on stdin and applies
+ *       them to the store in batches (one transaction each). Prints
+ *       {"imported": N, "rejected": M, "ignored": K,
+ *        "errors": [{"line": L, "id": "..." or null, "message": "..."}]}
+ *       "ignored" counts versions older than or equal to the stored ones.
+ *       Blank lines are skipped. A missing store is created, and its key
+ *       file too when that is missing; an existing store whose key file is
+ *       missing is an error.
+ *       Exit status: 0 all imported (or ignored), 1 some rejected, 2 fatal
+ *       (bad key, unreadable store, bad usage) with the message on stderr.
+ *
+ *   list stats --db PATH --key-file PATH [--at YYYY-MM-DD]
+ *       Prints {"entries", "versions", "lists": {...}, "statuses": {...},
+ *       "effective": {"date", "total", "exit_ban", "watch"}, "clearances",
+ *       "audit_records", "feed_sequence", "state_hash"}. Exit 0, or 2.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "tp-cli.h"
+#include "tp-entry.h"
+#include "tp-store.h"
+
+#define DEFAULT_BATCH_SIZE 10000
+
+typedef struct {
+  guint   line;
+  char   *id;
+  char   *message;
+} ImportError;
+
+static void
+import_error_free (ImportError *e)
+{
+  g_free (e->id);
+  g_free (e->message);
+  g_free (e);
+}
+
+static void
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  fprintf (stderr, "touchpoint-cli list: %s\n\n%s", message, help);
+}
+
+static TpStore *
+open_store (const char        *db,
+            const char        *key_file,
+            TpStoreOpenFlags   flags)
+{
+  g_autoptr(TpKeySource) key = tp_key_file_new (key_file);
+  g_autoptr(GError) error = NULL;
+  TpStore *store = tp_store_open (db, key, flags, &error);
+
+  if (store == NULL)
+    fprintf (stderr, "touchpoint-cli list: %s\n", error->message);
+  return store;
+}
+
+/* The id of a rejected line when it can be read, for the error report. */
+static char *
+readable_id (JsonNode *root)
+{
+  JsonObject *object;
+  JsonNode *id;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+  id = json_object_get_member (object, "id");
+  if (id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING)
+    return NULL;
+  return g_utf8_make_valid (json_node_get_string (id), -1);
+}
+
+static gboolean
+is_blank (const char *line)
+{
+  for (const char *p = line; *p != '\0'; p++)
+    if (!g_ascii_isspace (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+flush_batch (TpStore    *store,
+             GPtrArray  *batch,
+             const char *actor,
+             guint      *imported,
+             guint      *ignored)
+{
+  TpStoreBatchResult result;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (batch->len == 0)
+    return TRUE;
+  ok = tp_store_apply_batch_full (store, batch, NULL, actor, &result, &error);
+  if (ok)
+    {
+      *imported += result.applied;
+      *ignored += result.ignored;
+    }
+  else
+    fprintf (stderr, "touchpoint-cli list: %s\n", error->message);
+  tp_store_batch_result_clear (&result);
+  g_ptr_array_set_size (batch, 0);
+  return ok;
+}
+
+static int
+list_import (const char *db,
+             const char *key_file,
+             int         batch_size,
+             const char *actor)
+{
+  g_autoptr(TpStore) store = NULL;
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_entry_free);
+  g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) import_error_free);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  guint line_no = 0;
+  guint imported = 0, ignored = 0;
+
+  store = open_store (db, key_file, TP_STORE_OPEN_CREATE);
+  if (store == NULL)
+    return 2;
+
+  while ((len = getline (&line, &cap, stdin)) >= 0)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *id = NULL;
+      JsonNode *root;
+      TpEntry *entry;
+
+      line_no++;
+      while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+      if (is_blank (line))
+        continue;
+
+      if (strlen (line) != (size_t) len || !g_utf8_validate (line, len, NULL))
+        {
+          ImportError *e = g_new0 (ImportError, 1);
+
+          e->line = line_no;
+          e->message = g_strdup ("entry: not valid UTF-8 text");
+          g_ptr_array_add (errors, e);
+          continue;
+        }
+      if (!json_parser_load_from_data (parser, line, len, &error))
+        {
+          ImportError *e = g_new0 (ImportError, 1);
+          g_autofree char *message = g_utf8_make_valid (error->message, -1);
+
+          e->line = line_no;
+          e->message = g_strdup_printf ("entry: not valid JSON: %s", message);
+          g_ptr_array_add (errors, e);
+          continue;
+        }
+      root = json_parser_get_root (parser);
+      id = readable_id (root);
+      entry = root != NULL ? tp_entry_from_json_node (root, &error) : NULL;
+      if (entry == NULL)
+        {
+          ImportError *e = g_new0 (ImportError, 1);
+
+          e->line = line_no;
+          e->id = g_steal_pointer (&id);
+          e->message = error != NULL ? g_strdup (error->message)
+                                     : g_strdup ("entry: empty, expected a JSON object");
+          g_ptr_array_add (errors, e);
+          continue;
+        }
+      g_ptr_array_add (batch, entry);
+      if (batch->len >= (guint) batch_size &&
+          !flush_batch (store, batch, actor, &imported, &ignored))
+        {
+          free (line);
+          return 2;
+        }
+    }
+  free (line);
+  if (ferror (stdin))
+    {
+      fprintf (stderr, "touchpoint-cli list: cannot read standard input\n");
+      return 2;
+    }
+  if (!flush_batch (store, batch, actor, &imported, &ignored))
+    return 2;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "imported");
+  json_builder_add_int_value (builder, imported);
+  json_builder_set_member_name (builder, "rejected");
+  json_builder_add_int_value (builder, errors->len);
+  json_builder_set_member_name (builder, "ignored");
+  json_builder_add_int_value (builder, ignored);
+  json_builder_set_member_name (builder, "errors");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < errors->len; i++)
+    {
+      const ImportError *e = g_ptr_array_index (errors, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "line");
+      json_builder_add_int_value (builder, e->line);
+      json_builder_set_member_name (builder, "id");
+      if (e->id != NULL)
+        json_builder_add_string_value (builder, e->id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, e->message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  tp_cli_print_builder (builder);
+
+  return errors->len > 0 ? 1 : 0;
+}
+
+static void
+add_count (JsonBuilder *builder,
+           const char  *name,
+           guint64      value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, (gint64) value);
+}
+
+static int
+list_stats (const char  *db,
+            const char  *key_file,
+            const GDate *date)
+{
+  g_autoptr(TpStore) store = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  TpFeedPosition position = { 0, };
+  TpStoreCounts counts;
+  char hash[TP_STATE_HASH_HEX_LEN + 1];
+  char day[16];
+
+  store = open_store (db, key_file, TP_STORE_OPEN_NONE);
+  if (store == NULL)
+    return 2;
+  if (!tp_store_get_counts (store, date, &counts, &error) ||
+      !tp_store_get_feed_position (store, &position, &error))
+    {
+      fprintf (stderr, "touchpoint-cli list: %s\n", error->message);
+      return 2;
+    }
+  tp_state_hash_to_hex_buf (&counts.state_hash, hash);
+  g_date_strftime (day, sizeof day, "%Y-%m-%d", date);
+
+  json_builder_begin_object (builder);
+  add_count (builder, "entries", counts.entries);
+  add_count (builder, "versions", counts.versions);
+  json_builder_set_member_name (builder, "lists");
+  json_builder_begin_object (builder);
+  add_count (builder, tp_list_kind_to_string (TP_LIST_EXIT_BAN), counts.by_list[TP_LIST_EXIT_BAN]);
+  add_count (builder, tp_list_kind_to_string (TP_LIST_WATCH), counts.by_list[TP_LIST_WATCH]);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "statuses");
+  json_builder_begin_object (builder);
+  add_count (builder, tp_entry_status_to_string (TP_ENTRY_ACTIVE), counts.by_status[TP_ENTRY_ACTIVE]);
+  add_count (builder, tp_entry_status_to_string (TP_ENTRY_CANCELLED), counts.by_status[TP_ENTRY_CANCELLED]);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "effective");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "date");
+  json_builder_add_string_value (builder, day);
+  add_count (builder, "total", counts.effective);
+  add_count (builder, tp_list_kind_to_string (TP_LIST_EXIT_BAN), counts.effective_by_list[TP_LIST_EXIT_BAN]);
+  add_count (builder, tp_list_kind_to_string (TP_LIST_WATCH), counts.effective_by_list[TP_LIST_WATCH]);
+  json_builder_end_object (builder);
+  add_count (builder, "clearances", counts.clearances);
+  add_count (builder, "audit_records", counts.audit_records);
+  json_builder_set_member_name (builder, "feed_sequence");
+  json_builder_add_int_value (builder, position.sequence);
+  json_builder_set_member_name (builder, "state_hash");
+  json_builder_add_string_value (builder, hash);
+  json_builder_end_object (builder);
+  tp_cli_print_builder (builder);
+
+  tp_feed_position_clear (&position);
+  return 0;
+}
+
+int
+tp_cli_list (int    argc,
+             char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *key_file = NULL;
+  g_autofree char *at = NULL;
+  g_autofree char *actor = NULL;
+  int batch_size = DEFAULT_BATCH_SIZE;
+  const GOptionEntry options[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The store (created by import when missing)", "PATH" },
+    { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "The store's key file (64 hex digits, mode 0600)", "PATH" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at, "stats: count entries effective on this day (default today)", "YYYY-MM-DD" },
+    { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch_size, "import: entries per transaction (default 10000)", "N" },
+    { "actor", 0, 0, G_OPTION_ARG_STRING, &actor, "import: who the audit log names (default the user name)", "NAME" },
+    { NULL }
+  };
+  GDate date;
+
+  context = g_option_context_new ("import|stats");
+  g_option_context_set_summary (context,
+                                "import: read list entries (JSON lines) on stdin into the encrypted store\n"
+                                "stats:  print the store's counts and list-state hash");
+  g_option_context_add_main_entries (context, options, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      usage_error (context, error->message);
+      return 2;
+    }
+  if (argc != 2 || (!g_str_equal (argv[1], "import") && !g_str_equal (argv[1], "stats")))
+    {
+      usage_error (context, "expected a subcommand: import or stats");
+      return 2;
+    }
+  if (db == NULL || key_file == NULL)
+    {
+      usage_error (context, "--db and --key-file are required");
+      return 2;
+    }
+  if (batch_size < 1)
+    {
+      usage_error (context, "--batch-size must be at least 1");
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "import"))
+    return list_import (db, key_file, batch_size, actor != NULL ? actor : g_get_user_name ());
+
+  if (at != NULL)
+    {
+      if (!tp_cli_parse_date (at, &date, &error))
+        {
+          usage_error (context, error->message);
+          return 2;
+        }
+    }
+  else
+    tp_cli_today (&date);
+  return list_stats (db, key_file, &date);
+}

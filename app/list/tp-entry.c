@@ -1,0 +1,1128 @@
+/* tp-entry.c: one version of a list entry, its JSON decoder and canonical form
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The decoder is the gate between issuing systems (through the hub) and the
+ * terminal's store: everything that passes it is normalised and valid, and
+ * every rejection names the field, what was found and what was expected.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tp-entry.h"
+#include "tp-error.h"
+
+#define MAX_ID_LENGTH          100
+#define MAX_NAME_LENGTH        300
+#define MAX_TEXT_LENGTH       1000
+#define MAX_IDENTIFIER_LENGTH   40
+#define MAX_IDENTIFIERS         32
+
+static const char * const list_names[] = { "exit_ban", "watch" };
+static const char * const status_names[] = { "active", "cancelled" };
+static const char * const agency_names[] = { "customs", "tax", "immigration", "police", "court" };
+static const char * const action_names[] = { "deny_exit", "refer_customs", "refer_supervisor", "notify" };
+static const char * const identifier_names[] = { "passport", "national_id", "tax_code", "other" };
+
+/* Sorted by name: the canonical order of the visibility set. */
+static const struct {
+  const char *name;
+  TpRoles     role;
+} role_names[] = {
+  { "customs", TP_ROLE_CUSTOMS },
+  { "immigration", TP_ROLE_IMMIGRATION },
+  { "supervisor", TP_ROLE_SUPERVISOR },
+};
+
+/* Enumerations */
+
+static gboolean
+lookup_name (const char * const *names,
+             guint               n_names,
+             const char         *s,
+             guint              *out)
+{
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < n_names; i++)
+    if (strcmp (names[i], s) == 0)
+      {
+        *out = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+tp_list_kind_to_string (TpListKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (list_names), NULL);
+  return list_names[kind];
+}
+
+const char *
+tp_entry_status_to_string (TpEntryStatus status)
+{
+  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), NULL);
+  return status_names[status];
+}
+
+const char *
+tp_agency_to_string (TpAgency agency)
+{
+  g_return_val_if_fail ((guint) agency < G_N_ELEMENTS (agency_names), NULL);
+  return agency_names[agency];
+}
+
+const char *
+tp_action_to_string (TpAction action)
+{
+  g_return_val_if_fail ((guint) action < G_N_ELEMENTS (action_names), NULL);
+  return action_names[action];
+}
+
+const char *
+tp_identifier_type_to_string (TpIdentifierType type)
+{
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (identifier_names), NULL);
+  return identifier_names[type];
+}
+
+const char *
+tp_role_to_string (TpRoles role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (role_names[i].role == role)
+      return role_names[i].name;
+  g_return_val_if_reached (NULL);
+}
+
+gboolean
+tp_list_kind_from_string (const char *s,
+                          TpListKind *out)
+{
+  guint i;
+
+  if (!lookup_name (list_names, G_N_ELEMENTS (list_names), s, &i))
+    return FALSE;
+  *out = (TpListKind) i;
+  return TRUE;
+}
+
+gboolean
+tp_entry_status_from_string (const char    *s,
+                             TpEntryStatus *out)
+{
+  guint i;
+
+  if (!lookup_name (status_names, G_N_ELEMENTS (status_names), s, &i))
+    return FALSE;
+  *out = (TpEntryStatus) i;
+  return TRUE;
+}
+
+gboolean
+tp_agency_from_string (const char *s,
+                       TpAgency   *out)
+{
+  guint i;
+
+  if (!lookup_name (agency_names, G_N_ELEMENTS (agency_names), s, &i))
+    return FALSE;
+  *out = (TpAgency) i;
+  return TRUE;
+}
+
+gboolean
+tp_action_from_string (const char *s,
+                       TpAction   *out)
+{
+  guint i;
+
+  if (!lookup_name (action_names, G_N_ELEMENTS (action_names), s, &i))
+    return FALSE;
+  *out = (TpAction) i;
+  return TRUE;
+}
+
+gboolean
+tp_identifier_type_from_string (const char       *s,
+                                TpIdentifierType *out)
+{
+  guint i;
+
+  if (!lookup_name (identifier_names, G_N_ELEMENTS (identifier_names), s, &i))
+    return FALSE;
+  *out = (TpIdentifierType) i;
+  return TRUE;
+}
+
+gboolean
+tp_role_from_string (const char *s,
+                     TpRoles    *out)
+{
+  if (s == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+    if (strcmp (role_names[i].name, s) == 0)
+      {
+        *out = role_names[i].role;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Dates */
+
+static gboolean
+parse_digits (const char *s,
+              guint       n,
+              guint      *out)
+{
+  guint v = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (s[i]))
+        return FALSE;
+      v = v * 10 + (guint) (s[i] - '0');
+    }
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+tp_partial_date_parse (const char    *s,
+                       TpPartialDate *out)
+{
+  guint year, month = 0, day = 0;
+  gsize len;
+
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (s == NULL)
+    return FALSE;
+  len = strlen (s);
+  if (len != 4 && len != 7 && len != 10)
+    return FALSE;
+  if (!parse_digits (s, 4, &year) || year < 1000)
+    return FALSE;
+  if (len >= 7)
+    {
+      if (s[4] != '-' || !parse_digits (s + 5, 2, &month) || month < 1 || month > 12)
+        return FALSE;
+    }
+  if (len == 10)
+    {
+      if (s[7] != '-' || !parse_digits (s + 8, 2, &day) ||
+          !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
+        return FALSE;
+    }
+  out->year = (guint16) year;
+  out->month = (guint8) month;
+  out->day = (guint8) day;
+  return TRUE;
+}
+
+char *
+tp_partial_date_to_string (const TpPartialDate *date)
+{
+  g_return_val_if_fail (date != NULL, NULL);
+
+  if (date->year == 0)
+    return NULL;
+  if (date->month == 0)
+    return g_strdup_printf ("%04u", date->year);
+  if (date->day == 0)
+    return g_strdup_printf ("%04u-%02u", date->year, date->month);
+  return g_strdup_printf ("%04u-%02u-%02u", date->year, date->month, date->day);
+}
+
+static gboolean
+parse_full_date (const char *s,
+                 GDate      *out)
+{
+  TpPartialDate d;
+
+  if (s == NULL || strlen (s) != 10 || !tp_partial_date_parse (s, &d))
+    return FALSE;
+  g_date_clear (out, 1);
+  g_date_set_dmy (out, d.day, d.month, d.year);
+  return TRUE;
+}
+
+static void
+append_date (GString     *out,
+             const GDate *date)
+{
+  g_string_append_printf (out, "%04u-%02u-%02u",
+                          g_date_get_year (date),
+                          g_date_get_month (date),
+                          g_date_get_day (date));
+}
+
+/* Construction */
+
+TpIdentifier *
+tp_identifier_new (TpIdentifierType  type,
+                   const char       *value,
+                   const char       *country)
+{
+  TpIdentifier *identifier = g_new0 (TpIdentifier, 1);
+
+  identifier->type = type;
+  identifier->value = g_strdup (value);
+  identifier->country = g_strdup (country);
+  return identifier;
+}
+
+void
+tp_identifier_free (TpIdentifier *identifier)
+{
+  if (identifier == NULL)
+    return;
+  g_free (identifier->value);
+  g_free (identifier->country);
+  g_free (identifier);
+}
+
+TpEntry *
+tp_entry_new (void)
+{
+  TpEntry *entry = g_new0 (TpEntry, 1);
+
+  entry->identifiers = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_identifier_free);
+  g_date_clear (&entry->effective_from, 1);
+  g_date_clear (&entry->effective_until, 1);
+  return entry;
+}
+
+void
+tp_entry_free (TpEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->id);
+  g_free (entry->full_name);
+  g_clear_pointer (&entry->identifiers, g_ptr_array_unref);
+  g_free (entry->basis_reference);
+  g_free (entry->basis_issued_by);
+  g_free (entry->basis_issued_at);
+  g_free (entry->basis_reason);
+  g_free (entry);
+}
+
+TpEntry *
+tp_entry_copy (const TpEntry *entry)
+{
+  TpEntry *copy;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  copy = tp_entry_new ();
+  copy->id = g_strdup (entry->id);
+  copy->version = entry->version;
+  copy->list = entry->list;
+  copy->status = entry->status;
+  copy->agency = entry->agency;
+  copy->action = entry->action;
+  copy->visibility = entry->visibility;
+  copy->full_name = g_strdup (entry->full_name);
+  copy->birth_date = entry->birth_date;
+  copy->sex = entry->sex;
+  memcpy (copy->nationality, entry->nationality, sizeof copy->nationality);
+  if (entry->identifiers != NULL)
+    for (guint i = 0; i < entry->identifiers->len; i++)
+      {
+        const TpIdentifier *id = g_ptr_array_index (entry->identifiers, i);
+
+        g_ptr_array_add (copy->identifiers, tp_identifier_new (id->type, id->value, id->country));
+      }
+  copy->basis_reference = g_strdup (entry->basis_reference);
+  copy->basis_issued_by = g_strdup (entry->basis_issued_by);
+  copy->basis_issued_at = g_strdup (entry->basis_issued_at);
+  copy->basis_reason = g_strdup (entry->basis_reason);
+  copy->effective_from = entry->effective_from;
+  copy->effective_until = entry->effective_until;
+  return copy;
+}
+
+/* Decoding */
+
+static const char *
+describe_node (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+      {
+        GType t = json_node_get_value_type (node);
+
+        if (t == G_TYPE_STRING)
+          return "a string";
+        if (t == G_TYPE_BOOLEAN)
+          return "true or false";
+        if (t == G_TYPE_INT64)
+          return "a whole number";
+        return "a number";
+      }
+    default:
+      return "a value";
+    }
+}
+
+/* The member @name of @object, or NULL when absent or null. */
+static JsonNode *
+get_member (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+static gboolean
+fail (GError     **error,
+      const char  *field,
+      const char  *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError     **error,
+      const char  *field,
+      const char  *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "%s: %s", field, message);
+  return FALSE;
+}
+
+/* Shortened, printable copy of a value for an error message. */
+static char *
+quote_value (const char *text)
+{
+  g_autofree char *s = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+  const char *p = s;
+
+  for (guint n = 0; *p != '\0' && n < 40; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*p != '\0')
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+get_string (JsonObject  *object,
+            const char  *name,
+            const char  *field,
+            gboolean     required,
+            const char **out,
+            GError     **error)
+{
+  JsonNode *node = get_member (object, name);
+
+  *out = NULL;
+  if (node == NULL)
+    {
+      if (required)
+        return fail (error, field, "missing (required)");
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail (error, field, "expected a string, found %s", describe_node (node));
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+has_control_chars (const char *s)
+{
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Free text: valid UTF-8 (json-glib guarantees it), no control characters,
+ * bounded length; NULL when empty after trimming. */
+static gboolean
+get_text (JsonObject  *object,
+          const char  *name,
+          const char  *field,
+          gsize        max_chars,
+          char       **out,
+          GError     **error)
+{
+  const char *s;
+  g_autofree char *trimmed = NULL;
+
+  *out = NULL;
+  if (!get_string (object, name, field, FALSE, &s, error))
+    return FALSE;
+  if (s == NULL)
+    return TRUE;
+  if (!g_utf8_validate (s, -1, NULL))
+    return fail (error, field, "not valid UTF-8");
+  if (has_control_chars (s))
+    return fail (error, field, "contains control characters");
+  trimmed = g_utf8_normalize (s, -1, G_NORMALIZE_NFC);
+  g_strstrip (trimmed);
+  if (g_utf8_strlen (trimmed, -1) > (glong) max_chars)
+    return fail (error, field, "longer than %" G_GSIZE_FORMAT " characters", max_chars);
+  if (*trimmed != '\0')
+    *out = g_steal_pointer (&trimmed);
+  return TRUE;
+}
+
+static gboolean
+get_enum (JsonObject  *object,
+          const char  *name,
+          const char  *expected,
+          gboolean   (*from_string) (const char *, guint *),
+          guint       *out,
+          GError     **error)
+{
+  const char *s;
+  g_autofree char *quoted = NULL;
+
+  if (!get_string (object, name, name, TRUE, &s, error))
+    return FALSE;
+  if (from_string (s, out))
+    return TRUE;
+  quoted = quote_value (s);
+  return fail (error, name, "“%s” is not %s", quoted, expected);
+}
+
+static gboolean
+list_from_string (const char *s, guint *out)
+{
+  return lookup_name (list_names, G_N_ELEMENTS (list_names), s, out);
+}
+
+static gboolean
+status_from_string (const char *s, guint *out)
+{
+  return lookup_name (status_names, G_N_ELEMENTS (status_names), s, out);
+}
+
+static gboolean
+agency_from_string (const char *s, guint *out)
+{
+  return lookup_name (agency_names, G_N_ELEMENTS (agency_names), s, out);
+}
+
+static gboolean
+action_from_string (const char *s, guint *out)
+{
+  return lookup_name (action_names, G_N_ELEMENTS (action_names), s, out);
+}
+
+static gboolean
+get_full_date (JsonObject  *object,
+               const char  *name,
+               const char  *field,
+               gboolean     required,
+               GDate       *out,
+               GError     **error)
+{
+  const char *s;
+  g_autofree char *quoted = NULL;
+
+  g_date_clear (out, 1);
+  if (!get_string (object, name, field, required, &s, error))
+    return FALSE;
+  if (s == NULL || parse_full_date (s, out))
+    return TRUE;
+  quoted = quote_value (s);
+  return fail (error, field, "“%s” is not a date (YYYY-MM-DD)", quoted);
+}
+
+/* Three letters A–Z, lower case accepted and upper-cased. */
+static gboolean
+get_country (JsonObject  *object,
+             const char  *name,
+             const char  *field,
+             char         out[4],
+             GError     **error)
+{
+  const char *s;
+  g_autofree char *quoted = NULL;
+
+  out[0] = '\0';
+  if (!get_string (object, name, field, FALSE, &s, error))
+    return FALSE;
+  if (s == NULL)
+    return TRUE;
+  if (strlen (s) == 3 && g_ascii_isalpha (s[0]) && g_ascii_isalpha (s[1]) && g_ascii_isalpha (s[2]))
+    {
+      for (guint i = 0; i < 3; i++)
+        out[i] = g_ascii_toupper (s[i]);
+      out[3] = '\0';
+      return TRUE;
+    }
+  quoted = quote_value (s);
+  return fail (error, field, "“%s” is not a country code (3 letters, ICAO 9303 / ISO 3166 alpha-3)", quoted);
+}
+
+static gboolean
+decode_identifier (JsonNode      *node,
+                   guint          index,
+                   TpIdentifier **out,
+                   GError       **error)
+{
+  g_autofree char *field = g_strdup_printf ("person.identifiers[%u]", index);
+  g_autofree char *type_field = g_strconcat (field, ".type", NULL);
+  g_autofree char *value_field = g_strconcat (field, ".value", NULL);
+  g_autofree char *country_field = g_strconcat (field, ".country", NULL);
+  g_autofree char *quoted = NULL;
+  g_autoptr(GString) value = NULL;
+  JsonObject *object;
+  TpIdentifierType type;
+  const char *s;
+  char country[4];
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, field, "expected an object {\"type\", \"value\", \"country\"}, found %s",
+                 describe_node (node));
+  object = json_node_get_object (node);
+
+  if (!get_string (object, "type", type_field, TRUE, &s, error))
+    return FALSE;
+  if (!tp_identifier_type_from_string (s, &type))
+    {
+      quoted = quote_value (s);
+      return fail (error, type_field, "“%s” is not an identifier type (passport, national_id, tax_code or other)",
+                   quoted);
+    }
+
+  if (!get_string (object, "value", value_field, TRUE, &s, error))
+    return FALSE;
+  value = g_string_new (NULL);
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      char c = *p;
+
+      if (c == ' ' || c == '\t')
+        continue;
+      if (!g_ascii_isalnum (c) && c != '-' && c != '/' && c != '.')
+        {
+          quoted = quote_value (s);
+          return fail (error, value_field,
+                       "“%s” has a character other than letters A–Z, digits, “-”, “/” and “.”", quoted);
+        }
+      g_string_append_c (value, g_ascii_toupper (c));
+    }
+  if (value->len == 0)
+    return fail (error, value_field, "empty");
+  if (value->len > MAX_IDENTIFIER_LENGTH)
+    return fail (error, value_field, "longer than %d characters", MAX_IDENTIFIER_LENGTH);
+
+  if (!get_country (object, "country", country_field, country, error))
+    return FALSE;
+
+  *out = tp_identifier_new (type, value->str, country[0] != '\0' ? country : NULL);
+  return TRUE;
+}
+
+static gboolean
+decode_person (JsonObject  *root,
+               TpEntry     *entry,
+               GError     **error)
+{
+  JsonNode *node = get_member (root, "person");
+  JsonObject *person;
+  const char *s;
+  g_autofree char *quoted = NULL;
+
+  if (node == NULL)
+    return fail (error, "person", "missing (required)");
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "person", "expected an object, found %s", describe_node (node));
+  person = json_node_get_object (node);
+
+  if (!get_text (person, "full_name", "person.full_name", MAX_NAME_LENGTH, &entry->full_name, error))
+    return FALSE;
+
+  if (!get_string (person, "birth_date", "person.birth_date", FALSE, &s, error))
+    return FALSE;
+  if (s != NULL && !tp_partial_date_parse (s, &entry->birth_date))
+    {
+      quoted = quote_value (s);
+      return fail (error, "person.birth_date", "“%s” is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", quoted);
+    }
+
+  if (!get_string (person, "sex", "person.sex", FALSE, &s, error))
+    return FALSE;
+  if (s != NULL)
+    {
+      if (strcmp (s, "M") == 0 || strcmp (s, "F") == 0 || strcmp (s, "X") == 0)
+        entry->sex = s[0];
+      else
+        {
+          quoted = quote_value (s);
+          return fail (error, "person.sex", "“%s” is not a sex code (M, F or X)", quoted);
+        }
+    }
+
+  if (!get_country (person, "nationality", "person.nationality", entry->nationality, error))
+    return FALSE;
+
+  node = get_member (person, "identifiers");
+  if (node != NULL)
+    {
+      JsonArray *array;
+      guint n;
+
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        return fail (error, "person.identifiers", "expected an array, found %s", describe_node (node));
+      array = json_node_get_array (node);
+      n = json_array_get_length (array);
+      if (n > MAX_IDENTIFIERS)
+        return fail (error, "person.identifiers", "more than %d identifiers", MAX_IDENTIFIERS);
+      for (guint i = 0; i < n; i++)
+        {
+          TpIdentifier *identifier = NULL;
+
+          if (!decode_identifier (json_array_get_element (array, i), i, &identifier, error))
+            return FALSE;
+          g_ptr_array_add (entry->identifiers, identifier);
+        }
+    }
+
+  if (entry->full_name == NULL && entry->identifiers->len == 0)
+    return fail (error, "person", "needs a full_name or at least one identifier");
+  return TRUE;
+}
+
+static gboolean
+decode_basis (JsonObject  *root,
+              TpEntry     *entry,
+              GError     **error)
+{
+  JsonNode *node = get_member (root, "basis");
+  JsonObject *basis;
+  GDate issued_at;
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail (error, "basis", "expected an object, found %s", describe_node (node));
+  basis = json_node_get_object (node);
+
+  if (!get_text (basis, "reference", "basis.reference", MAX_TEXT_LENGTH, &entry->basis_reference, error) ||
+      !get_text (basis, "issued_by", "basis.issued_by", MAX_TEXT_LENGTH, &entry->basis_issued_by, error) ||
+      !get_text (basis, "reason", "basis.reason", MAX_TEXT_LENGTH, &entry->basis_reason, error) ||
+      !get_full_date (basis, "issued_at", "basis.issued_at", FALSE, &issued_at, error))
+    return FALSE;
+  if (g_date_valid (&issued_at))
+    {
+      GString *s = g_string_new (NULL);
+
+      append_date (s, &issued_at);
+      entry->basis_issued_at = g_string_free (s, FALSE);
+    }
+  return TRUE;
+}
+
+static gboolean
+decode_visibility (JsonObject  *root,
+                   TpEntry     *entry,
+                   GError     **error)
+{
+  JsonNode *node = get_member (root, "visibility");
+  JsonArray *array;
+
+  entry->visibility = 0;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail (error, "visibility", "expected an array of roles, found %s", describe_node (node));
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autofree char *field = g_strdup_printf ("visibility[%u]", i);
+      g_autofree char *quoted = NULL;
+      TpRoles role;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        return fail (error, field, "expected a string, found %s", describe_node (element));
+      if (!tp_role_from_string (json_node_get_string (element), &role))
+        {
+          quoted = quote_value (json_node_get_string (element));
+          return fail (error, field, "“%s” is not a role (immigration, customs or supervisor)", quoted);
+        }
+      entry->visibility |= role;
+    }
+  return TRUE;
+}
+
+static gboolean
+decode_id (JsonObject  *root,
+           TpEntry     *entry,
+           GError     **error)
+{
+  const char *s;
+  g_autofree char *quoted = NULL;
+  gsize len;
+
+  if (!get_string (root, "id", "id", TRUE, &s, error))
+    return FALSE;
+  len = strlen (s);
+  if (len == 0)
+    return fail (error, "id", "empty");
+  if (len > MAX_ID_LENGTH)
+    return fail (error, "id", "longer than %d characters", MAX_ID_LENGTH);
+  for (gsize i = 0; i < len; i++)
+    if (s[i] <= ' ' || s[i] >= 0x7f)
+      {
+        quoted = quote_value (s);
+        return fail (error, "id", "“%s” has a character that is not printable ASCII (or a space)", quoted);
+      }
+  entry->id = g_strdup (s);
+  return TRUE;
+}
+
+static gboolean
+decode_version (JsonObject  *root,
+                TpEntry     *entry,
+                GError     **error)
+{
+  JsonNode *node = get_member (root, "version");
+  gint64 v;
+
+  if (node == NULL)
+    return fail (error, "version", "missing (required)");
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fail (error, "version", "expected a whole number ≥ 1, found %s", describe_node (node));
+  v = json_node_get_int (node);
+  if (v < 1 || v > G_MAXINT32)
+    return fail (error, "version", "%" G_GINT64_FORMAT " is out of range (1 to %d)", v, G_MAXINT32);
+  entry->version = (guint) v;
+  return TRUE;
+}
+
+TpEntry *
+tp_entry_from_json_node (JsonNode  *node,
+                         GError   **error)
+{
+  g_autoptr(TpEntry) entry = NULL;
+  JsonObject *root;
+  guint e = 0;
+
+  g_return_val_if_fail (node != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "entry: expected a JSON object, found %s", describe_node (node));
+      return NULL;
+    }
+  root = json_node_get_object (node);
+  entry = tp_entry_new ();
+
+  if (!decode_id (root, entry, error) ||
+      !decode_version (root, entry, error))
+    return NULL;
+
+  if (!get_enum (root, "list", "a list (exit_ban or watch)", list_from_string, &e, error))
+    return NULL;
+  entry->list = (TpListKind) e;
+  if (!get_enum (root, "status", "a status (active or cancelled)", status_from_string, &e, error))
+    return NULL;
+  entry->status = (TpEntryStatus) e;
+  if (!get_enum (root, "agency", "an agency (customs, tax, immigration, police or court)",
+                 agency_from_string, &e, error))
+    return NULL;
+  entry->agency = (TpAgency) e;
+  if (!get_enum (root, "action", "an action (deny_exit, refer_customs, refer_supervisor or notify)",
+                 action_from_string, &e, error))
+    return NULL;
+  entry->action = (TpAction) e;
+
+  if (!decode_visibility (root, entry, error) ||
+      !decode_person (root, entry, error) ||
+      !decode_basis (root, entry, error) ||
+      !get_full_date (root, "effective_from", "effective_from", TRUE, &entry->effective_from, error) ||
+      !get_full_date (root, "effective_until", "effective_until", FALSE, &entry->effective_until, error))
+    return NULL;
+
+  if (g_date_valid (&entry->effective_until) &&
+      g_date_compare (&entry->effective_until, &entry->effective_from) < 0)
+    {
+      GString *until = g_string_new (NULL);
+      GString *from = g_string_new (NULL);
+
+      append_date (until, &entry->effective_until);
+      append_date (from, &entry->effective_from);
+      fail (error, "effective_until", "“%s” is before effective_from “%s”", until->str, from->str);
+      g_string_free (until, TRUE);
+      g_string_free (from, TRUE);
+      return NULL;
+    }
+
+  return g_steal_pointer (&entry);
+}
+
+TpEntry *
+tp_entry_from_json (const char  *json,
+                    gssize       length,
+                    GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (json != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = (gssize) strlen (json);
+  if (!g_utf8_validate (json, length, NULL))
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "entry: not valid UTF-8");
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, json, length, &local_error))
+    {
+      /* json-glib quotes the offending bytes, which may cut a character */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "entry: not valid JSON: %s", message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "entry: empty input, expected a JSON object");
+      return NULL;
+    }
+  return tp_entry_from_json_node (json_parser_get_root (parser), error);
+}
+
+/* Canonical form */
+
+static void
+append_string (GString    *out,
+               const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_member (GString    *out,
+               gboolean   *first,
+               const char *name)
+{
+  if (!*first)
+    g_string_append_c (out, ',');
+  *first = FALSE;
+  append_string (out, name);
+  g_string_append_c (out, ':');
+}
+
+static void
+append_string_member (GString    *out,
+                      gboolean   *first,
+                      const char *name,
+                      const char *value)
+{
+  if (value == NULL)
+    return;
+  append_member (out, first, name);
+  append_string (out, value);
+}
+
+char *
+tp_entry_to_json (const TpEntry *entry)
+{
+  GString *out;
+  gboolean first = TRUE;
+  g_autofree char *birth = NULL;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  out = g_string_sized_new (512);
+  g_string_append_c (out, '{');
+
+  append_string_member (out, &first, "action", tp_action_to_string (entry->action));
+  append_string_member (out, &first, "agency", tp_agency_to_string (entry->agency));
+
+  if (entry->basis_issued_at || entry->basis_issued_by || entry->basis_reason || entry->basis_reference)
+    {
+      gboolean bfirst = TRUE;
+
+      append_member (out, &first, "basis");
+      g_string_append_c (out, '{');
+      append_string_member (out, &bfirst, "issued_at", entry->basis_issued_at);
+      append_string_member (out, &bfirst, "issued_by", entry->basis_issued_by);
+      append_string_member (out, &bfirst, "reason", entry->basis_reason);
+      append_string_member (out, &bfirst, "reference", entry->basis_reference);
+      g_string_append_c (out, '}');
+    }
+
+  if (g_date_valid (&entry->effective_from))
+    {
+      append_member (out, &first, "effective_from");
+      g_string_append_c (out, '"');
+      append_date (out, &entry->effective_from);
+      g_string_append_c (out, '"');
+    }
+  if (g_date_valid (&entry->effective_until))
+    {
+      append_member (out, &first, "effective_until");
+      g_string_append_c (out, '"');
+      append_date (out, &entry->effective_until);
+      g_string_append_c (out, '"');
+    }
+
+  append_string_member (out, &first, "id", entry->id);
+  append_string_member (out, &first, "list", tp_list_kind_to_string (entry->list));
+
+  {
+    gboolean pfirst = TRUE;
+
+    append_member (out, &first, "person");
+    g_string_append_c (out, '{');
+    birth = tp_partial_date_to_string (&entry->birth_date);
+    append_string_member (out, &pfirst, "birth_date", birth);
+    append_string_member (out, &pfirst, "full_name", entry->full_name);
+    if (entry->identifiers != NULL && entry->identifiers->len > 0)
+      {
+        append_member (out, &pfirst, "identifiers");
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < entry->identifiers->len; i++)
+          {
+            const TpIdentifier *id = g_ptr_array_index (entry->identifiers, i);
+            gboolean ifirst = TRUE;
+
+            if (i > 0)
+              g_string_append_c (out, ',');
+            g_string_append_c (out, '{');
+            append_string_member (out, &ifirst, "country", id->country);
+            append_string_member (out, &ifirst, "type", tp_identifier_type_to_string (id->type));
+            append_string_member (out, &ifirst, "value", id->value);
+            g_string_append_c (out, '}');
+          }
+        g_string_append_c (out, ']');
+      }
+    append_string_member (out, &pfirst, "nationality",
+                          entry->nationality[0] != '\0' ? entry->nationality : NULL);
+    if (entry->sex != 0)
+      {
+        char sex[2] = { entry->sex, '\0' };
+
+        append_string_member (out, &pfirst, "sex", sex);
+      }
+    g_string_append_c (out, '}');
+  }
+
+  append_string_member (out, &first, "status", tp_entry_status_to_string (entry->status));
+  append_member (out, &first, "version");
+  g_string_append_printf (out, "%u", entry->version);
+
+  if (entry->visibility != 0)
+    {
+      gboolean any = FALSE;
+
+      append_member (out, &first, "visibility");
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
+        if (entry->visibility & role_names[i].role)
+          {
+            if (any)
+              g_string_append_c (out, ',');
+            append_string (out, role_names[i].name);
+            any = TRUE;
+          }
+      g_string_append_c (out, ']');
+    }
+
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+JsonNode *
+tp_entry_to_json_node (const TpEntry *entry)
+{
+  g_autofree char *json = NULL;
+
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  json = tp_entry_to_json (entry);
+  return json_from_string (json, NULL);
+}
+
+gboolean
+tp_entry_is_effective (const TpEntry *entry,
+                       const GDate   *date)
+{
+  g_return_val_if_fail (entry != NULL, FALSE);
+  g_return_val_if_fail (date != NULL && g_date_valid (date), FALSE);
+
+  if (entry->status != TP_ENTRY_ACTIVE)
+    return FALSE;
+  if (!g_date_valid (&entry->effective_from) || g_date_compare (date, &entry->effective_from) < 0)
+    return FALSE;
+  if (g_date_valid (&entry->effective_until) && g_date_compare (date, &entry->effective_until) > 0)
+    return FALSE;
+  return TRUE;
+}

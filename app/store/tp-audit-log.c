@@ -1,0 +1,560 @@
+/* tp-audit-log.c: hash-chained audit records in the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tp-audit-log.h"
+#include "tp-store-private.h"
+
+#define HASH_SIZE 32
+#define HEX_LEN   64
+
+/* Canonical JSON */
+
+static void
+append_string (GString    *out,
+               const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (c < 0x20)
+            g_string_append_printf (out, "\\u%04x", c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+append_node (GString  *out,
+             JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        GList *members = json_object_get_members (object);
+        guint n = g_list_length (members);
+        const char **names = g_new (const char *, n + 1);
+        guint i = 0;
+
+        for (GList *l = members; l != NULL; l = l->next)
+          names[i++] = l->data;
+        qsort (names, n, sizeof *names, compare_names);
+        g_string_append_c (out, '{');
+        for (i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_string (out, names[i]);
+            g_string_append_c (out, ':');
+            append_node (out, json_object_get_member (object, names[i]));
+          }
+        g_string_append_c (out, '}');
+        g_free (names);
+        g_list_free (members);
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          append_string (out, json_node_get_string (node));
+        else if (type == G_TYPE_INT64)
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+            g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", json_node_get_double (node)));
+          }
+        break;
+      }
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (out, "null");
+      break;
+    }
+}
+
+char *
+_tp_json_canonical (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  if (node == NULL)
+    g_string_append (out, "null");
+  else
+    append_node (out, node);
+  return g_string_free (out, FALSE);
+}
+
+/* Hashing */
+
+static char *
+record_text (gint64      seq,
+             gint64      time_us,
+             const char *actor,
+             const char *action,
+             const char *subject,
+             const char *details)
+{
+  GString *out = g_string_new ("{\"action\":");
+
+  append_string (out, action);
+  g_string_append (out, ",\"actor\":");
+  append_string (out, actor);
+  g_string_append (out, ",\"details\":");
+  g_string_append (out, details);
+  g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT ",\"subject\":", seq);
+  if (subject != NULL)
+    append_string (out, subject);
+  else
+    g_string_append (out, "null");
+  g_string_append_printf (out, ",\"time_us\":%" G_GINT64_FORMAT "}", time_us);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+hex_to_bytes (const char *hex,
+              guint8      out[HASH_SIZE])
+{
+  if (hex == NULL || strlen (hex) != HEX_LEN)
+    return FALSE;
+  for (guint i = 0; i < HASH_SIZE; i++)
+    {
+      int hi = g_ascii_xdigit_value (hex[2 * i]);
+      int lo = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+      if (hi < 0 || lo < 0)
+        return FALSE;
+      out[i] = (guint8) (hi << 4 | lo);
+    }
+  return TRUE;
+}
+
+/* hash = SHA-256 (prev || record) as hex; FALSE if prev is not a hash */
+static gboolean
+chain_hash (const char *prev_hex,
+            const char *record,
+            char        out[HEX_LEN + 1])
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 prev[HASH_SIZE];
+
+  if (!hex_to_bytes (prev_hex, prev))
+    return FALSE;
+  g_checksum_update (checksum, prev, HASH_SIZE);
+  g_checksum_update (checksum, (const guchar *) record, -1);
+  g_strlcpy (out, g_checksum_get_string (checksum), HEX_LEN + 1);
+  return TRUE;
+}
+
+static const char zero_hash[HEX_LEN + 1] =
+  "0000000000000000000000000000000000000000000000000000000000000000";
+
+/* Internal */
+
+gboolean
+_tp_audit_log_append_locked (TpStore     *store,
+                             const char  *actor,
+                             const char  *action,
+                             const char  *subject,
+                             const char  *details_json,
+                             gint64      *out_seq,
+                             GError     **error)
+{
+  sqlite3 *db = _tp_store_get_db (store);
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev = g_strdup (zero_hash);
+  g_autofree char *record = NULL;
+  g_autofree char *head = NULL;
+  char hash[HEX_LEN + 1];
+  gint64 seq = 1;
+  gint64 time_us = g_get_real_time ();
+  int rc;
+
+  if (details_json == NULL)
+    details_json = "{}";
+
+  rc = sqlite3_prepare_v2 (db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          seq = sqlite3_column_int64 (stmt, 0) + 1;
+          g_free (prev);
+          prev = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    {
+      _tp_store_set_error (error, db, rc, "Cannot read the audit log");
+      return FALSE;
+    }
+
+  record = record_text (seq, time_us, actor, action, subject, details_json);
+  if (!chain_hash (prev, record, hash))
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_FAILED,
+                   "The audit log is damaged: record %" G_GINT64_FORMAT " has no valid hash "
+                   "(run “touchpoint-cli audit verify”)", seq - 1);
+      return FALSE;
+    }
+
+  rc = sqlite3_prepare_v2 (db,
+                           "INSERT INTO audit_log (seq, time_us, actor, action, subject, details, prev_hash, hash) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, seq);
+      sqlite3_bind_int64 (stmt, 2, time_us);
+      sqlite3_bind_text (stmt, 3, actor, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, action, -1, SQLITE_STATIC);
+      if (subject != NULL)
+        sqlite3_bind_text (stmt, 5, subject, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 5);
+      sqlite3_bind_text (stmt, 6, details_json, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, prev, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 8, hash, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    {
+      _tp_store_set_error (error, db, rc, "Cannot write to the audit log");
+      return FALSE;
+    }
+
+  head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", seq, hash);
+  rc = sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO meta (key, value) VALUES ('tp.audit.head', ?1)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, head, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tp_store_set_error (error, db, rc, "Cannot write to the audit log");
+      return FALSE;
+    }
+  if (out_seq != NULL)
+    *out_seq = seq;
+  return TRUE;
+}
+
+/* Public API */
+
+void
+tp_audit_record_free (TpAuditRecord *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->actor);
+  g_free (record->action);
+  g_free (record->subject);
+  g_free (record->details);
+  g_free (record->prev_hash);
+  g_free (record->hash);
+  g_free (record);
+}
+
+void
+tp_audit_verification_clear (TpAuditVerification *verification)
+{
+  g_return_if_fail (verification != NULL);
+
+  g_clear_pointer (&verification->reason, g_free);
+  memset (verification, 0, sizeof *verification);
+}
+
+gboolean
+tp_audit_log_append (TpStore     *store,
+                     const char  *actor,
+                     const char  *action,
+                     const char  *subject,
+                     JsonNode    *details,
+                     gint64      *out_seq,
+                     GError     **error)
+{
+  g_autofree char *details_json = NULL;
+
+  g_return_val_if_fail (TP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (actor != NULL && *actor != '\0', FALSE);
+  g_return_val_if_fail (action != NULL && *action != '\0', FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (details != NULL && !JSON_NODE_HOLDS_OBJECT (details))
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
+                   "Audit record details must be a JSON object");
+      return FALSE;
+    }
+  if (!g_utf8_validate (actor, -1, NULL) || !g_utf8_validate (action, -1, NULL) ||
+      (subject != NULL && !g_utf8_validate (subject, -1, NULL)))
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
+                   "Audit record fields must be valid UTF-8");
+      return FALSE;
+    }
+  details_json = details != NULL ? _tp_json_canonical (details) : g_strdup ("{}");
+
+  if (!_tp_store_begin_write (store, error))
+    return FALSE;
+  if (!_tp_audit_log_append_locked (store, actor, action, subject, details_json, out_seq, error))
+    {
+      _tp_store_rollback (store);
+      return FALSE;
+    }
+  return _tp_store_commit (store, error);
+}
+
+static void
+set_broken (TpAuditVerification *out,
+            gint64               seq,
+            const char          *format,
+            ...) G_GNUC_PRINTF (3, 4);
+
+static void
+set_broken (TpAuditVerification *out,
+            gint64               seq,
+            const char          *format,
+            ...)
+{
+  va_list args;
+
+  out->valid = FALSE;
+  out->first_broken = seq;
+  va_start (args, format);
+  out->reason = g_strdup_vprintf (format, args);
+  va_end (args);
+}
+
+gboolean
+tp_audit_log_verify (TpStore              *store,
+                     TpAuditVerification  *out,
+                     GError              **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev = g_strdup (zero_hash);
+  g_autofree char *head = NULL;
+  gint64 expected = 1;
+  int rc;
+
+  g_return_val_if_fail (TP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  memset (out, 0, sizeof *out);
+  out->valid = TRUE;
+  db = _tp_store_get_db (store);
+
+  if (!_tp_store_exec (store, "BEGIN", error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT seq, time_us, actor, action, subject, details, prev_hash, hash "
+                           "FROM audit_log ORDER BY seq", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      const char *actor = (const char *) sqlite3_column_text (stmt, 2);
+      const char *action = (const char *) sqlite3_column_text (stmt, 3);
+      const char *subject = (const char *) sqlite3_column_text (stmt, 4);
+      const char *details = (const char *) sqlite3_column_text (stmt, 5);
+      const char *prev_hash = (const char *) sqlite3_column_text (stmt, 6);
+      const char *hash = (const char *) sqlite3_column_text (stmt, 7);
+      g_autofree char *record = NULL;
+      char computed[HEX_LEN + 1];
+
+      out->records++;
+      if (!out->valid)
+        continue;
+      if (seq != expected)
+        {
+          set_broken (out, expected, "record %" G_GINT64_FORMAT " is missing (the next one is %" G_GINT64_FORMAT ")",
+                      expected, seq);
+          continue;
+        }
+      if (sqlite3_column_type (stmt, 0) != SQLITE_INTEGER || sqlite3_column_type (stmt, 1) != SQLITE_INTEGER ||
+          actor == NULL || action == NULL || details == NULL || prev_hash == NULL || hash == NULL)
+        {
+          set_broken (out, seq, "record %" G_GINT64_FORMAT " has a missing or mistyped field", seq);
+          continue;
+        }
+      if (strcmp (prev_hash, prev) != 0)
+        {
+          set_broken (out, seq, "record %" G_GINT64_FORMAT " does not follow record %" G_GINT64_FORMAT
+                      " (its prev_hash is not that record's hash)", seq, seq - 1);
+          continue;
+        }
+      record = record_text (seq, sqlite3_column_int64 (stmt, 1), actor, action, subject, details);
+      if (!chain_hash (prev_hash, record, computed) || strcmp (computed, hash) != 0)
+        {
+          set_broken (out, seq, "record %" G_GINT64_FORMAT " was altered (its content does not match its hash)",
+                      seq);
+          continue;
+        }
+      g_free (prev);
+      prev = g_strdup (hash);
+      expected++;
+    }
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (rc != SQLITE_DONE)
+    goto fail;
+
+  /* the head kept beside the log: were records removed from the end? */
+  rc = sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'tp.audit.head'", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    goto fail;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW && sqlite3_column_text (stmt, 0) != NULL)
+    head = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    goto fail;
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+
+  if (out->valid)
+    {
+      g_autofree char *expected_head = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", expected - 1, prev);
+
+      if (head == NULL && expected > 1)
+        set_broken (out, expected - 1, "the log head is missing from the store");
+      else if (head != NULL && strcmp (head, expected_head) != 0)
+        {
+          gint64 head_seq = g_ascii_strtoll (head, NULL, 10);
+
+          if (head_seq > expected - 1)
+            set_broken (out, expected, "records %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " were removed "
+                        "(the log head says %" G_GINT64_FORMAT ")", expected, head_seq, head_seq);
+          else
+            set_broken (out, expected - 1, "the last record does not match the log head");
+        }
+    }
+
+  _tp_store_exec (store, "COMMIT", NULL);
+  return TRUE;
+
+fail:
+  _tp_store_set_error (error, db, rc, "Cannot read the audit log");
+  sqlite3_finalize (stmt);
+  _tp_store_rollback (store);
+  return FALSE;
+}
+
+GPtrArray *
+tp_audit_log_list (TpStore  *store,
+                   gint64    after_seq,
+                   guint     limit,
+                   GError  **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  int rc;
+
+  g_return_val_if_fail (TP_IS_STORE (store), NULL);
+
+  db = _tp_store_get_db (store);
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT seq, time_us, actor, action, subject, details, prev_hash, hash "
+                           "FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2", -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _tp_store_set_error (error, db, rc, "Cannot read the audit log");
+      return NULL;
+    }
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  records = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_audit_record_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TpAuditRecord *r = g_new0 (TpAuditRecord, 1);
+
+      r->seq = sqlite3_column_int64 (stmt, 0);
+      r->time_us = sqlite3_column_int64 (stmt, 1);
+      r->actor = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      r->action = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      r->subject = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      r->details = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+      r->prev_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      r->hash = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+      g_ptr_array_add (records, r);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tp_store_set_error (error, db, rc, "Cannot read the audit log");
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}

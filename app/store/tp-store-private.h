@@ -1,0 +1,56 @@
+/* tp-store-private.h: what the store's own modules (audit log) and tests share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "tp-store.h"
+
+G_BEGIN_DECLS
+
+/* The connection (for the audit log and for tests that look underneath). */
+sqlite3  *_tp_store_get_db          (TpStore     *store);
+
+/* Sets @error from the connection's last error, naming @what was done. */
+void      _tp_store_set_error       (GError     **error,
+                                     sqlite3     *db,
+                                     int          rc,
+                                     const char  *what);
+
+gboolean  _tp_store_exec            (TpStore     *store,
+                                     const char  *sql,
+                                     GError     **error);
+
+/* Transactions: BEGIN IMMEDIATE for writers; end with commit or rollback. */
+gboolean  _tp_store_begin_write     (TpStore     *store,
+                                     GError     **error);
+gboolean  _tp_store_commit          (TpStore     *store,
+                                     GError     **error);
+void      _tp_store_rollback        (TpStore     *store);
+
+/* Called after each entry of a batch is written, inside the transaction
+ * (tests use it to kill a writer half-way through a batch). */
+typedef void (*TpStoreEntryHook) (TpStore  *store,
+                                  guint     index,
+                                  gpointer  user_data);
+void      _tp_store_set_entry_hook  (TpStore          *store,
+                                     TpStoreEntryHook  hook,
+                                     gpointer          user_data);
+
+/* Appends an audit record inside the caller's write transaction.
+ * @details_json must already be canonical JSON (or NULL for {}). */
+gboolean  _tp_audit_log_append_locked (TpStore     *store,
+                                       const char  *actor,
+                                       const char  *action,
+                                       const char  *subject,
+                                       const char  *details_json,
+                                       gint64      *out_seq,
+                                       GError     **error);
+
+/* Canonical JSON (RFC 8785 style: sorted members, no whitespace) of any
+ * JSON node; numbers that are not integers are written with %.17g. */
+char     *_tp_json_canonical        (JsonNode    *node);
+
+G_END_DECLS

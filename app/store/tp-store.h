@@ -1,0 +1,244 @@
+/* tp-store.h: the terminal's encrypted store (SQLCipher)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One database file per terminal, encrypted with a raw 256-bit key from a
+ * TpKeySource (the key never lives in the file). It holds:
+ *  - list entries with their full version history (impose, extend and
+ *    cancel are versions of one id), and the current version of every id
+ *    in denormalised columns, so that loading the lists for the matcher
+ *    does not parse JSON;
+ *  - the list-state hash (tp-state-hash.h), updated in the same
+ *    transaction as every batch;
+ *  - the cleared-pairs memory (supervisor clearances of false positives);
+ *  - the hash-chained audit log (tp-audit-log.h);
+ *  - the feed position and other small values (a key/value table).
+ *
+ * Opening: the file is never replaced. A store is created only with
+ * TP_STORE_OPEN_CREATE and only where no file exists (O_EXCL). A wrong
+ * key, a file that is not a database, or a database that is not a
+ * Touchpoint store give TP_STORE_ERROR_WRONG_KEY and the file is left byte
+ * for byte as it was (nothing is written before the key is proven right).
+ *
+ * Concurrency: the database runs in WAL mode. A batch is one transaction
+ * (BEGIN IMMEDIATE): other connections, in this process or another, see
+ * all of it or none of it, and a process killed in the middle leaves the
+ * store as it was before the batch. A TpStore is one connection: use it
+ * from one thread at a time, and open another TpStore on the same file
+ * for another thread (readers never block the writer, nor the reverse).
+ *
+ * SQL is kept to what SQLite 3.15 (SQLCipher 3.4) understands: no UPSERT,
+ * no RETURNING, no window functions, so that it runs on SQLCipher 4 too.
+ * The key is given raw (PRAGMA key = "x'…'": no KDF) and the page size is
+ * fixed at 16 KiB on every open. A file written by SQLCipher 3 opens in
+ * SQLCipher 4 only with PRAGMA cipher_compatibility = 3 (its HMAC and KDF
+ * defaults changed): not handled yet, as both builds create their own stores.
+ *
+ * Inspecting a store by hand: sqlcipher PATH, then
+ *   PRAGMA key = "x'<the 64 hex digits of the key file>'";
+ *   PRAGMA cipher_page_size = 16384;
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tp-entry.h"
+#include "tp-key-source.h"
+#include "tp-state-hash.h"
+
+G_BEGIN_DECLS
+
+#define TP_STORE_ERROR (tp_store_error_quark ())
+
+/**
+ * TpStoreError:
+ * @TP_STORE_ERROR_WRONG_KEY: the key does not open the file, or the file is
+ *   not a Touchpoint store (SQLCipher cannot tell the two apart)
+ * @TP_STORE_ERROR_NOT_FOUND: no store at that path (and no CREATE flag)
+ * @TP_STORE_ERROR_EXISTS: TP_STORE_OPEN_EXCLUSIVE and a file is there
+ * @TP_STORE_ERROR_TOO_NEW: the store was written by a newer Touchpoint
+ * @TP_STORE_ERROR_BUSY: another connection holds the write lock too long
+ * @TP_STORE_ERROR_INVALID: a caller passed a value the store refuses
+ * @TP_STORE_ERROR_FAILED: any other failure (I/O, corruption)
+ */
+typedef enum {
+  TP_STORE_ERROR_WRONG_KEY,
+  TP_STORE_ERROR_NOT_FOUND,
+  TP_STORE_ERROR_EXISTS,
+  TP_STORE_ERROR_TOO_NEW,
+  TP_STORE_ERROR_BUSY,
+  TP_STORE_ERROR_INVALID,
+  TP_STORE_ERROR_FAILED,
+} TpStoreError;
+
+GQuark tp_store_error_quark (void);
+
+typedef enum {
+  TP_STORE_OPEN_NONE      = 0,
+  /* Create the store (and, through the key source, its key) when no file
+   * is at the path. An existing file is opened, never replaced. */
+  TP_STORE_OPEN_CREATE    = 1 << 0,
+  /* With CREATE: fail with TP_STORE_ERROR_EXISTS when a file is there. */
+  TP_STORE_OPEN_EXCLUSIVE = 1 << 1,
+} TpStoreOpenFlags;
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define TP_STORE_SCHEMA_VERSION 1
+
+#define TP_TYPE_STORE (tp_store_get_type ())
+G_DECLARE_FINAL_TYPE (TpStore, tp_store, TP, STORE, GObject)
+
+TpStore    *tp_store_open                (const char        *path,
+                                          TpKeySource       *key_source,
+                                          TpStoreOpenFlags   flags,
+                                          GError           **error);
+const char *tp_store_get_path            (TpStore           *store);
+/* TRUE when this tp_store_open() created the file. */
+gboolean    tp_store_get_created         (TpStore           *store);
+guint       tp_store_get_schema_version  (TpStore           *store);
+
+/* Entries ----------------------------------------------------------------- */
+
+typedef struct {
+  guint   applied;          /* versions that became current */
+  guint   ignored;          /* versions older than or equal to the current one */
+  GArray *ignored_indices;  /* of guint: positions in the batch of the ignored versions */
+  GArray *ignored_current;  /* of guint: the current version each one was ignored against */
+  char    state_hash[TP_STATE_HASH_HEX_LEN + 1];   /* after the batch */
+} TpStoreBatchResult;
+
+void        tp_store_batch_result_clear  (TpStoreBatchResult *result);
+
+/* Feed position (for the sync client): where the terminal is in the hub's
+ * change log. Times are unix seconds; 0 = unknown. */
+typedef struct {
+  gint64  sequence;         /* last applied change sequence; 0 = never synced */
+  char   *head_hash;        /* hash of the signed head last applied, or NULL */
+  gint64  head_issued_at;
+  gint64  head_expires_at;
+  gint64  updated_at;       /* when it was applied on this terminal */
+} TpFeedPosition;
+
+void        tp_feed_position_clear       (TpFeedPosition    *position);
+
+/* Applies a batch of entry versions (TpEntry*, already validated by the
+ * decoder) in one transaction: a version greater than the stored current
+ * one becomes current (and goes into the history); an older or equal one is
+ * ignored and reported in @result. Versions of one id may follow each other
+ * in a batch. The state hash, an audit record ("list.batch") and, when
+ * @position is not NULL, the feed position are written in the same
+ * transaction. @result is always initialised (clear it). */
+gboolean    tp_store_apply_batch         (TpStore            *store,
+                                          GPtrArray          *entries,
+                                          TpStoreBatchResult *result,
+                                          GError            **error);
+gboolean    tp_store_apply_batch_full    (TpStore              *store,
+                                          GPtrArray            *entries,
+                                          const TpFeedPosition *position,
+                                          const char           *actor,
+                                          TpStoreBatchResult   *result,
+                                          GError              **error);
+
+typedef gboolean (*TpStoreEntryFunc) (const TpEntry *entry,
+                                      gpointer       user_data);
+
+/* Calls @func with the current (latest) version of every id, cancelled
+ * ones included, in no particular order, from one consistent snapshot.
+ * Return FALSE from @func to stop. The entry and its strings are valid only
+ * during the call (tp_entry_copy() to keep one). Reads denormalised columns
+ * only: no JSON is parsed. */
+gboolean    tp_store_foreach_current     (TpStore           *store,
+                                          TpStoreEntryFunc   func,
+                                          gpointer           user_data,
+                                          GError           **error);
+
+/* Every stored version of @id, oldest first (TpEntry*, owned); an empty
+ * array when the id is unknown. The last one is the current version. */
+GPtrArray  *tp_store_get_entry           (TpStore           *store,
+                                          const char        *id,
+                                          GError           **error);
+
+/* Recorded state hash (updated incrementally by every batch). */
+gboolean    tp_store_get_state_hash      (TpStore           *store,
+                                          TpStateHash       *out,
+                                          GError           **error);
+/* The same, recomputed from scratch from the stored canonical JSON of every
+ * current version: to check the incremental value. */
+gboolean    tp_store_compute_state_hash  (TpStore           *store,
+                                          TpStateHash       *out,
+                                          GError           **error);
+
+typedef struct {
+  guint64     entries;                 /* ids */
+  guint64     versions;                /* versions in the history */
+  guint64     by_list[2];              /* indexed by TpListKind */
+  guint64     by_status[2];            /* indexed by TpEntryStatus */
+  guint64     effective;               /* acting on the date asked for */
+  guint64     effective_by_list[2];
+  guint64     clearances;
+  guint64     audit_records;
+  TpStateHash state_hash;
+} TpStoreCounts;
+
+/* All counts and the state hash from one consistent snapshot; @date is
+ * the day "effective" is counted for (NULL = today, local time). */
+gboolean    tp_store_get_counts          (TpStore           *store,
+                                          const GDate       *date,
+                                          TpStoreCounts     *out,
+                                          GError           **error);
+
+/* Clearances (cleared pairs) ------------------------------------------------ */
+
+typedef struct {
+  char   *document_key;     /* issuing state ":" document number, e.g. "VNM:C1234567" */
+  char   *entry_id;
+  guint   entry_version;    /* the version cleared: a later version is not cleared */
+  char   *cleared_by;
+  char   *reason;
+  gint64  cleared_at;       /* unix seconds */
+  gint64  expires_at;       /* unix seconds; 0 = never */
+} TpClearance;
+
+TpClearance *tp_clearance_copy           (const TpClearance *clearance);
+void         tp_clearance_free           (TpClearance       *clearance);
+
+/* Records (or replaces, for the same document and entry) a clearance, and
+ * an audit record ("clearance.add") in the same transaction. */
+gboolean    tp_store_add_clearance       (TpStore           *store,
+                                          const TpClearance *clearance,
+                                          GError           **error);
+/* Every stored clearance, expired ones included (the matcher checks). */
+GPtrArray  *tp_store_list_clearances     (TpStore           *store,
+                                          GError           **error);
+/* Deletes clearances that expired before @now (unix seconds); returns how
+ * many, or -1 on error. */
+gint64      tp_store_prune_clearances    (TpStore           *store,
+                                          gint64             now,
+                                          GError           **error);
+
+/* Feed position and small values ------------------------------------------ */
+
+gboolean    tp_store_get_feed_position   (TpStore              *store,
+                                          TpFeedPosition       *out,
+                                          GError              **error);
+gboolean    tp_store_set_feed_position   (TpStore              *store,
+                                          const TpFeedPosition *position,
+                                          GError              **error);
+
+/* Key/value table for small settings; keys starting with "tp." are the
+ * store's own. Returns NULL without error for a missing key. */
+char       *tp_store_get_value           (TpStore           *store,
+                                          const char        *key,
+                                          GError           **error);
+gboolean    tp_store_set_value           (TpStore           *store,
+                                          const char        *key,
+                                          const char        *value,
+                                          GError           **error);
+
+/* PRAGMA integrity_check (slow on a big store). */
+gboolean    tp_store_check_integrity     (TpStore           *store,
+                                          GError           **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpClearance, tp_clearance_free)
+
+G_END_DECLS
