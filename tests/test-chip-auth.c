@@ -14,6 +14,7 @@
 #include "tp-active-auth.h"
 #include "tp-chip-auth.h"
 #include "tp-chip-error.h"
+#include "tp-tlv.h"
 
 static EVP_PKEY *
 generate (const char *type,
@@ -162,7 +163,7 @@ test_security_infos_round_trip (void)
 
   der = tp_security_infos_encode (infos, &error);
   g_assert_no_error (error);
-  tp_apdu_tlv_append (dg14, 0x6E, g_bytes_get_data (der, NULL), g_bytes_get_size (der));
+  tp_tlv_append (dg14, 0x6E, g_bytes_get_data (der, NULL), g_bytes_get_size (der));
 
   parsed = tp_security_infos_parse (dg14->data, dg14->len, &error);
   g_assert_no_error (error);
@@ -266,19 +267,19 @@ test_standardized_parameters (void)
   g_autoptr(TpSecurityInfos) infos = NULL;
   const TpChipAuthPublicKey *key;
 
-  tp_apdu_tlv_append (alg, 0x06, g_bytes_get_data (std, NULL), g_bytes_get_size (std));
-  tp_apdu_tlv_append (alg, 0x02, (const guint8 *) "\x0D", 1);
-  tp_apdu_tlv_append (spki, 0x30, alg->data, alg->len);
+  tp_tlv_append (alg, 0x06, g_bytes_get_data (std, NULL), g_bytes_get_size (std));
+  tp_tlv_append (alg, 0x02, (const guint8 *) "\x0D", 1);
+  tp_tlv_append (spki, 0x30, alg->data, alg->len);
   g_byte_array_append (bits, (const guint8 *) "\x00", 1);
   g_byte_array_append (bits, g_bytes_get_data (point, NULL), g_bytes_get_size (point));
-  tp_apdu_tlv_append (spki, 0x03, bits->data, bits->len);
+  tp_tlv_append (spki, 0x03, bits->data, bits->len);
   g_byte_array_set_size (alg, 0);
-  tp_apdu_tlv_append (alg, 0x30, spki->data, spki->len);
-  tp_apdu_tlv_append (info, 0x06, g_bytes_get_data (pk, NULL), g_bytes_get_size (pk));
+  tp_tlv_append (alg, 0x30, spki->data, spki->len);
+  tp_tlv_append (info, 0x06, g_bytes_get_data (pk, NULL), g_bytes_get_size (pk));
   g_byte_array_append (info, alg->data, alg->len);
   g_byte_array_set_size (spki, 0);
-  tp_apdu_tlv_append (spki, 0x30, info->data, info->len);
-  tp_apdu_tlv_append (set, 0x31, spki->data, spki->len);
+  tp_tlv_append (spki, 0x30, info->data, info->len);
+  tp_tlv_append (set, 0x31, spki->data, spki->len);
 
   infos = tp_security_infos_parse (set->data, set->len, &error);
   g_assert_no_error (error);

@@ -19,6 +19,7 @@
 #include "tp-chip-auth.h"
 #include "tp-chip-error.h"
 #include "tp-pace.h"
+#include "tp-tlv.h"
 
 /* ICAO Doc 9303 Part 11 Appendix G (see ../shared/testdata) */
 #define G_MRZ_INFO     "T22000129364081251010318"
@@ -271,9 +272,9 @@ token_input (const char *oid,
   g_autoptr(GByteArray) inner = g_byte_array_new ();
   GByteArray *out = g_byte_array_new ();
 
-  tp_apdu_tlv_append (inner, 0x06, g_bytes_get_data (oid_bytes, NULL), g_bytes_get_size (oid_bytes));
-  tp_apdu_tlv_append (inner, 0x86, point->data, point->len);
-  tp_apdu_tlv_append (out, 0x7F49, inner->data, inner->len);
+  tp_tlv_append (inner, 0x06, g_bytes_get_data (oid_bytes, NULL), g_bytes_get_size (oid_bytes));
+  tp_tlv_append (inner, 0x86, point->data, point->len);
+  tp_tlv_append (out, 0x7F49, inner->data, inner->len);
   return out;
 }
 

@@ -674,6 +674,74 @@ test_padding (void)
 }
 
 static void
+test_unwrap (void)
+{
+  /* 7C { 80 01 2A }, as a GENERAL AUTHENTICATE data field */
+  static const guint8 dyn[] = { 0x7C, 0x03, 0x80, 0x01, 0x2A };
+  static const guint8 trailing[] = { 0x7C, 0x03, 0x80, 0x01, 0x2A, 0x00 };
+  static const guint8 leading[] = { 0x00, 0x7C, 0x03, 0x80, 0x01, 0x2A };
+  static const guint8 short_value[] = { 0x7C, 0x04, 0x80, 0x01, 0x2A };
+  static const guint8 two_byte_tag[] = { 0x7F, 0x49, 0x00 };
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *copy = NULL;
+  TpTlv tlv = { 0 };
+  TpTlv inner;
+
+  g_assert_true (tp_tlv_unwrap (dyn, sizeof dyn, 0x7C, &tlv, &error));
+  g_assert_no_error (error);
+  g_assert_cmphex (tlv.tag, ==, 0x7C);
+  g_assert_true (tlv.constructed);
+  g_assert_true (tlv.value == dyn + 2);
+  g_assert_cmpuint (tlv.length, ==, 3);
+  g_assert_true (tp_tlv_find_child (&tlv, 0x80, &inner, &error));
+  g_assert_cmpuint (inner.value[0], ==, 0x2A);
+
+  g_assert_true (tp_tlv_unwrap (two_byte_tag, sizeof two_byte_tag, 0x7F49, &tlv, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tlv.length, ==, 0);
+
+  /* Another tag */
+  tlv.tag = 0x1234;
+  g_assert_false (tp_tlv_unwrap (dyn, sizeof dyn, 0x6E, &tlv, &error));
+  g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "tag 7C, 6E expected"));
+  g_assert_cmphex (tlv.tag, ==, 0x1234);      /* out untouched on failure */
+  g_clear_error (&error);
+
+  /* Anything after the object, padding included */
+  g_assert_false (tp_tlv_unwrap (trailing, sizeof trailing, 0x7C, &tlv, &error));
+  g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "tag 7C ends at offset 5 but 1 more bytes follow"));
+  g_clear_error (&error);
+
+  /* or before it */
+  g_assert_false (tp_tlv_unwrap (leading, sizeof leading, 0x7C, &tlv, &error));
+  g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "is padding"));
+  g_clear_error (&error);
+
+  /* The errors of tp_tlv_read() */
+  copy = exact_copy (short_value, sizeof short_value);
+  g_assert_false (tp_tlv_unwrap (copy, sizeof short_value, 0x7C, &tlv, &error));
+  g_assert_error (error, TP_ERROR, TP_ERROR_TRUNCATED);
+  g_clear_error (&error);
+
+  g_assert_false (tp_tlv_unwrap (NULL, 0, 0x7C, &tlv, &error));
+  g_assert_error (error, TP_ERROR, TP_ERROR_TRUNCATED);
+  g_clear_error (&error);
+
+  /* Every cut of a good object fails without reading past it */
+  for (gsize cut = 0; cut < sizeof dyn; cut++)
+    {
+      g_autofree guint8 *part = exact_copy (dyn, cut);
+
+      g_assert_false (tp_tlv_unwrap (part, cut, 0x7C, &tlv, &error));
+      g_assert_error (error, TP_ERROR, TP_ERROR_TRUNCATED);
+      g_clear_error (&error);
+    }
+}
+
+static void
 test_iter_error_stays (void)
 {
   static const guint8 data[] = { 0x04, 0x01, 'a', 0x04, 0x80 };
@@ -828,6 +896,7 @@ main (int    argc,
   g_test_add_func ("/tlv/depth-bomb", test_depth_bomb);
   g_test_add_func ("/tlv/padding", test_padding);
   g_test_add_func ("/tlv/iter-error", test_iter_error_stays);
+  g_test_add_func ("/tlv/unwrap", test_unwrap);
   g_test_add_func ("/tlv/round-trip", test_round_trip);
   g_test_add_func ("/tlv/random", test_random);
 

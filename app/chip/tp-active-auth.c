@@ -16,6 +16,7 @@
 
 #include "tp-active-auth.h"
 #include "tp-chip-error.h"
+#include "tp-tlv.h"
 
 #define DG15_TAG                      0x6F
 #define INS_INTERNAL_AUTHENTICATE     0x88
@@ -98,12 +99,20 @@ tp_active_auth_parse_dg15 (const guint8  *data,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (len > 0 && data[0] == DG15_TAG &&
-      !tp_apdu_tlv_unwrap (data, len, DG15_TAG, &spki, &spki_len))
+  if (len > 0 && data[0] == DG15_TAG)
     {
-      g_set_error_literal (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
-                           "DG15: the '6F' wrapper is malformed or its length is wrong");
-      return NULL;
+      g_autoptr(GError) local_error = NULL;
+      TpTlv dg15;
+
+      if (!tp_tlv_unwrap (data, len, DG15_TAG, &dg15, &local_error))
+        {
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "DG15: the '6F' wrapper is malformed or its length is wrong (%s)",
+                       local_error->message);
+          return NULL;
+        }
+      spki = dg15.value;
+      spki_len = dg15.length;
     }
 
   p = spki;
@@ -144,7 +153,7 @@ tp_active_auth_encode_dg15 (EVP_PKEY  *key,
       tp_chip_set_crypto_error (error, "Encoding the active authentication key");
       return NULL;
     }
-  tp_apdu_tlv_append (out, DG15_TAG, spki, len);
+  tp_tlv_append (out, DG15_TAG, spki, len);
   OPENSSL_free (spki);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));

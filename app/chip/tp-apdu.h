@@ -127,40 +127,6 @@ gboolean     tp_apdu_transmit       (TpApduTransmitFunc   transmit,
                                      guint16             *sw,
                                      GError             **error);
 
-/* ISO/IEC 7816-4 BER-TLV data objects inside command and response data
- * (dynamic authentication data '7C', MSE data objects): tags of one or
- * two bytes, lengths of up to three bytes (81 xx, 82 xx xx). */
-
-/* Reads the data object at *@pos and moves *@pos past it. FALSE at the
- * end of @data or on a malformed object (never reads out of bounds). */
-gboolean     tp_apdu_tlv_next       (const guint8        *data,
-                                     gsize                len,
-                                     gsize               *pos,
-                                     guint               *tag,
-                                     const guint8       **value,
-                                     gsize               *value_len);
-
-/* The first data object with @tag among those of @data (not nested).
- * FALSE when absent or when the objects before it are malformed. */
-gboolean     tp_apdu_tlv_find       (const guint8        *data,
-                                     gsize                len,
-                                     guint                tag,
-                                     const guint8       **value,
-                                     gsize               *value_len);
-
-/* TRUE when @data is exactly one well-formed object with @tag; gives its
- * value. */
-gboolean     tp_apdu_tlv_unwrap     (const guint8        *data,
-                                     gsize                len,
-                                     guint                tag,
-                                     const guint8       **value,
-                                     gsize               *value_len);
-
-/* Appends tag (one or two bytes), length and value. */
-void         tp_apdu_tlv_append     (GByteArray          *out,
-                                     guint                tag,
-                                     const guint8        *value,
-                                     gsize                value_len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpApdu, tp_apdu_free)
 

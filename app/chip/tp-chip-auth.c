@@ -18,6 +18,7 @@
 
 #include "tp-chip-auth.h"
 #include "tp-chip-error.h"
+#include "tp-tlv.h"
 
 #define CA_OID_PREFIX      "0.4.0.127.0.7.2.2.3."
 #define PACE_OID_PREFIX    "0.4.0.127.0.7.2.2.4."
@@ -99,7 +100,7 @@ tp_oid_decode (const guint8  *content,
 
   if (len == 0 || len > 100)
     goto bad;
-  tp_apdu_tlv_append (der, DER_OID, content, len);
+  tp_tlv_append (der, DER_OID, content, len);
   p = der->data;
   obj = d2i_ASN1_OBJECT (NULL, &p, der->len);
   if (obj == NULL)
@@ -487,48 +488,65 @@ tp_security_infos_parse (const guint8  *data,
                          GError       **error)
 {
   g_autoptr(TpSecurityInfos) infos = NULL;
-  const guint8 *set;
-  gsize set_len;
-  gsize pos = 0;
-  guint tag;
-  const guint8 *elements;
-  gsize elements_len;
+  g_autoptr(GError) local_error = NULL;
+  const guint8 *content = data;
+  gsize content_len = len;
+  TpTlv set;
+  gsize pos;
 
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  set = data;
-  set_len = len;
+  /* DER throughout: no padding and nothing after the objects */
   if (len > 0 && data[0] == DG14_TAG)
     {
-      if (!tp_apdu_tlv_unwrap (data, len, DG14_TAG, &set, &set_len))
+      TpTlv dg14;
+
+      if (!tp_tlv_unwrap (data, len, DG14_TAG, &dg14, &local_error))
         {
-          g_set_error_literal (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
-                               "DG14: the '6E' wrapper is malformed or its length is wrong");
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "DG14: the '6E' wrapper is malformed or its length is wrong (%s)",
+                       local_error->message);
           return NULL;
         }
+      content = dg14.value;
+      content_len = dg14.length;
     }
 
-  if (!tp_apdu_tlv_unwrap (set, set_len, DER_SET, &elements, &elements_len))
+  if (!tp_tlv_unwrap (content, content_len, DER_SET, &set, &local_error))
     {
-      g_set_error_literal (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
-                           "SecurityInfos is not one well-formed SET");
+      g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                   "SecurityInfos is not one well-formed SET (%s)", local_error->message);
       return NULL;
     }
 
+  /* The SET fills content exactly: reading its elements there, rather than
+   * in set.value, makes offsets in messages count from the SET's first
+   * byte, as they do above */
+  g_assert (set.header_length + set.length == content_len);
   infos = tp_security_infos_new ();
-  while (pos < elements_len)
+  pos = set.header_length;
+  while (pos < content_len)
     {
       gsize start = pos;
+      TpTlv element;
 
-      if (!tp_apdu_tlv_next (elements, elements_len, &pos, &tag, NULL, NULL) ||
-          tag != DER_SEQUENCE)
+      if (!tp_tlv_read (content, content_len, &pos, &element, &local_error))
         {
-          g_set_error_literal (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
-                               "SecurityInfos: an element is not a SEQUENCE");
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "SecurityInfos: an element of the SET is malformed (%s)",
+                       local_error->message);
           return NULL;
         }
-      if (!parse_security_info (elements + start, pos - start, infos, error))
+      if (element.tag != DER_SEQUENCE)
+        {
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "SecurityInfos: an element is not a SEQUENCE (tag %02X at offset %"
+                       G_GSIZE_FORMAT ", 30 expected)",
+                       element.tag, start);
+          return NULL;
+        }
+      if (!parse_security_info (content + start, pos - start, infos, error))
         return NULL;
     }
 
@@ -543,7 +561,7 @@ der_append (GByteArray   *out,
             const guint8 *content,
             gsize         len)
 {
-  tp_apdu_tlv_append (out, tag, content, len);
+  tp_tlv_append (out, tag, content, len);
 }
 
 static void
@@ -887,7 +905,7 @@ append_key_id (GByteArray *data,
         continue;
       bytes[n++] = b;
     }
-  tp_apdu_tlv_append (data, TAG_KEY_ID, bytes, n);
+  tp_tlv_append (data, TAG_KEY_ID, bytes, n);
 }
 
 static gboolean
@@ -995,8 +1013,8 @@ tp_chip_auth_authenticate (TpApduTransmitFunc          transmit,
   if (info->cipher == TP_SM_CIPHER_3DES)
     {
       /* MSE:Set KAT */
-      tp_apdu_tlv_append (data, TAG_KAT_PUBLIC_KEY, g_bytes_get_data (public, NULL),
-                          g_bytes_get_size (public));
+      tp_tlv_append (data, TAG_KAT_PUBLIC_KEY, g_bytes_get_data (public, NULL),
+                     g_bytes_get_size (public));
       append_key_id (data, info->key_id);
       apdu = tp_apdu_new (0x00, INS_MSE, 0x41, 0xA6, data->data, data->len, 0);
       if (!exchange (transmit, user_data, old_sm, apdu, response, "MSE:Set KAT", error))
@@ -1006,22 +1024,22 @@ tp_chip_auth_authenticate (TpApduTransmitFunc          transmit,
     {
       g_autoptr(GBytes) oid = tp_oid_encode (info->oid, error);
       g_autoptr(GByteArray) inner = g_byte_array_new ();
-      const guint8 *dyn;
-      gsize dyn_len;
+      g_autoptr(GError) local_error = NULL;
+      TpTlv dyn;
 
       if (oid == NULL)
         goto out;
       /* MSE:Set AT, then GENERAL AUTHENTICATE */
-      tp_apdu_tlv_append (data, TAG_PROTOCOL, g_bytes_get_data (oid, NULL), g_bytes_get_size (oid));
+      tp_tlv_append (data, TAG_PROTOCOL, g_bytes_get_data (oid, NULL), g_bytes_get_size (oid));
       append_key_id (data, info->key_id);
       apdu = tp_apdu_new (0x00, INS_MSE, 0x41, 0xA4, data->data, data->len, 0);
       if (!exchange (transmit, user_data, old_sm, apdu, response, "MSE:Set AT", error))
         goto out;
 
-      tp_apdu_tlv_append (inner, TAG_GA_PUBLIC_KEY, g_bytes_get_data (public, NULL),
-                          g_bytes_get_size (public));
+      tp_tlv_append (inner, TAG_GA_PUBLIC_KEY, g_bytes_get_data (public, NULL),
+                     g_bytes_get_size (public));
       g_byte_array_set_size (data, 0);
-      tp_apdu_tlv_append (data, TAG_DYNAMIC_AUTH_DATA, inner->data, inner->len);
+      tp_tlv_append (data, TAG_DYNAMIC_AUTH_DATA, inner->data, inner->len);
       g_clear_pointer (&apdu, tp_apdu_free);
       apdu = tp_apdu_new (0x00, INS_GENERAL_AUTHENTICATE, 0x00, 0x00, data->data, data->len,
                           TP_APDU_LE_MAX_SHORT);
@@ -1029,14 +1047,14 @@ tp_chip_auth_authenticate (TpApduTransmitFunc          transmit,
         apdu->le = TP_APDU_LE_MAX_EXTENDED;
       if (!exchange (transmit, user_data, old_sm, apdu, response, "GENERAL AUTHENTICATE", error))
         goto out;
-      if (!tp_apdu_tlv_unwrap (response->data, response->len, TAG_DYNAMIC_AUTH_DATA, &dyn, &dyn_len))
+      if (!tp_tlv_unwrap (response->data, response->len, TAG_DYNAMIC_AUTH_DATA, &dyn, &local_error))
         {
-          g_set_error_literal (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
-                               "Chip authentication: the answer to GENERAL AUTHENTICATE is not "
-                               "dynamic authentication data ('7C')");
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "Chip authentication: the answer to GENERAL AUTHENTICATE is not "
+                       "dynamic authentication data ('7C'): %s", local_error->message);
           goto out;
         }
-      if (dyn_len > 0)
+      if (dyn.length > 0)
         {
           g_set_error_literal (error, TP_CHIP_ERROR, TP_CHIP_ERROR_UNSUPPORTED,
                                "Chip authentication: the chip answered with a nonce and token "
@@ -1152,13 +1170,13 @@ static gboolean
 key_id_matches (TpCaChip     *chip,
                 const TpApdu *command)
 {
-  const guint8 *value;
-  gsize len;
+  TpTlv value;
   gint64 key_id;
 
-  if (!tp_apdu_tlv_find (command->data->data, command->data->len, TAG_KEY_ID, &value, &len))
+  /* Absent, or hidden by malformed data: any key */
+  if (!tp_tlv_find (command->data->data, command->data->len, TAG_KEY_ID, &value, NULL))
     return TRUE;
-  return read_key_id (value, len, &key_id) && key_id == chip->info->key_id;
+  return read_key_id (value.value, value.length, &key_id) && key_id == chip->info->key_id;
 }
 
 guint16
@@ -1167,13 +1185,17 @@ tp_ca_chip_process (TpCaChip      *chip,
                     GByteArray    *response,
                     TpSm         **sm)
 {
-  const guint8 *value;
+  const guint8 *data;
   gsize len;
+  TpTlv value;
 
   g_return_val_if_fail (chip != NULL, TP_SW_UNKNOWN);
   g_return_val_if_fail (command != NULL, TP_SW_UNKNOWN);
   g_return_val_if_fail (response != NULL, TP_SW_UNKNOWN);
   g_return_val_if_fail (sm != NULL && *sm == NULL, TP_SW_UNKNOWN);
+
+  data = command->data->data;
+  len = command->data->len;
 
   if (command->ins == INS_MSE && command->p1 == 0x41 && command->p2 == 0xA6)
     {
@@ -1182,10 +1204,9 @@ tp_ca_chip_process (TpCaChip      *chip,
         return TP_SW_CONDITIONS_NOT_SATISFIED;
       if (!key_id_matches (chip, command))
         return TP_SW_REFERENCED_DATA_NOT_FOUND;
-      if (!tp_apdu_tlv_find (command->data->data, command->data->len, TAG_KAT_PUBLIC_KEY,
-                             &value, &len))
+      if (!tp_tlv_find (data, len, TAG_KAT_PUBLIC_KEY, &value, NULL))
         return TP_SW_WRONG_DATA;
-      return chip_agree (chip, value, len, sm);
+      return chip_agree (chip, value.value, value.length, sm);
     }
 
   if (command->ins == INS_MSE && command->p1 == 0x41 && command->p2 == 0xA4)
@@ -1193,8 +1214,8 @@ tp_ca_chip_process (TpCaChip      *chip,
       g_autofree char *oid = NULL;
 
       chip->at_set = FALSE;
-      if (!tp_apdu_tlv_find (command->data->data, command->data->len, TAG_PROTOCOL, &value, &len) ||
-          (oid = tp_oid_decode (value, len, NULL)) == NULL)
+      if (!tp_tlv_find (data, len, TAG_PROTOCOL, &value, NULL) ||
+          (oid = tp_oid_decode (value.value, value.length, NULL)) == NULL)
         return TP_SW_WRONG_DATA;
       if (strcmp (oid, chip->info->oid) != 0 || chip->info->cipher == TP_SM_CIPHER_3DES ||
           !key_id_matches (chip, command))
@@ -1205,8 +1226,7 @@ tp_ca_chip_process (TpCaChip      *chip,
 
   if (command->ins == INS_GENERAL_AUTHENTICATE)
     {
-      const guint8 *dyn;
-      gsize dyn_len;
+      TpTlv dyn;
       guint16 sw;
 
       if (!chip->at_set)
@@ -1214,13 +1234,12 @@ tp_ca_chip_process (TpCaChip      *chip,
       chip->at_set = FALSE;
       if (command->p1 != 0 || command->p2 != 0)
         return TP_SW_WRONG_P1P2;
-      if (!tp_apdu_tlv_unwrap (command->data->data, command->data->len, TAG_DYNAMIC_AUTH_DATA,
-                               &dyn, &dyn_len) ||
-          !tp_apdu_tlv_find (dyn, dyn_len, TAG_GA_PUBLIC_KEY, &value, &len))
+      if (!tp_tlv_unwrap (data, len, TAG_DYNAMIC_AUTH_DATA, &dyn, NULL) ||
+          !tp_tlv_find (dyn.value, dyn.length, TAG_GA_PUBLIC_KEY, &value, NULL))
         return TP_SW_WRONG_DATA;
-      sw = chip_agree (chip, value, len, sm);
+      sw = chip_agree (chip, value.value, value.length, sm);
       if (sw == TP_SW_OK)
-        tp_apdu_tlv_append (response, TAG_DYNAMIC_AUTH_DATA, NULL, 0);
+        tp_tlv_append (response, TAG_DYNAMIC_AUTH_DATA, NULL, 0);
       return sw;
     }
 

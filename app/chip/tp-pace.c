@@ -17,6 +17,7 @@
 #include "tp-chip-auth.h"
 #include "tp-chip-error.h"
 #include "tp-pace.h"
+#include "tp-tlv.h"
 
 /* id-PACE, BSI TR-03110-3 A.1.1.1: 0.4.0.127.0.7.2.2.4.{mapping}.{cipher} */
 #define PACE_OID_PREFIX "0.4.0.127.0.7.2.2.4."
@@ -470,16 +471,15 @@ general_authenticate (TpApduTransmitFunc   transmit,
   g_autoptr(GByteArray) data = g_byte_array_new ();
   g_autoptr(GByteArray) response = g_byte_array_new ();
   g_autoptr(TpApdu) apdu = NULL;
-  const guint8 *dyn;
-  gsize dyn_len;
-  const guint8 *value;
-  gsize value_len;
+  g_autoptr(GError) local_error = NULL;
+  TpTlv dyn;
+  TpTlv value;
   guint16 sw = 0;
   gboolean last = step == 4;
 
   if (in_tag != 0)
-    tp_apdu_tlv_append (inner, in_tag, (const guint8 *) in->data, in->length);
-  tp_apdu_tlv_append (data, TAG_DYNAMIC_AUTH_DATA, inner->data, inner->len);
+    tp_tlv_append (inner, in_tag, (const guint8 *) in->data, in->length);
+  tp_tlv_append (data, TAG_DYNAMIC_AUTH_DATA, inner->data, inner->len);
 
   apdu = tp_apdu_new (last ? 0x00 : CLA_CHAINING, INS_GENERAL_AUTHENTICATE, 0x00, 0x00,
                       data->data, data->len, TP_APDU_LE_MAX_SHORT);
@@ -503,25 +503,40 @@ general_authenticate (TpApduTransmitFunc   transmit,
       return FALSE;
     }
 
-  if (!tp_apdu_tlv_unwrap (response->data, response->len, TAG_DYNAMIC_AUTH_DATA, &dyn, &dyn_len))
+  /* Exactly one '7C', nothing around it; padding may separate the
+   * objects inside (ISO/IEC 7816-4) */
+  if (!tp_tlv_unwrap (response->data, response->len, TAG_DYNAMIC_AUTH_DATA, &dyn, &local_error))
     {
       g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
                    "PACE GENERAL AUTHENTICATE step %u: the answer is not dynamic "
-                   "authentication data ('7C')", step);
+                   "authentication data ('7C'): %s", step, local_error->message);
       return FALSE;
     }
 
   g_byte_array_set_size (out, 0);
   if (out_tag == 0)
     return TRUE;
-  if (!tp_apdu_tlv_find (dyn, dyn_len, out_tag, &value, &value_len) || value_len == 0)
+  if (!tp_tlv_find (dyn.value, dyn.length, out_tag, &value, &local_error))
+    {
+      if (local_error != NULL)
+        g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                     "PACE GENERAL AUTHENTICATE step %u: the dynamic authentication data "
+                     "is malformed before data object '%02X': %s",
+                     step, out_tag, local_error->message);
+      else
+        g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                     "PACE GENERAL AUTHENTICATE step %u: the answer has no data object '%02X'",
+                     step, out_tag);
+      return FALSE;
+    }
+  if (value.length == 0)
     {
       g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
-                   "PACE GENERAL AUTHENTICATE step %u: the answer has no data object '%02X'",
+                   "PACE GENERAL AUTHENTICATE step %u: data object '%02X' of the answer is empty",
                    step, out_tag);
       return FALSE;
     }
-  g_byte_array_append (out, value, value_len);
+  g_byte_array_append (out, value.value, value.length);
 
   return TRUE;
 }
@@ -570,13 +585,13 @@ tp_pace_authenticate (TpApduTransmitFunc   transmit,
   oid = tp_oid_encode (info->oid, error);
   if (oid == NULL)
     goto out;
-  tp_apdu_tlv_append (mse_data, TAG_PROTOCOL, g_bytes_get_data (oid, NULL), g_bytes_get_size (oid));
+  tp_tlv_append (mse_data, TAG_PROTOCOL, g_bytes_get_data (oid, NULL), g_bytes_get_size (oid));
   ref = password_type;
-  tp_apdu_tlv_append (mse_data, TAG_PASSWORD_REF, &ref, 1);
+  tp_tlv_append (mse_data, TAG_PASSWORD_REF, &ref, 1);
   if (send_parameter_id)
     {
       param = info->parameter_id;
-      tp_apdu_tlv_append (mse_data, TAG_PARAMETER_ID, &param, 1);
+      tp_tlv_append (mse_data, TAG_PARAMETER_ID, &param, 1);
     }
   mse = tp_apdu_new (0x00, INS_MSE, 0xC1, 0xA4, mse_data->data, mse_data->len, 0);
   if (!tp_apdu_transmit (transmit, user_data, mse, NULL, &sw, error))
@@ -772,28 +787,30 @@ static guint16
 chip_set_at (TpPaceChip    *chip,
              const TpApdu  *command)
 {
-  const guint8 *value;
-  gsize value_len;
+  const guint8 *data = command->data->data;
+  gsize len = command->data->len;
+  TpTlv value;
   g_autofree char *oid = NULL;
   gint parameter_id = -1;
   guint8 ref;
 
   chip_reset (chip);
 
-  if (!tp_apdu_tlv_find (command->data->data, command->data->len, TAG_PROTOCOL, &value, &value_len))
+  /* Malformed data before an object counts as its absence (6A80 for a
+   * required one) */
+  if (!tp_tlv_find (data, len, TAG_PROTOCOL, &value, NULL))
     return TP_SW_WRONG_DATA;
-  oid = tp_oid_decode (value, value_len, NULL);
+  oid = tp_oid_decode (value.value, value.length, NULL);
   if (oid == NULL)
     return TP_SW_WRONG_DATA;
-  if (!tp_apdu_tlv_find (command->data->data, command->data->len, TAG_PASSWORD_REF, &value, &value_len) ||
-      value_len != 1)
+  if (!tp_tlv_find (data, len, TAG_PASSWORD_REF, &value, NULL) || value.length != 1)
     return TP_SW_WRONG_DATA;
-  ref = value[0];
-  if (tp_apdu_tlv_find (command->data->data, command->data->len, TAG_PARAMETER_ID, &value, &value_len))
+  ref = value.value[0];
+  if (tp_tlv_find (data, len, TAG_PARAMETER_ID, &value, NULL))
     {
-      if (value_len != 1)
+      if (value.length != 1)
         return TP_SW_WRONG_DATA;
-      parameter_id = value[0];
+      parameter_id = value.value[0];
     }
 
   for (guint i = 0; i < chip->infos->len; i++)
@@ -839,8 +856,8 @@ append_dynamic (GByteArray    *response,
   g_autoptr(GByteArray) inner = g_byte_array_new ();
 
   if (tag != 0)
-    tp_apdu_tlv_append (inner, tag, (const guint8 *) value->data, value->length);
-  tp_apdu_tlv_append (response, TAG_DYNAMIC_AUTH_DATA, inner->data, inner->len);
+    tp_tlv_append (inner, tag, (const guint8 *) value->data, value->length);
+  tp_tlv_append (response, TAG_DYNAMIC_AUTH_DATA, inner->data, inner->len);
 }
 
 static guint16
@@ -849,10 +866,8 @@ chip_general_authenticate (TpPaceChip    *chip,
                            GByteArray    *response,
                            TpSm         **sm)
 {
-  const guint8 *dyn;
-  gsize dyn_len;
-  const guint8 *value = NULL;
-  gsize value_len = 0;
+  TpTlv dyn;
+  TpTlv value;
   gboolean chained = (command->cla & CLA_CHAINING) != 0;
   BUF_MEM *in = NULL;
   BUF_MEM *out = NULL;
@@ -863,8 +878,7 @@ chip_general_authenticate (TpPaceChip    *chip,
       chip_reset (chip);
       return TP_SW_WRONG_P1P2;
     }
-  if (!tp_apdu_tlv_unwrap (command->data->data, command->data->len,
-                           TAG_DYNAMIC_AUTH_DATA, &dyn, &dyn_len))
+  if (!tp_tlv_unwrap (command->data->data, command->data->len, TAG_DYNAMIC_AUTH_DATA, &dyn, NULL))
     goto fail;
   /* The first three steps are chained, the last one closes the chain */
   if (chained != (chip->state != CHIP_AGREED))
@@ -876,7 +890,7 @@ chip_general_authenticate (TpPaceChip    *chip,
   switch (chip->state)
     {
     case CHIP_SET:
-      if (dyn_len != 0)
+      if (dyn.length != 0)
         goto fail;
       out = PACE_STEP1_enc_nonce (chip->ctx, chip->sec);
       if (out == NULL)
@@ -889,9 +903,9 @@ chip_general_authenticate (TpPaceChip    *chip,
       break;
 
     case CHIP_NONCE:
-      if (!tp_apdu_tlv_find (dyn, dyn_len, TAG_MAPPING_PCD, &value, &value_len) || value_len == 0)
+      if (!tp_tlv_find (dyn.value, dyn.length, TAG_MAPPING_PCD, &value, NULL) || value.length == 0)
         goto fail;
-      in = buf_new (value, value_len);
+      in = buf_new (value.value, value.length);
       if (chip->current->mapping == TP_PACE_MAPPING_GM)
         {
           out = PACE_STEP3A_generate_mapping_data (chip->ctx);
@@ -900,7 +914,7 @@ chip_general_authenticate (TpPaceChip    *chip,
               sw = TP_SW_UNKNOWN;
               goto fail;
             }
-          if (buf_equal (out, value, value_len) ||
+          if (buf_equal (out, value.value, value.length) ||
               PACE_STEP3A_map_generator (chip->ctx, in) != 1)
             goto fail;
           append_dynamic (response, TAG_MAPPING_IC, out);
@@ -915,16 +929,16 @@ chip_general_authenticate (TpPaceChip    *chip,
       break;
 
     case CHIP_MAPPED:
-      if (!tp_apdu_tlv_find (dyn, dyn_len, TAG_EPHEMERAL_PCD, &value, &value_len) || value_len == 0)
+      if (!tp_tlv_find (dyn.value, dyn.length, TAG_EPHEMERAL_PCD, &value, NULL) || value.length == 0)
         goto fail;
-      chip->terminal_ephemeral = buf_new (value, value_len);
+      chip->terminal_ephemeral = buf_new (value.value, value.length);
       out = PACE_STEP3B_generate_ephemeral_key (chip->ctx);
       if (out == NULL)
         {
           sw = TP_SW_UNKNOWN;
           goto fail;
         }
-      if (buf_equal (out, value, value_len) ||
+      if (buf_equal (out, value.value, value.length) ||
           PACE_STEP3B_compute_shared_secret (chip->ctx, chip->terminal_ephemeral) != 1 ||
           PACE_STEP3C_derive_keys (chip->ctx) != 1)
         goto fail;
@@ -933,9 +947,9 @@ chip_general_authenticate (TpPaceChip    *chip,
       break;
 
     case CHIP_AGREED:
-      if (!tp_apdu_tlv_find (dyn, dyn_len, TAG_TOKEN_PCD, &value, &value_len) || value_len == 0)
+      if (!tp_tlv_find (dyn.value, dyn.length, TAG_TOKEN_PCD, &value, NULL) || value.length == 0)
         goto fail;
-      in = buf_new (value, value_len);
+      in = buf_new (value.value, value.length);
       if (PACE_STEP3D_verify_authentication_token (chip->ctx, in) != 1)
         {
           sw = TP_SW_AUTHENTICATION_FAILED;

@@ -263,6 +263,41 @@ tp_tlv_read (const guint8  *data,
 }
 
 gboolean
+tp_tlv_unwrap (const guint8  *data,
+               gsize          len,
+               guint32        tag,
+               TpTlv         *out,
+               GError       **error)
+{
+  TpTlv tlv;
+  gsize offset = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tp_tlv_read (data, len, &offset, &tlv, error))
+    return FALSE;
+  if (tlv.tag != tag)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "BER-TLV: the data is tag %0*X, %0*X expected",
+                   tag_width (tlv.tag), tlv.tag, tag_width (tag), tag);
+      return FALSE;
+    }
+  if (offset != len)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "BER-TLV: tag %0*X ends at offset %" G_GSIZE_FORMAT " but %" G_GSIZE_FORMAT
+                   " more bytes follow; the data should end with it",
+                   tag_width (tag), tag, offset, len - offset);
+      return FALSE;
+    }
+  *out = tlv;
+  return TRUE;
+}
+
+gboolean
 tp_tlv_peek_total_length (const guint8  *data,
                           gsize          len,
                           gsize         *total,

@@ -69,6 +69,17 @@ gboolean  tp_tlv_read                (const guint8  *data,
                                       TpTlv         *out,
                                       GError       **error);
 
+/* Reads data that must be exactly one object with tag (the '7C' data field
+ * of GENERAL AUTHENTICATE, an EF in its wrapper): no padding or other bytes
+ * before or after it. TP_ERROR_INVALID_INPUT when the object has another
+ * tag or bytes follow it; otherwise the errors of tp_tlv_read(). On
+ * failure out is left as it was. */
+gboolean  tp_tlv_unwrap              (const guint8  *data,
+                                      gsize          len,
+                                      guint32        tag,
+                                      TpTlv         *out,
+                                      GError       **error);
+
 /* Reads only the header at the start of data and gives the total size of
  * the object (header and value) in *total, whether or not the value is
  * there: what a chip reader needs after the first bytes of an EF (4 to 6

@@ -35,6 +35,7 @@
 #include "tp-chip-auth.h"
 #include "tp-pace.h"
 #include "tp-sm.h"
+#include "tp-tlv.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
@@ -184,20 +185,20 @@ mode_encrypted_response (TpSm         *sm,
   if (plain->len > 0 && !(layout & 0x01))
     {
       if (layout & 0x02)
-        tp_apdu_tlv_append (body, 0x85, plain->data, plain->len);
+        tp_tlv_append (body, 0x85, plain->data, plain->len);
       else
         {
           g_autoptr(GByteArray) v = g_byte_array_new ();
 
           g_byte_array_append (v, (layout & 0x04) ? (const guint8 *) "\x02" : (const guint8 *) "\x01", 1);
           g_byte_array_append (v, plain->data, plain->len);
-          tp_apdu_tlv_append (body, 0x87, v->data, v->len);
+          tp_tlv_append (body, 0x87, v->data, v->len);
         }
     }
   if (!(layout & 0x08))
-    tp_apdu_tlv_append (body, 0x99, p + 1, (layout & 0x10) ? 1 : 2);
+    tp_tlv_append (body, 0x99, p + 1, (layout & 0x10) ? 1 : 2);
   if (layout & 0x20)
-    tp_apdu_tlv_append (body, 0x99, p + 1, 2);
+    tp_tlv_append (body, 0x99, p + 1, 2);
 
   mac_into (sm, NULL, body->data, body->len, rapdu);
   g_byte_array_append (rapdu, p + 1, 2);
@@ -270,9 +271,7 @@ mode_parsers (const guint8 *p,
   g_autoptr(TpApdu) apdu = NULL;
   EVP_PKEY *key;
   gsize pos = 0;
-  guint tag;
-  const guint8 *value;
-  gsize value_len;
+  TpTlv tlv;
 
   infos = tp_security_infos_parse (p, n, NULL);
   if (infos != NULL)
@@ -300,9 +299,9 @@ mode_parsers (const guint8 *p,
       EVP_PKEY_free (key);
     }
 
-  while (tp_apdu_tlv_next (p, n, &pos, &tag, &value, &value_len))
-    g_assert (value + value_len <= p + n);
-  (void) tp_apdu_tlv_find (p, n, 0x7C, &value, &value_len);
+  while (tp_tlv_read (p, n, &pos, &tlv, NULL))
+    g_assert (tlv.value + tlv.length <= p + n);
+  (void) tp_tlv_find (p, n, 0x7C, &tlv, NULL);
 
   apdu = tp_apdu_parse (p, n, NULL);
   if (apdu != NULL)
