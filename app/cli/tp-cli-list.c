@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "tp-cli.h"
+#include "tp-json.h"
 #include "tp-entry.h"
 #include "tp-store.h"
 
@@ -127,7 +128,6 @@ list_import (const char *db,
   g_autoptr(TpStore) store = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_entry_free);
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) import_error_free);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   char *line = NULL;
   size_t cap = 0;
@@ -143,7 +143,7 @@ list_import (const char *db,
     {
       g_autoptr(GError) error = NULL;
       g_autofree char *id = NULL;
-      JsonNode *root;
+      g_autoptr(JsonNode) root = NULL;
       TpEntry *entry;
 
       line_no++;
@@ -152,36 +152,25 @@ list_import (const char *db,
       if (is_blank (line))
         continue;
 
-      if (strlen (line) != (size_t) len || !g_utf8_validate (line, len, NULL))
+      root = tp_json_parse_object_line (line, len, "entry", &error);
+      if (root == NULL)
         {
           ImportError *e = g_new0 (ImportError, 1);
 
           e->line = line_no;
-          e->message = g_strdup ("entry: not valid UTF-8 text");
+          e->message = g_strdup (error->message);
           g_ptr_array_add (errors, e);
           continue;
         }
-      if (!json_parser_load_from_data (parser, line, len, &error))
-        {
-          ImportError *e = g_new0 (ImportError, 1);
-          g_autofree char *message = g_utf8_make_valid (error->message, -1);
-
-          e->line = line_no;
-          e->message = g_strdup_printf ("entry: not valid JSON: %s", message);
-          g_ptr_array_add (errors, e);
-          continue;
-        }
-      root = json_parser_get_root (parser);
       id = readable_id (root);
-      entry = root != NULL ? tp_entry_from_json_node (root, &error) : NULL;
+      entry = tp_entry_from_json_node (root, &error);
       if (entry == NULL)
         {
           ImportError *e = g_new0 (ImportError, 1);
 
           e->line = line_no;
           e->id = g_steal_pointer (&id);
-          e->message = error != NULL ? g_strdup (error->message)
-                                     : g_strdup ("entry: empty, expected a JSON object");
+          e->message = g_strdup (error->message);
           g_ptr_array_add (errors, e);
           continue;
         }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tp-entry.h"
+#include "tp-json.h"
 #include "tp-error.h"
 
 #define MAX_ID_LENGTH          100
@@ -893,34 +894,15 @@ tp_entry_from_json (const char  *json,
                     gssize       length,
                     GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (length < 0)
-    length = (gssize) strlen (json);
-  if (!g_utf8_validate (json, length, NULL))
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "entry: not valid UTF-8");
-      return NULL;
-    }
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
-    {
-      /* json-glib quotes the offending bytes, which may cut a character */
-      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "entry: not valid JSON: %s", message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "entry: empty input, expected a JSON object");
-      return NULL;
-    }
-  return tp_entry_from_json_node (json_parser_get_root (parser), error);
+  root = tp_json_parse_object_line (json, length, "entry", error);
+  if (root == NULL)
+    return NULL;
+  return tp_entry_from_json_node (root, error);
 }
 
 /* Canonical form */

@@ -100,7 +100,7 @@ class ListCli(unittest.TestCase):
         self.assertEqual(errs[2]["message"],
                          "person.birth_date: “1980-13-01” is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         self.assertIsNone(errs[3]["id"])
-        self.assertIn("not valid JSON", errs[3]["message"])
+        self.assertEqual(errs[3]["message"], "entry: expected a JSON object")
         self.assertEqual(errs[6]["id"], "EB-4")
         self.assertTrue(errs[6]["message"].startswith("list: “blacklist” is not a list"))
         self.assertEqual(errs[8]["message"], "person: missing (required)")
@@ -111,6 +111,19 @@ class ListCli(unittest.TestCase):
         for e in out["errors"]:
             self.assertEqual(set(e), {"line", "id", "message"})
         self.assertEqual(self.stats()["entries"], 2)
+
+    def test_hostile_lines_lose_nothing_else(self):
+        deep = "[" * 100000 + "]" * 100000
+        two = json.dumps(entry("EB-8")) + json.dumps(entry("EB-9"))
+        r = self.import_(lines(entry("EB-7"), deep, two, '{"id": "X\u001fY"}'))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        out = json.loads(r.stdout)          # valid JSON even with U+001F in an id
+        self.assertEqual(out["imported"], 1)
+        errs = {e["line"]: e["message"] for e in out["errors"]}
+        self.assertEqual(sorted(errs), [2, 3, 4])
+        self.assertIn("bytes long", errs[2])
+        self.assertIn("text after the object", errs[3])
+        self.assertEqual(self.stats()["entries"], 1)
 
     def test_error_paths(self):
         cases = [

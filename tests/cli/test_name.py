@@ -37,6 +37,11 @@ class NameTest(unittest.TestCase):
         self.assertEqual(doc["folded"], "MUELLER JUERGEN OESTER")
         self.assertEqual(doc["mrz"], "MUELLER<<JUERGEN<OESTER")
 
+    def test_control_characters_stay_valid_json(self):
+        doc, = name("Nguy\x1fen")
+        self.assertEqual(doc["input"], "Nguy\x1fen")
+        self.assertEqual(doc["folded"], "NGUY EN")
+
     def test_plain_ascii(self):
         doc, = name("ERIKSSON ANNA MARIA")
         self.assertFalse(doc["has_diacritics"])

@@ -1,0 +1,126 @@
+/* tp-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tp-error.h"
+#include "tp-json.h"
+
+/* One pass over the text: the first non-blank character opens an object,
+ * nesting stays within the limit, and only white space follows the
+ * object's closing brace. Strings are skipped with their escapes, so
+ * braces inside names do not count. Whether the object is well-formed
+ * JSON is json-glib's to say. */
+static gboolean
+check_single_object (const char  *text,
+                     gsize        length,
+                     const char  *what,
+                     GError     **error)
+{
+  gsize i = 0;
+  guint depth = 0;
+
+  while (i < length && g_ascii_isspace (text[i]))
+    i++;
+  if (i == length)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: empty input, expected a JSON object", what);
+      return FALSE;
+    }
+  if (text[i] != '{')
+    {
+      const char *found = text[i] == '[' ? ", found an array"
+                        : text[i] == '"' ? ", found a string"
+                        : "";
+
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: expected a JSON object%s", what, found);
+      return FALSE;
+    }
+  for (; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '"')
+        {
+          for (i++; i < length && text[i] != '"'; i++)
+            if (text[i] == '\\')
+              i++;
+          continue;
+        }
+      if (c == '{' || c == '[')
+        {
+          if (++depth > TP_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                           "%s: nested more than %d levels deep", what, TP_JSON_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+      else if ((c == '}' || c == ']') && depth > 0 && --depth == 0)
+        break;
+    }
+  for (i++; i < length; i++)
+    if (!g_ascii_isspace (text[i]))
+      {
+        g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                     "%s: text after the object at byte %" G_GSIZE_FORMAT " (one %s per line)",
+                     what, i + 1, what);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+JsonNode *
+tp_json_parse_object_line (const char  *text,
+                           gssize       length,
+                           const char  *what,
+                           GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (what != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  len = length < 0 ? strlen (text) : (gsize) length;
+  if (len > TP_JSON_MAX_LINE)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: %" G_GSIZE_FORMAT " bytes long, at most %d are read",
+                   what, len, TP_JSON_MAX_LINE);
+      return NULL;
+    }
+  if (memchr (text, '\0', len) != NULL)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: contains a NUL byte", what);
+      return NULL;
+    }
+  if (!g_utf8_validate (text, (gssize) len, NULL))
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: not valid UTF-8", what);
+      return NULL;
+    }
+  if (!check_single_object (text, len, what, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &local_error))
+    {
+      /* json-glib quotes the offending bytes, which may cut a character */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: not valid JSON: %s", what, message);
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}
