@@ -1,0 +1,1542 @@
+/* tp-document-reader.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "tp-active-auth.h"
+#include "tp-apdu.h"
+#include "tp-bac.h"
+#include "tp-chip-auth.h"
+#include "tp-chip-error.h"
+#include "tp-document-reader.h"
+#include "tp-error.h"
+#include "tp-pace.h"
+#include "tp-sm.h"
+#include "tp-tlv.h"
+
+#define FID_ATR_INFO      0x2F01
+#define SFI_ATR_INFO      0x01
+#define SFI_CARD_ACCESS   0x1C
+/* No eMRTD file comes near this; a header declaring more is a lie. */
+#define MAX_FILE_SIZE     (1024 * 1024)
+/* Bytes secure messaging adds around an extended response: DO'87' header
+ * and padding indicator (5), padding (16), DO'99' (4), DO'8E' (10). */
+#define SM_OVERHEAD       40
+/* B1 answers wrap the data in DO'53' (up to 4 header bytes). */
+#define ODD_OVERHEAD      4
+/* Offsets above this need READ BINARY with odd INS */
+#define MAX_EVEN_OFFSET   0x7FFF
+/* Status word stand-ins for a chip that sends nothing we can use */
+#define NO_PROGRESS_LIMIT 3
+
+static const guint8 emrtd_aid[] = { 0xA0, 0x00, 0x00, 0x02, 0x47, 0x10, 0x01 };
+
+/* Read sizes to step down through when a chip answers 6700: extended
+ * ones first (a chip may take extended length with a smaller buffer than
+ * it says), then short ones. */
+static const gsize extended_ladder[] = { 32768, 16384, 8192, 4096, 2048, 1024, 512 };
+static const gsize size_ladder[] = { 231, 223, 200, 160, 128, 112, 96, 64, 32, 16, 8, 4, 1 };
+
+typedef struct {
+  TpTransport          *transport;
+  const TpAccessKey    *key;
+  const TpReadOptions  *options;
+  TpReadProgressFunc    progress;
+  gpointer              progress_data;
+  GCancellable         *cancellable;
+  TpDocument           *doc;
+
+  /* What the chip offers, learnt once */
+  gboolean              probed;
+  GPtrArray            *pace_infos;        /* TpPaceInfo, or NULL without EF.CardAccess */
+  gsize                 chip_max_response; /* from EF.ATR/INFO, 0 unknown */
+  gboolean              chip_extended;
+  gboolean              pace_failed;       /* fell back to BAC once: stay there */
+
+  /* The session */
+  TpSm                 *sm;
+  gboolean              use_extended;
+  gsize                 read_size;         /* plain bytes per READ BINARY */
+  gsize                 size_limit;        /* learnt from 6700 / 6Cxx, 0 none */
+  gboolean              extended_refused;  /* the chip answered 6700 to it */
+  gboolean              sfi_ok;
+
+  /* Chip authentication */
+  TpSecurityInfos      *dg14;
+  TpChipAuthInfo       *ca_info;
+  const TpChipAuthPublicKey *ca_key;
+  gboolean              ca_established;    /* redo after a reconnect */
+  gboolean              ca_pending_proof;  /* the next answer proves it */
+
+  guint                 retries;
+  guint64               done;
+  guint64               total;
+} Reader;
+
+static const char *
+check_state_names[] = { "not_supported", "not_checked", "valid", "failed" };
+
+/* ---- keys and options --------------------------------------------------- */
+
+static gboolean
+all_digits (const char *s,
+            gsize       len)
+{
+  if (s == NULL || strlen (s) != len)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (s[i]))
+      return FALSE;
+  return TRUE;
+}
+
+TpAccessKey *
+tp_access_key_new_from_mrz (const char  *mrz_text,
+                            GError     **error)
+{
+  g_autoptr(TpAccessKey) key = NULL;
+  g_autoptr(TpMrz) mrz = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (mrz_text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mrz = tp_mrz_parse (mrz_text, NULL, &local);
+  if (mrz == NULL)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "The MRZ given is not a machine readable zone: %s", local->message);
+      return NULL;
+    }
+
+  for (TpMrzCheck c = TP_MRZ_CHECK_DOCUMENT_NUMBER; c <= TP_MRZ_CHECK_EXPIRY_DATE; c++)
+    if (mrz->checks[c] == TP_MRZ_CHECK_INVALID)
+      {
+        g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                     "The MRZ given has a wrong check digit for its %s: the chip's access "
+                     "keys come from that field, so check the MRZ as typed or scanned",
+                     tp_mrz_check_to_string (c));
+        return NULL;
+      }
+
+  key = g_new0 (TpAccessKey, 1);
+  key->kind = TP_ACCESS_KEY_MRZ;
+  key->mrz_info = g_strdup (tp_mrz_get_mrz_information (mrz));
+  key->document_number = g_strdup (mrz->document_number);
+  key->birth_date = g_strdup (mrz->birth_date.raw);
+  key->expiry_date = g_strdup (mrz->expiry_date.raw);
+  key->mrz = g_steal_pointer (&mrz);
+  return g_steal_pointer (&key);
+}
+
+TpAccessKey *
+tp_access_key_new_from_fields (const char  *document_number,
+                               const char  *birth_date,
+                               const char  *expiry_date,
+                               GError     **error)
+{
+  g_autoptr(TpAccessKey) key = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *info = NULL;
+  g_autofree char *number = NULL;
+  gsize n;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!all_digits (birth_date, 6) || !all_digits (expiry_date, 6))
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "Dates of birth and expiry must be YYMMDD as printed in the MRZ "
+                   "(six digits), not “%s” and “%s”",
+                   birth_date ? birth_date : "", expiry_date ? expiry_date : "");
+      return NULL;
+    }
+
+  /* The filler of a short number is not part of it */
+  number = g_ascii_strup (document_number ? document_number : "", -1);
+  g_strstrip (number);
+  n = strlen (number);
+  while (n > 0 && number[n - 1] == '<')
+    number[--n] = '\0';
+
+  info = tp_bac_mrz_info (number, birth_date, expiry_date, &local);
+  if (info == NULL)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT, "%s", local->message);
+      return NULL;
+    }
+
+  key = g_new0 (TpAccessKey, 1);
+  key->kind = TP_ACCESS_KEY_MRZ;
+  key->mrz_info = g_steal_pointer (&info);
+  key->document_number = g_steal_pointer (&number);
+  key->birth_date = g_strdup (birth_date);
+  key->expiry_date = g_strdup (expiry_date);
+  return g_steal_pointer (&key);
+}
+
+TpAccessKey *
+tp_access_key_new_from_can (const char  *can,
+                            GError     **error)
+{
+  TpAccessKey *key;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!all_digits (can, 6))
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "A card access number is the six digits printed on the document, not “%s”",
+                   can ? can : "");
+      return NULL;
+    }
+
+  key = g_new0 (TpAccessKey, 1);
+  key->kind = TP_ACCESS_KEY_CAN;
+  key->can = g_strdup (can);
+  return key;
+}
+
+TpAccessKey *
+tp_access_key_copy (const TpAccessKey *key)
+{
+  TpAccessKey *copy;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  copy = g_new0 (TpAccessKey, 1);
+  copy->kind = key->kind;
+  copy->mrz_info = g_strdup (key->mrz_info);
+  copy->can = g_strdup (key->can);
+  copy->document_number = g_strdup (key->document_number);
+  copy->birth_date = g_strdup (key->birth_date);
+  copy->expiry_date = g_strdup (key->expiry_date);
+  if (key->mrz != NULL)
+    {
+      g_autofree char *text = g_strjoinv ("\n", key->mrz->lines);
+
+      copy->mrz = tp_mrz_parse (text, NULL, NULL);
+    }
+  return copy;
+}
+
+void
+tp_access_key_free (TpAccessKey *key)
+{
+  if (key == NULL)
+    return;
+  if (key->mrz_info != NULL)
+    memset (key->mrz_info, 0, strlen (key->mrz_info));
+  if (key->can != NULL)
+    memset (key->can, 0, strlen (key->can));
+  g_free (key->mrz_info);
+  g_free (key->can);
+  g_clear_pointer (&key->mrz, tp_mrz_free);
+  g_free (key->document_number);
+  g_free (key->birth_date);
+  g_free (key->expiry_date);
+  g_free (key);
+}
+
+TpReadOptions *
+tp_read_options_new (void)
+{
+  TpReadOptions *options = g_new0 (TpReadOptions, 1);
+
+  options->read_face = TRUE;
+  options->read_optional = TRUE;
+  options->chip_auth = TRUE;
+  options->active_auth = TRUE;
+  options->max_retries = 3;
+  return options;
+}
+
+TpReadOptions *
+tp_read_options_copy (const TpReadOptions *options)
+{
+  TpReadOptions *copy;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  copy = g_memdup2 (options, sizeof *options);
+  if (copy->at != NULL)
+    g_date_time_ref (copy->at);
+  /* The trust store is shared, not copied: the caller keeps it alive. */
+  return copy;
+}
+
+void
+tp_read_options_free (TpReadOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_clear_pointer (&options->at, g_date_time_unref);
+  g_free (options);
+}
+
+/* ---- the document ------------------------------------------------------- */
+
+static void
+document_file_free (gpointer data)
+{
+  TpDocumentFile *file = data;
+
+  g_clear_pointer (&file->data, g_bytes_unref);
+  g_free (file->error);
+  g_free (file);
+}
+
+void
+tp_document_free (TpDocument *document)
+{
+  if (document == NULL)
+    return;
+  g_free (document->access);
+  g_free (document->mapping);
+  g_free (document->pace_protocol);
+  g_free (document->sm);
+  g_clear_pointer (&document->files, g_ptr_array_unref);
+  g_clear_pointer (&document->lds, tp_lds_files_unref);
+  g_clear_pointer (&document->com, tp_lds_com_free);
+  g_clear_pointer (&document->dg1, tp_lds_dg1_free);
+  g_clear_pointer (&document->dg2, tp_lds_dg2_free);
+  g_clear_pointer (&document->dg11, tp_lds_dg11_free);
+  g_clear_pointer (&document->dg12, tp_lds_dg12_free);
+  g_clear_pointer (&document->passive_auth, tp_passive_auth_result_free);
+  g_free (document->chip_auth_reason);
+  g_free (document->active_auth_reason);
+  g_free (document->mrz_mismatch);
+  g_clear_pointer (&document->errors, g_ptr_array_unref);
+  g_free (document);
+}
+
+const TpDocumentFile *
+tp_document_get_file (const TpDocument *document,
+                      const char       *name)
+{
+  g_return_val_if_fail (document != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < document->files->len; i++)
+    {
+      const TpDocumentFile *file = g_ptr_array_index (document->files, i);
+
+      if (g_str_equal (file->name, name))
+        return file;
+    }
+  return NULL;
+}
+
+gboolean
+tp_document_is_verified (const TpDocument *document)
+{
+  g_return_val_if_fail (document != NULL, FALSE);
+
+  for (guint i = 0; i < document->files->len; i++)
+    {
+      const TpDocumentFile *file = g_ptr_array_index (document->files, i);
+
+      if (file->error != NULL)
+        return FALSE;
+    }
+  return document->passive_auth != NULL &&
+         document->passive_auth->verdict == TP_PASSIVE_AUTH_VALID &&
+         document->chip_auth != TP_CHECK_FAILED &&
+         document->active_auth != TP_CHECK_FAILED &&
+         document->mrz_match != TP_CHECK_FAILED;
+}
+
+const char *
+tp_check_state_to_string (TpCheckState state)
+{
+  g_return_val_if_fail (state <= TP_CHECK_FAILED, "not_checked");
+
+  return check_state_names[state];
+}
+
+static void
+add_error (TpDocument *doc,
+           const char *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_error (TpDocument *doc,
+           const char *format,
+           ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (doc->errors, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* ---- exchanges ---------------------------------------------------------- */
+
+static gboolean
+is_recoverable (const GError *error)
+{
+  return g_error_matches (error, TP_CHIP_ERROR, TP_CHIP_ERROR_COMMUNICATION) ||
+         g_error_matches (error, TP_CHIP_ERROR, TP_CHIP_ERROR_SM_FAILURE);
+}
+
+/* One command, protected when a session is up. The status word is the
+ * caller's to judge. */
+static gboolean
+xmit (Reader        *r,
+      const TpApdu  *apdu,
+      GByteArray    *data,
+      guint16       *sw,
+      GError       **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
+    return FALSE;
+
+  if (!tp_sm_transmit (r->sm, tp_transport_transmit_func, r->transport, apdu, data, sw, &local))
+    {
+      if (r->ca_pending_proof && g_error_matches (local, TP_CHIP_ERROR, TP_CHIP_ERROR_SM_FAILURE))
+        {
+          /* The first answer under the chip authentication keys does not
+           * verify: the chip does not hold the DG14 private key. */
+          r->ca_pending_proof = FALSE;
+          r->ca_established = FALSE;
+          r->doc->chip_auth = TP_CHECK_FAILED;
+          g_free (r->doc->chip_auth_reason);
+          r->doc->chip_auth_reason =
+            g_strdup ("The chip's first answer under the chip authentication keys does not "
+                      "verify: it does not hold the private key of DG14 (a cloned chip?)");
+        }
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+
+  if (r->ca_pending_proof)
+    {
+      r->ca_pending_proof = FALSE;
+      if (tp_sm_last_response_authenticated (r->sm))
+        r->doc->chip_auth = TP_CHECK_VALID;
+      else
+        {
+          r->ca_established = FALSE;
+          r->doc->chip_auth = TP_CHECK_FAILED;
+          g_free (r->doc->chip_auth_reason);
+          r->doc->chip_auth_reason =
+            g_strdup_printf ("The chip answered %04X without secure messaging right after "
+                             "chip authentication: no proof that it holds the DG14 key", *sw);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+select_application (Reader  *r,
+                    GError **error)
+{
+  g_autoptr(TpApdu) apdu = tp_apdu_new (0x00, 0xA4, 0x04, 0x0C, emrtd_aid, sizeof emrtd_aid, 0);
+  guint16 sw = 0;
+
+  if (!xmit (r, apdu, NULL, &sw, error))
+    return FALSE;
+  if (sw != TP_SW_OK)
+    {
+      tp_chip_set_status_error (error, sw, "Selecting the eMRTD application (A0000002471001)");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static guint16
+select_file (Reader   *r,
+             guint16   fid,
+             GError  **error)
+{
+  const guint8 id[2] = { fid >> 8, fid & 0xFF };
+  g_autoptr(TpApdu) apdu = tp_apdu_new (0x00, 0xA4, 0x02, 0x0C, id, 2, 0);
+  guint16 sw = 0;
+
+  if (!xmit (r, apdu, NULL, &sw, error))
+    return 0;
+  return sw;
+}
+
+/* ---- the chip's capabilities ------------------------------------------ */
+
+/* Historical bytes of an ATR (ISO/IEC 7816-3) */
+static gboolean
+atr_historical_bytes (GBytes        *atr,
+                      const guint8 **hist,
+                      gsize         *hist_len)
+{
+  gsize len = 0, pos = 2, k;
+  const guint8 *a;
+  guint8 y;
+
+  if (atr == NULL)
+    return FALSE;
+  a = g_bytes_get_data (atr, &len);
+  if (len < 2)
+    return FALSE;
+  k = a[1] & 0x0F;
+  y = a[1] & 0xF0;
+  while (y != 0)
+    {
+      guint8 td = 0;
+      gboolean has_td = (y & 0x80) != 0;
+
+      pos += ((y & 0x10) != 0) + ((y & 0x20) != 0) + ((y & 0x40) != 0);
+      if (has_td)
+        {
+          if (pos >= len)
+            return FALSE;
+          td = a[pos++];
+        }
+      y = has_td ? (td & 0xF0) : 0;
+    }
+  if (pos + k > len)
+    return FALSE;
+  *hist = a + pos;
+  *hist_len = k;
+  return TRUE;
+}
+
+/* Card capabilities (compact-TLV 7x, ISO/IEC 7816-4 8.1.1.2.7): the third
+ * software function table says whether extended Lc/Le fields work. */
+static gboolean
+historical_says_extended (const guint8 *hist,
+                          gsize         len)
+{
+  gsize pos = 1;
+
+  if (len < 1 || (hist[0] != 0x80 && hist[0] != 0x00))
+    return FALSE;
+  if (hist[0] == 0x00)
+    len = len >= 3 ? len - 3 : 0;   /* status indicator at the end */
+  while (pos < len)
+    {
+      guint8 tag = hist[pos] >> 4, l = hist[pos] & 0x0F;
+
+      pos++;
+      if (pos + l > len)
+        return FALSE;
+      if (tag == 0x7 && l >= 3)
+        return (hist[pos + 2] & 0x40) != 0;
+      pos += l;
+    }
+  return FALSE;
+}
+
+/* A plain read of a small file of the master file by SFI (falling back
+ * to SELECT), with short APDUs: the chip's extended-length support is not
+ * known yet. NULL with no error when the file is not there. */
+static GBytes *
+read_mf_file (Reader   *r,
+              guint8    sfi,
+              guint16   fid,
+              GError  **error)
+{
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(GByteArray) chunk = g_byte_array_new ();
+  g_autoptr(TpApdu) apdu = NULL;
+  gsize total = 0;
+  guint16 sw = 0;
+
+  for (gsize le = TP_APDU_LE_MAX_SHORT, step = 0;; step++)
+    {
+      g_clear_pointer (&apdu, tp_apdu_free);
+      apdu = tp_apdu_new (0x00, 0xB0, 0x80 | sfi, 0x00, NULL, 0, (guint32) le);
+      if (!xmit (r, apdu, data, &sw, error))
+        return NULL;
+      /* A chip that takes only smaller reads says so (6700, 6Cxx). */
+      if (TP_SW1 (sw) == 0x6C && TP_SW2 (sw) != 0 && TP_SW2 (sw) < le && step < 4)
+        le = r->size_limit = TP_SW2 (sw);
+      else if (sw == TP_SW_WRONG_LENGTH && step < G_N_ELEMENTS (size_ladder))
+        le = r->size_limit = size_ladder[step];
+      else
+        break;
+    }
+  if (sw == TP_SW_FILE_NOT_FOUND)
+    return NULL;
+  if (sw != TP_SW_OK && sw != TP_SW_END_OF_FILE)
+    {
+      /* No short file identifiers here: select it. */
+      sw = select_file (r, fid, error);
+      if (sw != TP_SW_OK)
+        return NULL;
+      g_clear_pointer (&apdu, tp_apdu_free);
+      apdu = tp_apdu_new (0x00, 0xB0, 0x00, 0x00, NULL, 0,
+                          r->size_limit ? (guint32) r->size_limit : TP_APDU_LE_MAX_SHORT);
+      if (!xmit (r, apdu, data, &sw, error))
+        return NULL;
+      if (sw != TP_SW_OK && sw != TP_SW_END_OF_FILE)
+        return NULL;
+    }
+
+  /* Longer than one answer: on to the end its header declares. */
+  if (tp_tlv_peek_total_length (data->data, data->len, &total, NULL) && total <= 0x7FFF)
+    while (data->len < total && sw == TP_SW_OK)
+      {
+        gsize want = MIN (total - data->len, r->size_limit ? r->size_limit : TP_APDU_LE_MAX_SHORT);
+
+        g_clear_pointer (&apdu, tp_apdu_free);
+        apdu = tp_apdu_new (0x00, 0xB0, (guint8) (data->len >> 8), (guint8) data->len,
+                            NULL, 0, (guint32) want);
+        if (!xmit (r, apdu, chunk, &sw, error))
+          return NULL;
+        if ((sw != TP_SW_OK && sw != TP_SW_END_OF_FILE) || chunk->len == 0 || chunk->len > want)
+          break;
+        g_byte_array_append (data, chunk->data, chunk->len);
+      }
+  return g_bytes_new (data->data, data->len);
+}
+
+static gboolean
+probe_chip (Reader  *r,
+            GError **error)
+{
+  const guint8 *hist = NULL;
+  gsize hist_len = 0;
+  GBytes *ats = tp_transport_get_ats (r->transport);
+  g_autoptr(GBytes) card_access = NULL;
+  g_autoptr(GError) local = NULL;
+
+  r->chip_extended = FALSE;
+  if (ats != NULL && g_bytes_get_size (ats) > 0)
+    {
+      const guint8 *a = g_bytes_get_data (ats, NULL);
+      gsize n = g_bytes_get_size (ats), skip = 1;
+
+      skip += ((a[0] & 0x10) != 0) + ((a[0] & 0x20) != 0) + ((a[0] & 0x40) != 0);
+      if (skip <= n)
+        r->chip_extended = historical_says_extended (a + skip, n - skip);
+    }
+  else if (atr_historical_bytes (tp_transport_get_atr (r->transport), &hist, &hist_len))
+    r->chip_extended = historical_says_extended (hist, hist_len);
+
+  /* EF.ATR/INFO gives the sizes, and says so for chips whose historical
+   * bytes do not: only worth an APDU when the reader moves extended APDUs. */
+  if (tp_transport_supports_extended (r->transport) && !r->options->no_extended)
+    {
+      g_autoptr(GBytes) atr_info = read_mf_file (r, SFI_ATR_INFO, FID_ATR_INFO, error);
+      TpTlv info, item;
+
+      if (atr_info == NULL && error && *error)
+        return FALSE;
+      if (atr_info != NULL &&
+          tp_tlv_find (g_bytes_get_data (atr_info, NULL), g_bytes_get_size (atr_info), 0x7F66, &info, NULL))
+        {
+          TpTlvIter iter;
+          guint n = 0;
+
+          if (tp_tlv_iter_init_children (&iter, &info, NULL))
+            while (tp_tlv_iter_next (&iter, &item, NULL))
+              {
+                gsize value = 0;
+
+                if (item.tag != 0x02 || item.length == 0 || item.length > 4)
+                  continue;
+                for (gsize i = 0; i < item.length; i++)
+                  value = (value << 8) | item.value[i];
+                if (n++ == 1)
+                  r->chip_max_response = value;
+              }
+          if (r->chip_max_response > TP_TRANSPORT_SHORT_RESPONSE_MAX)
+            r->chip_extended = TRUE;
+        }
+    }
+
+  card_access = read_mf_file (r, SFI_CARD_ACCESS, TP_LDS_FID_CARD_ACCESS, error);
+  if (card_access == NULL && error && *error)
+    return FALSE;
+  if (card_access != NULL)
+    {
+      r->pace_infos = tp_pace_parse_card_access (g_bytes_get_data (card_access, NULL),
+                                                 g_bytes_get_size (card_access), &local);
+      if (r->pace_infos == NULL)
+        add_error (r->doc, "EF.CardAccess is malformed (%s): PACE skipped", local->message);
+    }
+
+  r->probed = TRUE;
+  return TRUE;
+}
+
+static void
+choose_read_size (Reader *r)
+{
+  gsize size;
+
+  r->use_extended = r->chip_extended && !r->extended_refused && !r->options->no_extended &&
+                    tp_transport_supports_extended (r->transport);
+  if (r->use_extended)
+    {
+      gsize chip = r->chip_max_response ? r->chip_max_response : 0x1000;
+      gsize reader = tp_transport_get_max_response_len (r->transport);
+
+      size = MIN (chip, reader);
+      size = size > SM_OVERHEAD ? size - SM_OVERHEAD : 1;
+      size = MIN (size, TP_APDU_LE_MAX_EXTENDED - SM_OVERHEAD);
+    }
+  else if (r->sm != NULL)
+    {
+      /* The most a protected short response holds once padded and MACed */
+      size = tp_sm_get_cipher (r->sm) == TP_SM_CIPHER_3DES ? 231 : 223;
+    }
+  else
+    size = TP_APDU_LE_MAX_SHORT;
+
+  if (r->options->max_read > 0)
+    size = MIN (size, r->options->max_read);
+  if (r->size_limit > 0)
+    size = MIN (size, r->size_limit);
+  r->read_size = MAX (size, 1);
+}
+
+/* ---- access control ------------------------------------------------------ */
+
+static gboolean
+run_pace (Reader  *r,
+          GError **error)
+{
+  const TpPaceInfo *info = tp_pace_choose (r->pace_infos);
+  TpPacePassword type = r->key->kind == TP_ACCESS_KEY_CAN ? TP_PACE_PASSWORD_CAN : TP_PACE_PASSWORD_MRZ;
+  const char *password = r->key->kind == TP_ACCESS_KEY_CAN ? r->key->can : r->key->mrz_info;
+  TpSm *sm = NULL;
+
+  if (!tp_pace_authenticate (tp_transport_transmit_func, r->transport, info,
+                             r->pace_infos->len > 1, type, password, &sm, error))
+    return FALSE;
+
+  r->sm = sm;
+  g_free (r->doc->access);
+  r->doc->access = g_strdup ("PACE");
+  g_free (r->doc->mapping);
+  r->doc->mapping = g_strdup (tp_pace_mapping_to_string (info->mapping));
+  g_free (r->doc->pace_protocol);
+  r->doc->pace_protocol = tp_pace_info_describe (info);
+  return TRUE;
+}
+
+static gboolean
+run_bac (Reader  *r,
+         GError **error)
+{
+  TpBacKeys keys;
+
+  if (r->key->kind != TP_ACCESS_KEY_MRZ)
+    {
+      g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_ACCESS_DENIED,
+                   "This chip has no PACE, so a card access number cannot open it: "
+                   "give the MRZ (or document number, birth and expiry dates)");
+      return FALSE;
+    }
+  if (!tp_bac_derive_keys (r->key->mrz_info, &keys, error))
+    return FALSE;
+  if (!select_application (r, error))
+    return FALSE;
+  if (!tp_bac_authenticate (tp_transport_transmit_func, r->transport, &keys, NULL, NULL, &r->sm, error))
+    return FALSE;
+
+  g_free (r->doc->access);
+  r->doc->access = g_strdup ("BAC");
+  g_clear_pointer (&r->doc->mapping, g_free);
+  g_clear_pointer (&r->doc->pace_protocol, g_free);
+  return TRUE;
+}
+
+/* Access control, the application, and chip authentication again when it
+ * held before: what a fresh or reconnected card needs. */
+static gboolean
+open_session (Reader  *r,
+              GError **error)
+{
+  g_clear_pointer (&r->sm, tp_sm_free);
+  r->ca_pending_proof = FALSE;
+
+  if (!r->probed && !probe_chip (r, error))
+    return FALSE;
+
+  if (r->pace_infos != NULL && tp_pace_choose (r->pace_infos) != NULL &&
+      !r->options->prefer_bac && !r->pace_failed)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (run_pace (r, &local))
+        {
+          if (!select_application (r, error))
+            return FALSE;
+          goto access_done;
+        }
+      if (g_error_matches (local, TP_CHIP_ERROR, TP_CHIP_ERROR_ACCESS_DENIED) ||
+          g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+          is_recoverable (local) || r->key->kind == TP_ACCESS_KEY_CAN)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      /* PACE as this chip runs it does not work with us: BAC, from a
+       * fresh start (ICAO 9303-11 allows either while BAC is offered). */
+      add_error (r->doc, "PACE failed (%s); read with BAC instead", local->message);
+      r->pace_failed = TRUE;
+      if (!tp_transport_reconnect (r->transport, error))
+        return FALSE;
+    }
+
+  if (!run_bac (r, error))
+    return FALSE;
+
+access_done:
+  g_free (r->doc->sm);
+  r->doc->sm = g_strdup (tp_sm_cipher_to_string (tp_sm_get_cipher (r->sm)));
+  choose_read_size (r);
+  r->sfi_ok = TRUE;
+
+  if (r->ca_established)
+    {
+      if (!tp_chip_auth_authenticate (tp_transport_transmit_func, r->transport, &r->sm,
+                                      r->ca_info, r->ca_key, FALSE, error))
+        return FALSE;
+      r->ca_pending_proof = TRUE;
+    }
+  return TRUE;
+}
+
+/* After a transmission error: the card again, from the start. */
+static gboolean
+recover (Reader        *r,
+         const GError  *cause,
+         GError       **error)
+{
+  if (r->retries >= r->options->max_retries)
+    {
+      g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_COMMUNICATION,
+                   "The chip kept failing (%u attempts); last: %s",
+                   r->retries + 1, cause->message);
+      return FALSE;
+    }
+  r->retries++;
+  g_debug ("Transmission error (%s): reconnecting, attempt %u", cause->message, r->retries);
+
+  g_clear_pointer (&r->sm, tp_sm_free);
+  if (!tp_transport_reconnect (r->transport, error))
+    return FALSE;
+  return open_session (r, error);
+}
+
+/* ---- reading files ------------------------------------------------------- */
+
+static void
+report_progress (Reader     *r,
+                 const char *file)
+{
+  if (r->progress != NULL)
+    r->progress (file, r->done, MAX (r->total, r->done), r->progress_data);
+}
+
+static gboolean
+shrink_read_size (Reader *r)
+{
+  if (r->use_extended)
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (extended_ladder); i++)
+        if (extended_ladder[i] < r->read_size)
+          {
+            r->size_limit = extended_ladder[i];
+            r->read_size = extended_ladder[i];
+            return TRUE;
+          }
+      /* Extended length refused: short APDUs from now on. */
+      r->extended_refused = TRUE;
+      r->size_limit = 0;
+      choose_read_size (r);
+      return TRUE;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (size_ladder); i++)
+    if (size_ladder[i] < r->read_size)
+      {
+        r->size_limit = size_ladder[i];
+        r->read_size = size_ladder[i];
+        return TRUE;
+      }
+  return FALSE;
+}
+
+typedef enum {
+  READ_OK,
+  READ_ABSENT,      /* no such file */
+  READ_FAILED,      /* error set */
+} ReadResult;
+
+/* One READ BINARY at @offset of @le plain bytes. *selected tells whether
+ * the file is the current one (else the first read uses its SFI, or a
+ * SELECT). Appends to @buf. */
+static gboolean
+read_chunk (Reader      *r,
+            guint16      fid,
+            gboolean    *selected,
+            gsize        offset,
+            gsize        le,
+            GByteArray  *chunk,
+            guint16     *sw,
+            gboolean    *absent,
+            GError     **error)
+{
+  g_autoptr(TpApdu) apdu = NULL;
+  guint8 sfi = tp_lds_fid_to_sfi (fid);
+
+  *absent = FALSE;
+  g_byte_array_set_size (chunk, 0);
+
+  if (!*selected && r->sfi_ok && sfi != 0 && offset <= 0xFF)
+    {
+      apdu = tp_apdu_new (0x00, 0xB0, 0x80 | sfi, (guint8) offset, NULL, 0, (guint32) le);
+      apdu->extended = r->use_extended;
+      if (!xmit (r, apdu, chunk, sw, error))
+        return FALSE;
+      if (*sw == TP_SW_WRONG_P1P2 || *sw == 0x6A81 || *sw == TP_SW_INS_NOT_SUPPORTED ||
+          *sw == 0x6981 || *sw == TP_SW_FILE_NOT_FOUND)
+        {
+          /* No SFI support (or no file): select it to tell. */
+          if (*sw != TP_SW_FILE_NOT_FOUND)
+            r->sfi_ok = FALSE;
+        }
+      else
+        {
+          *selected = TRUE;
+          return TRUE;
+        }
+    }
+
+  if (!*selected)
+    {
+      *sw = select_file (r, fid, error);
+      if (*sw == 0)
+        return FALSE;
+      if (*sw == TP_SW_FILE_NOT_FOUND)
+        {
+          *absent = TRUE;
+          return TRUE;
+        }
+      if (*sw != TP_SW_OK)
+        return TRUE;
+      *selected = TRUE;
+    }
+
+  g_byte_array_set_size (chunk, 0);
+  g_clear_pointer (&apdu, tp_apdu_free);
+  if (offset > MAX_EVEN_OFFSET)
+    {
+      guint8 do54[5] = { 0x54, 0x03, (guint8) (offset >> 16), (guint8) (offset >> 8), (guint8) offset };
+
+      apdu = tp_apdu_new (0x00, 0xB1, 0x00, 0x00, do54, sizeof do54, (guint32) (le + ODD_OVERHEAD));
+    }
+  else
+    apdu = tp_apdu_new (0x00, 0xB0, (guint8) (offset >> 8), (guint8) offset, NULL, 0, (guint32) le);
+  apdu->extended = r->use_extended;
+  if (!xmit (r, apdu, chunk, sw, error))
+    return FALSE;
+
+  if (offset > MAX_EVEN_OFFSET && chunk->len > 0)
+    {
+      TpTlv tlv;
+      gsize pos = 0;
+
+      /* The data comes in DO'53' */
+      if (!tp_tlv_read (chunk->data, chunk->len, &pos, &tlv, NULL) || tlv.tag != 0x53)
+        {
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "The chip's answer to READ BINARY (odd INS) is not a data object 53");
+          return FALSE;
+        }
+      g_byte_array_remove_range (chunk, 0, (guint) tlv.header_length);
+      g_byte_array_set_size (chunk, (guint) tlv.length);
+    }
+  return TRUE;
+}
+
+static ReadResult
+read_file (Reader      *r,
+           guint16      fid,
+           GBytes     **out,
+           char       **file_error,
+           GError     **error)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autoptr(GByteArray) chunk = g_byte_array_new ();
+  const char *name = tp_lds_fid_name (fid);
+  gboolean selected = FALSE, eof = FALSE;
+  gsize total = 0;          /* 0 until the header is in */
+  guint no_progress = 0, size_changes = 0;
+  guint16 last_sw = 0;
+
+  *out = NULL;
+  *file_error = NULL;
+
+  while (!eof && (total == 0 || buf->len < total))
+    {
+      g_autoptr(GError) local = NULL;
+      gsize want = total ? MIN (r->read_size, total - buf->len) : r->read_size;
+      gboolean absent = FALSE;
+      guint16 sw = 0;
+
+      if (!read_chunk (r, fid, &selected, buf->len, want, chunk, &sw, &absent, &local))
+        {
+          if (!is_recoverable (local))
+            {
+              g_propagate_error (error, g_steal_pointer (&local));
+              return READ_FAILED;
+            }
+          if (!recover (r, local, error))
+            return READ_FAILED;
+          selected = FALSE;
+          continue;
+        }
+      if (absent)
+        return READ_ABSENT;
+      last_sw = sw;
+
+      if (sw == TP_SW_WRONG_LENGTH || TP_SW1 (sw) == 0x6C)
+        {
+          if (++size_changes > G_N_ELEMENTS (size_ladder) + G_N_ELEMENTS (extended_ladder) + 2)
+            goto status_error;
+          if (TP_SW1 (sw) == 0x6C)
+            {
+              gsize exact = TP_SW2 (sw) ? TP_SW2 (sw) : 256;
+
+              if (exact >= want)
+                goto status_error;
+              /* 6Cxx: the chip names the Le it takes; a limit, kept. */
+              r->size_limit = exact;
+              r->read_size = exact;
+            }
+          else if (!shrink_read_size (r))
+            goto status_error;
+          continue;
+        }
+      if (sw == TP_SW_WRONG_OFFSET)
+        {
+          eof = TRUE;
+          break;
+        }
+      if (sw == TP_SW_SECURITY_NOT_SATISFIED)
+        {
+          *file_error = g_strdup_printf ("the chip does not let this terminal read %s (6982)", name);
+          return READ_OK;
+        }
+      if (sw != TP_SW_OK && sw != TP_SW_END_OF_FILE)
+        goto status_error;
+
+      if (chunk->len > want)
+        {
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "The chip answered %u bytes to a request for %" G_GSIZE_FORMAT
+                       " bytes of %s: it does not follow ISO/IEC 7816-4",
+                       chunk->len, want, name);
+          return READ_FAILED;
+        }
+      if (chunk->len == 0)
+        {
+          if (sw == TP_SW_END_OF_FILE || ++no_progress >= NO_PROGRESS_LIMIT)
+            {
+              eof = TRUE;
+              break;
+            }
+          continue;
+        }
+      no_progress = 0;
+      g_byte_array_append (buf, chunk->data, chunk->len);
+      r->done += chunk->len;
+      if (sw == TP_SW_END_OF_FILE)
+        eof = TRUE;
+
+      if (total == 0)
+        {
+          g_autoptr(GError) header_error = NULL;
+
+          if (tp_lds_file_total_length (buf->data, buf->len, &total, &header_error))
+            {
+              if (total > MAX_FILE_SIZE)
+                {
+                  g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                               "%s declares %" G_GSIZE_FORMAT " bytes, more than any travel "
+                               "document file holds", name, total);
+                  return READ_FAILED;
+                }
+              r->total += total;
+            }
+          else if (!g_error_matches (header_error, TP_ERROR, TP_ERROR_TRUNCATED))
+            {
+              g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                           "%s does not start with a valid tag and length: %s",
+                           name, header_error->message);
+              return READ_FAILED;
+            }
+        }
+      report_progress (r, name);
+    }
+
+  if (total != 0 && buf->len > total)
+    g_byte_array_set_size (buf, (guint) total);   /* padding after the TLV */
+  if (total == 0 || buf->len < total)
+    *file_error = g_strdup_printf ("%s ends after %u bytes but its header declares %" G_GSIZE_FORMAT,
+                                   name, buf->len, total);
+  *out = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+  return READ_OK;
+
+status_error:
+  tp_chip_set_status_error (error, last_sw, "Reading %s at offset %u", name, buf->len);
+  return READ_FAILED;
+}
+
+/* Reads @fid into the document. Returns FALSE only on errors that end the
+ * whole read. */
+static gboolean
+read_into_document (Reader   *r,
+                    guint16   fid,
+                    GBytes  **data_out,
+                    GError  **error)
+{
+  TpDocumentFile *file = g_new0 (TpDocumentFile, 1);
+  g_autoptr(GBytes) data = NULL;
+  ReadResult result;
+
+  file->fid = fid;
+  file->name = tp_lds_fid_name (fid);
+  g_ptr_array_add (r->doc->files, file);
+
+  result = read_file (r, fid, &data, &file->error, error);
+  if (result == READ_FAILED)
+    return FALSE;
+  if (result == READ_ABSENT)
+    file->error = g_strdup_printf ("%s is listed in EF.COM but the chip has no such file (6A82)",
+                                   file->name);
+  if (data != NULL)
+    {
+      file->data = g_bytes_ref (data);
+      tp_lds_files_set (r->doc->lds, fid, data);
+    }
+  if (data_out != NULL)
+    *data_out = g_steal_pointer (&data);
+  return TRUE;
+}
+
+/* ---- chip and active authentication --------------------------------------- */
+
+static gboolean
+run_chip_auth (Reader   *r,
+               GBytes   *dg14,
+               GError  **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  r->dg14 = tp_security_infos_parse (g_bytes_get_data (dg14, NULL), g_bytes_get_size (dg14), &local);
+  if (r->dg14 == NULL)
+    {
+      r->doc->chip_auth = TP_CHECK_FAILED;
+      r->doc->chip_auth_reason = g_strdup_printf ("DG14 is malformed: %s", local->message);
+      return TRUE;
+    }
+  if (!tp_chip_auth_choose (r->dg14, &r->ca_info, &r->ca_key, &local))
+    {
+      r->doc->chip_auth = TP_CHECK_NOT_SUPPORTED;
+      r->doc->chip_auth_reason = g_strdup (local->message);
+      return TRUE;
+    }
+  if (!r->options->chip_auth)
+    {
+      r->doc->chip_auth = TP_CHECK_NOT_CHECKED;
+      r->doc->chip_auth_reason = g_strdup ("not asked for");
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      g_clear_error (&local);
+      if (tp_chip_auth_authenticate (tp_transport_transmit_func, r->transport, &r->sm,
+                                     r->ca_info, r->ca_key, FALSE, &local))
+        {
+          /* The answer to the next command is the proof (see xmit()). */
+          r->ca_established = TRUE;
+          r->ca_pending_proof = TRUE;
+          return TRUE;
+        }
+      if (g_error_matches (local, TP_CHIP_ERROR, TP_CHIP_ERROR_COMMUNICATION))
+        {
+          if (!recover (r, local, error))
+            return FALSE;
+          continue;
+        }
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      /* Refused or broken: the old session is gone; read on without. */
+      r->doc->chip_auth = TP_CHECK_FAILED;
+      r->doc->chip_auth_reason = g_strdup (local->message);
+      r->ca_established = FALSE;
+      if (!tp_transport_reconnect (r->transport, error) || !open_session (r, error))
+        return FALSE;
+      return TRUE;
+    }
+}
+
+static gboolean
+run_active_auth (Reader   *r,
+                 GBytes   *dg15,
+                 GError  **error)
+{
+  g_autoptr(TpLdsDg15) parsed = NULL;
+  g_autoptr(GError) local = NULL;
+  const char *digest = NULL;
+
+  parsed = tp_lds_dg15_parse (g_bytes_get_data (dg15, NULL), g_bytes_get_size (dg15), &local);
+  if (parsed == NULL)
+    {
+      r->doc->active_auth = TP_CHECK_FAILED;
+      r->doc->active_auth_reason = g_strdup_printf ("DG15 is malformed: %s", local->message);
+      return TRUE;
+    }
+  if (!r->options->active_auth)
+    {
+      r->doc->active_auth = TP_CHECK_NOT_CHECKED;
+      r->doc->active_auth_reason = g_strdup ("not asked for");
+      return TRUE;
+    }
+  if (r->dg14 != NULL && r->dg14->aa_signature_oid != NULL)
+    digest = tp_active_auth_digest_for_oid (r->dg14->aa_signature_oid);
+
+  /* A signature longer than a protected short response holds needs
+   * extended length on both sides. */
+  if (!r->use_extended && EVP_PKEY_get_size (parsed->public_key) > 223 &&
+      !EVP_PKEY_is_a (parsed->public_key, "EC"))
+    {
+      r->doc->active_auth = TP_CHECK_NOT_CHECKED;
+      r->doc->active_auth_reason =
+        g_strdup_printf ("A %d-bit RSA signature does not fit a short response under secure "
+                         "messaging, and %s",
+                         EVP_PKEY_get_bits (parsed->public_key),
+                         tp_transport_supports_extended (r->transport)
+                           ? "this chip does not take extended-length APDUs"
+                           : "this reader does not move extended-length APDUs");
+      return TRUE;
+    }
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_clear_error (&local);
+      if (tp_active_auth_authenticate (tp_transport_transmit_func, r->transport, r->sm,
+                                       parsed->public_key, digest, NULL, NULL, &local))
+        {
+          r->doc->active_auth = TP_CHECK_VALID;
+          return TRUE;
+        }
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      /* The field dropped: once more on a fresh session. Anything else is
+       * the chip's answer, and a chip that cannot sign is no better than
+       * one that signs wrong. */
+      if (attempt == 0 && g_error_matches (local, TP_CHIP_ERROR, TP_CHIP_ERROR_COMMUNICATION))
+        {
+          if (!recover (r, local, error))
+            return FALSE;
+          continue;
+        }
+      r->doc->active_auth = TP_CHECK_FAILED;
+      r->doc->active_auth_reason = g_strdup (local->message);
+      return TRUE;
+    }
+}
+
+/* ---- MRZ against DG1 ------------------------------------------------------ */
+
+static void
+compare_mrz (Reader *r)
+{
+  const TpAccessKey *key = r->key;
+  TpDocument *doc = r->doc;
+  const TpMrz *chip;
+  g_autoptr(GString) diff = g_string_new (NULL);
+
+  if (doc->dg1 == NULL || doc->dg1->mrz == NULL)
+    {
+      doc->mrz_match = TP_CHECK_NOT_CHECKED;
+      doc->mrz_mismatch = g_strdup ("DG1 could not be read");
+      return;
+    }
+  chip = doc->dg1->mrz;
+
+  if (key->mrz != NULL)
+    {
+      g_autofree char *printed = g_strjoinv ("", key->mrz->lines);
+
+      if (g_strcmp0 (printed, doc->dg1->text) == 0)
+        {
+          doc->mrz_match = TP_CHECK_VALID;
+          return;
+        }
+#define CMP(field, label) \
+      if (g_strcmp0 (key->mrz->field, chip->field) != 0) \
+        g_string_append_printf (diff, "%s%s: printed “%s”, chip “%s”", diff->len ? "; " : "", \
+                                label, key->mrz->field ? key->mrz->field : "", chip->field ? chip->field : "");
+      CMP (document_code, "document code")
+      CMP (issuing_state, "issuing state")
+      CMP (document_number, "document number")
+      CMP (nationality, "nationality")
+      CMP (birth_date.raw, "date of birth")
+      CMP (expiry_date.raw, "date of expiry")
+      CMP (optional_data, "optional data")
+      CMP (primary_identifier, "primary identifier")
+      CMP (secondary_identifier, "secondary identifier")
+#undef CMP
+      if (key->mrz->sex != chip->sex)
+        g_string_append_printf (diff, "%ssex: printed %c, chip %c", diff->len ? "; " : "",
+                                key->mrz->sex, chip->sex);
+      if (diff->len == 0)
+        g_string_append (diff, "the MRZ text differs (layout or filler)");
+      doc->mrz_match = TP_CHECK_FAILED;
+      doc->mrz_mismatch = g_string_free (g_steal_pointer (&diff), FALSE);
+      return;
+    }
+
+  if (key->kind == TP_ACCESS_KEY_MRZ && key->document_number != NULL)
+    {
+      if (g_strcmp0 (key->document_number, chip->document_number) != 0)
+        g_string_append_printf (diff, "document number: given “%s”, chip “%s”",
+                                key->document_number, chip->document_number);
+      if (g_strcmp0 (key->birth_date, chip->birth_date.raw) != 0)
+        g_string_append_printf (diff, "%sdate of birth: given %s, chip %s", diff->len ? "; " : "",
+                                key->birth_date, chip->birth_date.raw);
+      if (g_strcmp0 (key->expiry_date, chip->expiry_date.raw) != 0)
+        g_string_append_printf (diff, "%sdate of expiry: given %s, chip %s", diff->len ? "; " : "",
+                                key->expiry_date, chip->expiry_date.raw);
+      if (diff->len == 0)
+        doc->mrz_match = TP_CHECK_VALID;
+      else
+        {
+          doc->mrz_match = TP_CHECK_FAILED;
+          doc->mrz_mismatch = g_string_free (g_steal_pointer (&diff), FALSE);
+        }
+      return;
+    }
+
+  doc->mrz_match = TP_CHECK_NOT_CHECKED;
+  doc->mrz_mismatch = g_strdup ("no MRZ was given (card access number only)");
+}
+
+/* ---- parsing ---------------------------------------------------------------- */
+
+static void
+parse_files (Reader *r)
+{
+  TpDocument *doc = r->doc;
+  GBytes *data;
+
+  if ((data = tp_lds_files_get (doc->lds, TP_LDS_FID_DG1)) != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+
+      doc->dg1 = tp_lds_dg1_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), NULL, &local);
+      if (doc->dg1 == NULL)
+        add_error (doc, "%s", local->message);
+    }
+  if ((data = tp_lds_files_get (doc->lds, TP_LDS_FID_DG2)) != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+
+      doc->dg2 = tp_lds_dg2_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), &local);
+      if (doc->dg2 == NULL)
+        add_error (doc, "%s", local->message);
+      else if (doc->dg2->faces->len > 0)
+        doc->face = g_ptr_array_index (doc->dg2->faces, 0);
+    }
+  if ((data = tp_lds_files_get (doc->lds, TP_LDS_FID_DG11)) != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+
+      doc->dg11 = tp_lds_dg11_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), &local);
+      if (doc->dg11 == NULL)
+        add_error (doc, "%s", local->message);
+    }
+  if ((data = tp_lds_files_get (doc->lds, TP_LDS_FID_DG12)) != NULL)
+    {
+      g_autoptr(GError) local = NULL;
+
+      doc->dg12 = tp_lds_dg12_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), &local);
+      if (doc->dg12 == NULL)
+        add_error (doc, "%s", local->message);
+    }
+}
+
+/* ---- the read ------------------------------------------------------------- */
+
+static gboolean
+read_document (Reader  *r,
+               GError **error)
+{
+  TpDocument *doc = r->doc;
+  g_autoptr(GBytes) com_data = NULL;
+  g_autoptr(GError) local = NULL;
+  static const guint later[] = { 1, 2, 11, 12, 15 };
+  const TpDocumentFile *com_file;
+
+  if (!tp_transport_is_connected (r->transport) && !tp_transport_connect (r->transport, error))
+    return FALSE;
+  tp_transport_reset_counters (r->transport);
+
+  if (!open_session (r, error))
+    return FALSE;
+
+  /* EF.COM says which data groups there are. */
+  if (!read_into_document (r, TP_LDS_FID_COM, &com_data, error))
+    return FALSE;
+  com_file = g_ptr_array_index (doc->files, 0);
+  if (com_data == NULL || com_file->error != NULL)
+    {
+      g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL, "EF.COM could not be read: %s",
+                   com_file->error ? com_file->error : "no data");
+      return FALSE;
+    }
+  doc->com = tp_lds_com_parse (g_bytes_get_data (com_data, NULL), g_bytes_get_size (com_data), &local);
+  if (doc->com == NULL)
+    {
+      g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL, "EF.COM is malformed: %s",
+                   local->message);
+      return FALSE;
+    }
+
+  /* DG14 first: after chip authentication everything else comes under
+   * keys only the genuine chip has. */
+  doc->chip_auth = TP_CHECK_NOT_SUPPORTED;
+  if (tp_lds_com_has_dg (doc->com, 14))
+    {
+      g_autoptr(GBytes) dg14 = NULL;
+
+      if (!read_into_document (r, TP_LDS_FID_DG14, &dg14, error))
+        return FALSE;
+      if (dg14 != NULL)
+        {
+          if (!run_chip_auth (r, dg14, error))
+            return FALSE;
+        }
+      else
+        {
+          doc->chip_auth = TP_CHECK_NOT_CHECKED;
+          doc->chip_auth_reason = g_strdup ("DG14 could not be read");
+        }
+    }
+
+  if (!read_into_document (r, TP_LDS_FID_SOD, NULL, error))
+    return FALSE;
+
+  doc->active_auth = TP_CHECK_NOT_SUPPORTED;
+  for (gsize i = 0; i < G_N_ELEMENTS (later); i++)
+    {
+      guint dg = later[i];
+      g_autoptr(GBytes) data = NULL;
+
+      if (dg != 1 && !tp_lds_com_has_dg (doc->com, dg))
+        continue;
+      if (dg == 2 && !r->options->read_face)
+        continue;
+      if ((dg == 11 || dg == 12) && !r->options->read_optional)
+        continue;
+      if (!read_into_document (r, tp_lds_dg_fid (dg), &data, error))
+        return FALSE;
+      if (dg == 15)
+        {
+          if (data != NULL)
+            {
+              if (!run_active_auth (r, data, error))
+                return FALSE;
+            }
+          else
+            {
+              doc->active_auth = TP_CHECK_NOT_CHECKED;
+              doc->active_auth_reason = g_strdup ("DG15 could not be read");
+            }
+        }
+    }
+
+  /* Nothing after chip authentication proved it: prove it now. */
+  if (r->ca_pending_proof &&
+      select_file (r, TP_LDS_FID_COM, &local) == 0 && !is_recoverable (local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+TpDocument *
+tp_document_reader_read (TpTransport          *transport,
+                         const TpAccessKey    *key,
+                         const TpReadOptions  *options,
+                         TpReadProgressFunc    progress,
+                         gpointer              progress_data,
+                         GCancellable         *cancellable,
+                         GError              **error)
+{
+  g_autoptr(TpReadOptions) default_options = NULL;
+  g_autoptr(TpDocument) doc = NULL;
+  Reader r = { 0 };
+  gint64 start = g_get_monotonic_time ();
+  gint64 pa_start;
+  gboolean ok;
+
+  g_return_val_if_fail (TP_IS_TRANSPORT (transport), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (options == NULL)
+    options = default_options = tp_read_options_new ();
+
+  doc = g_new0 (TpDocument, 1);
+  doc->files = g_ptr_array_new_with_free_func (document_file_free);
+  doc->lds = tp_lds_files_new ();
+  doc->errors = g_ptr_array_new_with_free_func (g_free);
+  doc->chip_auth = TP_CHECK_NOT_SUPPORTED;
+  doc->active_auth = TP_CHECK_NOT_SUPPORTED;
+  doc->mrz_match = TP_CHECK_NOT_CHECKED;
+
+  r.transport = transport;
+  r.key = key;
+  r.options = options;
+  r.progress = progress;
+  r.progress_data = progress_data;
+  r.cancellable = cancellable;
+  r.doc = doc;
+
+  ok = read_document (&r, error);
+
+  tp_transport_get_counters (transport, &doc->apdus, &doc->bytes_out, &doc->bytes_in,
+                             &doc->transport_us);
+  doc->extended_length = r.use_extended;
+  doc->read_size = r.read_size;
+  doc->retries = r.retries;
+
+  g_clear_pointer (&r.sm, tp_sm_free);
+  g_clear_pointer (&r.pace_infos, g_ptr_array_unref);
+  g_clear_pointer (&r.dg14, tp_security_infos_free);
+  g_clear_pointer (&r.ca_info, tp_chip_auth_info_free);
+
+  if (!ok)
+    return NULL;
+
+  parse_files (&r);
+  compare_mrz (&r);
+
+  pa_start = g_get_monotonic_time ();
+  doc->passive_auth = tp_passive_auth_verify (doc->lds, options->trust, options->at);
+  doc->passive_auth_us = g_get_monotonic_time () - pa_start;
+
+  doc->elapsed_us = g_get_monotonic_time () - start;
+  return g_steal_pointer (&doc);
+}

@@ -1,0 +1,327 @@
+/* test-nfc-transport.c: full reads through the real libnfc stack
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * tp-pn532-emu puts the software chip behind a PN532 on a pseudo-terminal;
+ * libnfc's pn532_uart driver talks to it as to a serial reader
+ * ("nfc:pn532_uart:/dev/pts/N"). Short APDUs only, as with a real PN532.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tp-chip-error.h"
+#include "tp-document-reader.h"
+#include "tp-nfc-transport.h"
+#include "tp-reader.h"
+#include "tp-sim-chip.h"
+
+static char *trust_dir;
+static TpTrustStore *trust;
+
+typedef struct {
+  GSubprocess      *process;
+  GDataInputStream *out;
+  GOutputStream    *in;
+  char             *connstring;
+} Emulator;
+
+static const char *
+emulator_path (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    {
+      const char *env = g_getenv ("TP_PN532_EMU");
+
+      path = env ? g_strdup (env) : g_test_build_filename (G_TEST_BUILT, "emu", "tp-pn532-emu", NULL);
+    }
+  return path;
+}
+
+static Emulator *
+emulator_start (const char *profile,
+                const char *extra)
+{
+  g_autoptr(GError) error = NULL;
+  Emulator *emu = g_new0 (Emulator, 1);
+  g_autofree char *line = NULL;
+
+  emu->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                   &error, emulator_path (), "--control", "--profile", profile,
+                                   extra, NULL);
+  g_assert_no_error (error);
+  emu->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (emu->process));
+  emu->in = g_subprocess_get_stdin_pipe (emu->process);
+  line = g_data_input_stream_read_line_utf8 (emu->out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "/dev/"));
+  emu->connstring = g_strconcat ("nfc:pn532_uart:", line, NULL);
+  return emu;
+}
+
+static void
+emulator_control (Emulator   *emu,
+                  const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strconcat (command, "\n", NULL);
+  g_autofree char *line = NULL;
+
+  g_output_stream_write_all (emu->in, text, strlen (text), NULL, NULL, &error);
+  g_assert_no_error (error);
+  line = g_data_input_stream_read_line_utf8 (emu->out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "ok"));
+}
+
+static void
+emulator_stop (Emulator *emu)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* End of input makes it quit */
+  g_output_stream_close (emu->in, NULL, NULL);
+  g_subprocess_wait (emu->process, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (emu->out);
+  g_object_unref (emu->process);
+  g_free (emu->connstring);
+  g_free (emu);
+}
+
+static TpAccessKey *
+key_for_profile (const char *profile)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpSimChip) chip = tp_sim_chip_new (profile, &error);
+  TpAccessKey *key;
+
+  g_assert_no_error (error);
+  key = tp_access_key_new_from_mrz (tp_sim_chip_get_mrz (chip), &error);
+  g_assert_no_error (error);
+  return key;
+}
+
+typedef struct {
+  const char  *profile;
+  const char  *extra;
+  const char  *access;
+  TpCheckState chip_auth;
+  TpCheckState active_auth;
+  guint        retries;
+  char         card_type;
+} ReadCase;
+
+static const ReadCase read_cases[] = {
+  { "pace-ecdh-aes128", NULL, "PACE", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 0, 'A' },
+  { "bac-3des", NULL, "BAC", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0, 'A' },
+  { "ecdsa-aa", NULL, "BAC", TP_CHECK_NOT_SUPPORTED, TP_CHECK_VALID, 0, 'A' },
+  { "ca-ecdh", "--type-b", "BAC", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 0, 'B' },
+  { "full", NULL, "PACE", TP_CHECK_VALID, TP_CHECK_NOT_CHECKED, 0, 'A' },
+  { "pace-ecdh-aes128:drop-field", NULL, "PACE", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 1, 'A' },
+  { "bac-3des:max-le=128,6cxx", "--type-b", "BAC", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0, 'B' },
+};
+
+static void
+test_read (gconstpointer data)
+{
+  const ReadCase *c = data;
+  g_autoptr(GError) error = NULL;
+  Emulator *emu = emulator_start (c->profile, c->extra);
+  g_autoptr(TpTransport) transport = tp_transport_open (emu->connstring, &error);
+  g_autoptr(TpAccessKey) key = key_for_profile (c->profile);
+  g_autoptr(TpReadOptions) options = tp_read_options_new ();
+  g_autoptr(TpDocument) doc = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (TP_IS_NFC_TRANSPORT (transport));
+  g_assert_cmpint (tp_transport_get_kind (transport), ==, TP_TRANSPORT_KIND_NFC);
+  g_assert_false (tp_transport_supports_extended (transport));
+
+  options->trust = trust;
+  doc = tp_document_reader_read (transport, key, options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tp_nfc_transport_get_card_type (TP_NFC_TRANSPORT (transport)), ==, c->card_type);
+  g_assert_nonnull (tp_transport_get_uid (transport));
+  g_assert_cmpstr (doc->access, ==, c->access);
+  g_assert_false (doc->extended_length);
+  g_assert_cmpint (doc->chip_auth, ==, c->chip_auth);
+  g_assert_cmpint (doc->active_auth, ==, c->active_auth);
+  g_assert_cmpuint (doc->retries, ==, c->retries);
+  g_assert_cmpint (doc->passive_auth->verdict, ==, TP_PASSIVE_AUTH_VALID);
+  g_assert_cmpint (doc->mrz_match, ==, TP_CHECK_VALID);
+  g_assert_nonnull (doc->face);
+  g_assert_true (tp_document_is_verified (doc));
+
+  g_clear_object (&transport);
+  emulator_stop (emu);
+}
+
+static void
+test_wrong_mrz (void)
+{
+  g_autoptr(GError) error = NULL;
+  Emulator *emu = emulator_start ("pace-ecdh-aes128", NULL);
+  g_autoptr(TpTransport) transport = tp_transport_open (emu->connstring, &error);
+  g_autoptr(TpAccessKey) key = tp_access_key_new_from_fields ("X0000000", "800101", "300101", &error);
+  g_autoptr(TpDocument) doc = NULL;
+
+  g_assert_no_error (error);
+  doc = tp_document_reader_read (transport, key, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (doc);
+  g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_ACCESS_DENIED);
+
+  g_clear_object (&transport);
+  emulator_stop (emu);
+}
+
+static void
+test_no_card (void)
+{
+  g_autoptr(GError) error = NULL;
+  Emulator *emu = emulator_start ("bac-3des", "--no-card");
+  g_autoptr(TpTransport) transport = tp_transport_open (emu->connstring, &error);
+  g_autoptr(TpAccessKey) key = key_for_profile ("bac-3des");
+  g_autoptr(TpDocument) doc = NULL;
+
+  g_assert_no_error (error);
+  doc = tp_document_reader_read (transport, key, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (doc);
+  g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_NO_CARD);
+
+  g_clear_object (&transport);
+  emulator_stop (emu);
+}
+
+static void
+test_no_reader (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpTransport) transport = tp_transport_open ("nfc:pn532_uart:/nonexistent/tty", &error);
+
+  g_assert_null (transport);
+  g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_NO_READER);
+}
+
+static void
+on_card (TpReader *reader,
+         gpointer  user_data)
+{
+  g_main_loop_quit (user_data);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  g_error ("No card event from the NFC reader in time");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_events (void)
+{
+  Emulator *emu = emulator_start ("bac-3des", NULL);
+  g_autoptr(TpReader) reader = tp_reader_new (emu->connstring);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  guint timeout = g_timeout_add_seconds (30, on_timeout, NULL);
+
+  g_signal_connect (reader, "card-inserted", G_CALLBACK (on_card), loop);
+  g_signal_connect (reader, "card-removed", G_CALLBACK (on_card), loop);
+  tp_reader_start_watching (reader);
+  g_main_loop_run (loop);
+  g_assert_true (tp_reader_get_card_present (reader));
+
+  emulator_control (emu, "remove");
+  g_main_loop_run (loop);
+  g_assert_false (tp_reader_get_card_present (reader));
+
+  emulator_control (emu, "insert");
+  g_main_loop_run (loop);
+  g_assert_true (tp_reader_get_card_present (reader));
+
+  tp_reader_stop_watching (reader);
+  g_source_remove (timeout);
+  g_clear_object (&reader);   /* joins the worker, closes the device */
+  emulator_stop (emu);
+}
+
+static void
+test_presence_connected (void)
+{
+  g_autoptr(GError) error = NULL;
+  Emulator *emu = emulator_start ("bac-3des", NULL);
+  g_autoptr(TpTransport) transport = tp_transport_open (emu->connstring, &error);
+  gboolean present = FALSE;
+
+  g_assert_no_error (error);
+  tp_transport_connect (transport, &error);
+  g_assert_no_error (error);
+
+  /* Connected: libnfc's ISO-DEP presence check (an R(NAK) block) */
+  g_assert_true (tp_transport_poll_card (transport, TRUE, 0, &present, &error));
+  g_assert_true (present);
+  emulator_control (emu, "remove");
+  g_assert_true (tp_transport_poll_card (transport, TRUE, 2000, &present, &error));
+  g_assert_false (present);
+  emulator_control (emu, "insert");
+  g_assert_true (tp_transport_poll_card (transport, FALSE, 2000, &present, &error));
+  g_assert_true (present);
+  g_assert_no_error (error);
+
+  g_clear_object (&transport);
+  emulator_stop (emu);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  trust_dir = g_dir_make_tmp ("tp-nfc-trust-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (!tp_sim_chip_export_trust (trust_dir, &error))
+    g_error ("Cannot export the test PKI: %s", error->message);
+  trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
+  if (!tp_trust_store_add_path (trust, trust_dir, &error))
+    g_error ("Cannot load the test PKI: %s", error->message);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (read_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/nfc/read/%s%s", read_cases[i].profile,
+                                               read_cases[i].extra ? "/type-b" : "");
+
+      g_test_add_data_func (path, &read_cases[i], test_read);
+    }
+  g_test_add_func ("/nfc/negative/wrong-mrz", test_wrong_mrz);
+  g_test_add_func ("/nfc/negative/no-card", test_no_card);
+  g_test_add_func ("/nfc/negative/no-reader", test_no_reader);
+  g_test_add_func ("/nfc/events", test_events);
+  g_test_add_func ("/nfc/presence-connected", test_presence_connected);
+
+  ret = g_test_run ();
+
+  tp_trust_store_free (trust);
+  {
+    g_autoptr(GDir) dir = g_dir_open (trust_dir, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (trust_dir, name, NULL);
+
+        g_remove (child);
+      }
+    g_rmdir (trust_dir);
+  }
+  g_free (trust_dir);
+  return ret;
+}
