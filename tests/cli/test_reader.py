@@ -17,7 +17,9 @@ import subprocess
 import tempfile
 import unittest
 
-CLI = os.environ.get("TOUCHPOINT_CLI", "touchpoint-cli")
+import tpcli
+
+CLI = tpcli.CLI
 PN532_EMU = os.environ.get("TP_PN532_EMU")
 
 READ_KEYS = ["access", "mapping", "sm", "dg1", "files", "face", "passive_auth",
@@ -283,4 +285,4 @@ class Nfc(Common):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    tpcli.main(Sim, Nfc)
