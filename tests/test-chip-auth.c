@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -14,6 +15,8 @@
 #include "tp-active-auth.h"
 #include "tp-chip-auth.h"
 #include "tp-chip-error.h"
+#include "tp-lds.h"
+#include "tp-test-pki.h"
 #include "tp-tlv.h"
 
 static EVP_PKEY *
@@ -288,6 +291,140 @@ test_standardized_parameters (void)
   g_assert_true (EVP_PKEY_is_a (key->key, "EC"));
   g_assert_cmpint (EVP_PKEY_eq (key->key, chip_key), ==, 1);
   EVP_PKEY_free (chip_key);
+}
+
+/* DG14 of a test document with a DH chip authentication key (this used to
+ * crash in i2d_PUBKEY): a SubjectPublicKeyInfo with dhpublicnumber (X9.42)
+ * domain parameters, ICAO 9303-11 §6.2 and BSI TR-03110-3 A.1.1 */
+static void
+test_security_infos_dh_document (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpTestDocument) doc = NULL;
+  g_autoptr(TpSecurityInfos) infos = NULL;
+  g_autoptr(GBytes) again = NULL;
+  TpTestDocumentOptions o;
+  const TpChipAuthPublicKey *pk;
+  const TpChipAuthInfo *info;
+  GBytes *dg14;
+  const guint8 *data;
+  EVP_PKEY *group = NULL;
+  EVP_PKEY_CTX *ctx;
+  X509_PUBKEY *spki;
+  ASN1_OBJECT *alg = NULL;
+  unsigned char *der = NULL;
+  const unsigned char *p;
+  BIGNUM *priv = NULL;
+  char oid[64];
+  gsize len, set_len;
+  int der_len;
+  OSSL_PARAM params[] = {
+    OSSL_PARAM_construct_utf8_string (OSSL_PKEY_PARAM_GROUP_NAME, (char *) "dh_2048_224", 0),
+    OSSL_PARAM_construct_end (),
+  };
+
+  tp_test_document_options_init (&o);
+  o.chip_auth_key = TP_TEST_KEY_DH_2048;
+  o.chip_auth_cipher = TP_SM_CIPHER_3DES;
+  o.face_format = TP_FACE_FORMAT_UNKNOWN;
+  doc = tp_test_pki_make_document (tp_test_pki_get_default (), &o, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (doc->chip_auth_key);
+
+  dg14 = tp_lds_files_get (doc->files, TP_LDS_FID_DG14);
+  g_assert_nonnull (dg14);
+  data = g_bytes_get_data (dg14, &len);
+  infos = tp_security_infos_parse (data, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos->ca_infos->len, ==, 1);
+  info = g_ptr_array_index (infos->ca_infos, 0);
+  g_assert_cmpstr (info->oid, ==, tp_chip_auth_oid (FALSE, TP_SM_CIPHER_3DES));
+  g_assert_false (info->ecdh);
+  g_assert_cmpuint (infos->ca_public_keys->len, ==, 1);
+  pk = g_ptr_array_index (infos->ca_public_keys, 0);
+  g_assert_cmpstr (pk->oid, ==, TP_OID_PK_DH);
+  g_assert_true (EVP_PKEY_is_a (pk->key, "DHX"));
+  g_assert_cmpint (EVP_PKEY_eq (pk->key, doc->chip_auth_key), ==, 1);
+  /* the public half only */
+  g_assert_false (EVP_PKEY_get_bn_param (pk->key, OSSL_PKEY_PARAM_PRIV_KEY, &priv));
+
+  /* RFC 5114 2.2 (BSI standardized domain parameters 1) as X9.42 parameters */
+  ctx = EVP_PKEY_CTX_new_from_name (NULL, "DHX", NULL);
+  g_assert_cmpint (EVP_PKEY_fromdata_init (ctx), ==, 1);
+  g_assert_cmpint (EVP_PKEY_fromdata (ctx, &group, EVP_PKEY_KEY_PARAMETERS, params), ==, 1);
+  g_assert_cmpint (EVP_PKEY_parameters_eq (pk->key, group), ==, 1);
+  der_len = i2d_PUBKEY (pk->key, &der);
+  g_assert_cmpint (der_len, >, 0);
+  p = der;
+  spki = d2i_X509_PUBKEY (NULL, &p, der_len);
+  g_assert_nonnull (spki);
+  g_assert_cmpint (X509_PUBKEY_get0_param (&alg, NULL, NULL, NULL, spki), ==, 1);
+  OBJ_obj2txt (oid, sizeof oid, alg, 1);
+  g_assert_cmpstr (oid, ==, "1.2.840.10046.2.1");
+
+  /* The set re-encodes to the bytes of DG14 (tag 6E, a long-form length) */
+  again = tp_security_infos_encode (infos, &error);
+  g_assert_no_error (error);
+  set_len = g_bytes_get_size (again);
+  g_assert_cmpuint (len, ==, set_len + 4);
+  g_assert_cmpmem (data + 4, set_len,
+                   g_bytes_get_data (again, NULL), set_len);
+
+  X509_PUBKEY_free (spki);
+  OPENSSL_free (der);
+  EVP_PKEY_free (group);
+  EVP_PKEY_CTX_free (ctx);
+}
+
+/* A DH key without a public value is refused with an error rather than
+ * handed to i2d_PUBKEY(), which dereferences NULL on a legacy one. Such a
+ * key is what libeac's own EVP_PKEY_dup() (a shim for OpenSSL < 3, which
+ * stands in for libcrypto's when libeac comes first in the link) makes of a
+ * DH key pair: the domain parameters without the keys. */
+static void
+test_security_infos_no_public_value (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpSecurityInfos) infos = tp_security_infos_new ();
+  EVP_PKEY *key = generate ("DHX", "dh_2048_224", 0);
+  EVP_PKEY *params_only = EVP_PKEY_new ();
+  void *libeac = dlopen ("libeac.so.3", RTLD_LAZY | RTLD_NOLOAD);
+  GBytes *der;
+
+  g_assert_cmpint (EVP_PKEY_copy_parameters (params_only, key), ==, 1);
+  g_ptr_array_add (infos->ca_public_keys, tp_chip_auth_public_key_new (TP_OID_PK_DH, params_only, -1));
+  der = tp_security_infos_encode (infos, &error);
+  g_assert_null (der);
+  g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_ptr_array_set_size (infos->ca_public_keys, 0);
+
+  if (libeac != NULL)
+    {
+      EVP_PKEY *(*eac_dup) (EVP_PKEY *key);
+      void *sym = dlsym (libeac, "EVP_PKEY_dup");
+      EVP_PKEY *dup;
+
+      g_assert_nonnull (sym);
+      memcpy (&eac_dup, &sym, sizeof eac_dup);
+      dup = eac_dup (key);
+      g_assert_nonnull (dup);
+      g_ptr_array_add (infos->ca_public_keys, tp_chip_auth_public_key_new (TP_OID_PK_DH, dup, -1));
+      der = tp_security_infos_encode (infos, &error);
+      /* libcrypto's (a libeac built for OpenSSL 3) keeps the key whole */
+      if (der != NULL)
+        {
+          g_assert_no_error (error);
+          g_bytes_unref (der);
+        }
+      else
+        g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_INVALID_ARGUMENT);
+      EVP_PKEY_free (dup);
+      dlclose (libeac);
+    }
+
+  EVP_PKEY_free (params_only);
+  EVP_PKEY_free (key);
 }
 
 /* Chip authentication */
@@ -630,6 +767,8 @@ main (int   argc,
   g_test_add_func ("/chip-auth/security-infos/round-trip", test_security_infos_round_trip);
   g_test_add_func ("/chip-auth/security-infos/malformed", test_security_infos_malformed);
   g_test_add_func ("/chip-auth/security-infos/standardized-parameters", test_standardized_parameters);
+  g_test_add_func ("/chip-auth/security-infos/dh-document", test_security_infos_dh_document);
+  g_test_add_func ("/chip-auth/security-infos/no-public-value", test_security_infos_no_public_value);
   for (guint i = 0; i < G_N_ELEMENTS (ca_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/chip-auth/ca/%s-%s-%s", ca_cases[i].type,

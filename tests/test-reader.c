@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tp-chip-auth.h"
 #include "tp-chip-error.h"
 #include "tp-document-reader.h"
 #include "tp-error.h"
@@ -113,7 +114,7 @@ typedef struct {
 static const ProfileCase profile_cases[] = {
   { "bac-3des", "BAC", NULL, "3DES", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, FALSE },
   { "pace-ecdh-aes128", "PACE", "GM", "AES-128", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, FALSE },
-  { "pace-dh-3des", "PACE", "GM", "3DES", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, FALSE },
+  { "pace-dh-3des", "PACE", "GM", "3DES", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, FALSE },
   { "pace-ecdh-aes256-p384", "PACE", "GM", "AES-256", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, FALSE },
   { "pace-ecdh-aes192-bp384", "PACE", "GM", "AES-192", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, FALSE },
   { "pace-im", "PACE", "IM", "AES-128", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, FALSE },
@@ -160,6 +161,47 @@ test_profile (gconstpointer data)
   /* Extended reads: a handful of APDUs, whatever the file sizes */
   g_assert_cmpuint (doc->apdus, <=, 20);
   g_assert_cmpuint (doc->bytes_in, >, 20000);
+}
+
+/* DH chip authentication (pace-dh-3des): DG14 publishes an X9.42 DH key
+ * (dhpublicnumber), the chip proves it holds its private half, and a clone
+ * with another DH key fails */
+static void
+test_chip_auth_dh (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpDocument) doc = read_sim ("pace-dh-3des", NULL, &error);
+  g_autoptr(TpDocument) clone = NULL;
+  g_autoptr(TpSecurityInfos) infos = NULL;
+  const TpDocumentFile *dg14;
+  const TpChipAuthPublicKey *pk;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (doc->chip_auth, ==, TP_CHECK_VALID);
+  g_assert_null (doc->chip_auth_reason);
+  g_assert_cmpstr (doc->sm, ==, "3DES");
+  g_assert_true (tp_document_is_verified (doc));
+
+  assert_file_read (doc, "DG14");
+  dg14 = tp_document_get_file (doc, "DG14");
+  infos = tp_security_infos_parse (g_bytes_get_data (dg14->data, NULL),
+                                   g_bytes_get_size (dg14->data), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos->ca_public_keys->len, ==, 1);
+  pk = g_ptr_array_index (infos->ca_public_keys, 0);
+  g_assert_cmpstr (pk->oid, ==, TP_OID_PK_DH);
+  g_assert_true (EVP_PKEY_is_a (pk->key, "DHX"));
+  g_assert_cmpint (EVP_PKEY_get_bits (pk->key), ==, 2048);
+  g_assert_cmpuint (infos->ca_infos->len, ==, 1);
+  g_assert_cmpstr (((TpChipAuthInfo *) g_ptr_array_index (infos->ca_infos, 0))->oid, ==,
+                   tp_chip_auth_oid (FALSE, TP_SM_CIPHER_3DES));
+
+  clone = read_sim ("pace-dh-3des:clone", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (clone->chip_auth, ==, TP_CHECK_FAILED);
+  g_assert_nonnull (clone->chip_auth_reason);
+  g_assert_cmpint (clone->passive_auth->verdict, ==, TP_PASSIVE_AUTH_VALID);
+  g_assert_false (tp_document_is_verified (clone));
 }
 
 /* ---- quirks ------------------------------------------------------------------ */
@@ -835,6 +877,7 @@ main (int    argc,
   g_test_add_func ("/reader/negative/no-trust-store", test_untrusted);
   g_test_add_func ("/reader/negative/clone", test_clone);
   g_test_add_func ("/reader/negative/clone-ca", test_clone_ca_only);
+  g_test_add_func ("/reader/chip-auth/dh", test_chip_auth_dh);
   g_test_add_data_func ("/reader/negative/garbage/pace", "pace-ecdh-aes128:garbage", test_garbage);
   g_test_add_data_func ("/reader/negative/garbage/bac", "bac-3des:garbage,no-extended", test_garbage);
   g_test_add_func ("/reader/negative/lying-length", test_lying_length);

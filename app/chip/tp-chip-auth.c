@@ -633,6 +633,27 @@ encode_negative (GError     **error,
   return NULL;
 }
 
+/* i2d_PUBKEY() encodes DH domain parameters and the public value without
+ * checking them, and dereferences NULL on a legacy DH key that has none
+ * (as libeac's EVP_PKEY_dup() makes when it stands in for libcrypto's) */
+static gboolean
+has_public_value (EVP_PKEY *key)
+{
+  BIGNUM *y = NULL;
+  size_t len = 0;
+  gboolean ok;
+
+  if (EVP_PKEY_get_octet_string_param (key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, NULL, 0, &len) == 1 &&
+      len > 0)
+    return TRUE;
+  /* a legacy DH key without one gives 0 here */
+  ok = EVP_PKEY_get_bn_param (key, OSSL_PKEY_PARAM_PUB_KEY, &y) == 1 && y != NULL && !BN_is_zero (y);
+  BN_free (y);
+  ERR_clear_error ();
+
+  return ok;
+}
+
 GBytes *
 tp_security_infos_encode (const TpSecurityInfos  *infos,
                           GError                **error)
@@ -682,6 +703,13 @@ tp_security_infos_encode (const TpSecurityInfos  *infos,
 
       if (!der_append_oid (c, pk->oid, error))
         return NULL;
+      if (!has_public_value (pk->key))
+        {
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_INVALID_ARGUMENT,
+                       "The chip authentication public key (%s) has no public value: "
+                       "a key pair or a public key was expected", pk->oid);
+          return NULL;
+        }
       spki_len = i2d_PUBKEY (pk->key, &spki);
       if (spki_len <= 0)
         {

@@ -66,10 +66,10 @@ static const Profile profiles[] = {
     ACCESS_BAC | ACCESS_PACE, 13, TP_PACE_MAPPING_GM, TP_SM_CIPHER_AES_128,
     TP_TEST_KEY_EC_P256, FALSE, "SHA256",
     TP_TEST_KEY_EC_P256, TP_SM_CIPHER_AES_128, TP_TEST_KEY_NONE, FALSE, TP_FACE_FORMAT_JP2 },
-  { "pace-dh-3des", "PACE DH generic mapping (1024/160), 3DES",
+  { "pace-dh-3des", "PACE DH generic mapping (1024/160), 3DES; DH chip authentication (2048/224)",
     ACCESS_BAC | ACCESS_PACE, 0, TP_PACE_MAPPING_GM, TP_SM_CIPHER_3DES,
     TP_TEST_KEY_RSA_2048, FALSE, "SHA256",
-    TP_TEST_KEY_NONE, TP_SM_CIPHER_3DES, TP_TEST_KEY_NONE, FALSE, TP_FACE_FORMAT_JP2 },
+    TP_TEST_KEY_DH_2048, TP_SM_CIPHER_3DES, TP_TEST_KEY_NONE, FALSE, TP_FACE_FORMAT_JP2 },
   { "pace-ecdh-aes256-p384", "PACE ECDH generic mapping, NIST P-384, AES-256; P-384 signer",
     ACCESS_BAC | ACCESS_PACE, 15, TP_PACE_MAPPING_GM, TP_SM_CIPHER_AES_256,
     TP_TEST_KEY_EC_P384, FALSE, "SHA384",
@@ -107,7 +107,7 @@ static const Profile profiles[] = {
 static const TpSimChipInfo profile_infos[] = {
   { "bac-3des", "BAC and 3DES secure messaging only (an older passport)" },
   { "pace-ecdh-aes128", "PACE ECDH generic mapping, brainpoolP256r1, AES-128; chip authentication" },
-  { "pace-dh-3des", "PACE DH generic mapping (1024/160), 3DES" },
+  { "pace-dh-3des", "PACE DH generic mapping (1024/160), 3DES; DH chip authentication (2048/224)" },
   { "pace-ecdh-aes256-p384", "PACE ECDH generic mapping, NIST P-384, AES-256; P-384 signer" },
   { "pace-ecdh-aes192-bp384", "PACE ECDH generic mapping, brainpoolP384r1, AES-192" },
   { "pace-im", "PACE ECDH integrated mapping, brainpoolP256r1, AES-128" },
@@ -345,6 +345,17 @@ other_key_like (EVP_PKEY    *key,
   return tp_test_key_derive (type, "touchpoint-sim-clone", label, error);
 }
 
+/* Another reference to a key pair of the test document (keys are not
+ * modified once made). Not EVP_PKEY_dup(): libeac's own EVP_PKEY_dup()
+ * takes the place of libcrypto's when libeac comes first in the link, and
+ * it drops the private and public values of a DH key. */
+static EVP_PKEY *
+share_key (EVP_PKEY *key)
+{
+  EVP_PKEY_up_ref (key);
+  return key;
+}
+
 /* ISO/IEC 7816-4 extended length information, 7F66 */
 static GBytes *
 build_atr_info (void)
@@ -491,7 +502,7 @@ sim_document_build (const Profile  *profile,
       if (q->clone)
         doc->chip_auth_key = other_key_like (doc->document->chip_auth_key, "chip-authentication", error);
       else
-        doc->chip_auth_key = EVP_PKEY_dup (doc->document->chip_auth_key);
+        doc->chip_auth_key = share_key (doc->document->chip_auth_key);
       if (doc->chip_auth_key == NULL)
         return NULL;
     }
@@ -501,7 +512,7 @@ sim_document_build (const Profile  *profile,
       if (q->clone)
         doc->active_auth_key = other_key_like (doc->document->active_auth_key, "active-authentication", error);
       else
-        doc->active_auth_key = EVP_PKEY_dup (doc->document->active_auth_key);
+        doc->active_auth_key = share_key (doc->document->active_auth_key);
       if (doc->active_auth_key == NULL)
         return NULL;
     }

@@ -2007,6 +2007,36 @@ is_ec (TpTestKeyType type)
   return key_types[type].curve != NULL;
 }
 
+/* The public half of key with its domain parameters, as a new key: what
+ * DG14 publishes. Built through EVP_PKEY_todata()/fromdata() rather than
+ * EVP_PKEY_dup(): OpenPACE's libeac exports an EVP_PKEY_dup() of its own
+ * (a shim for OpenSSL < 3) that takes the place of libcrypto's in every
+ * caller when libeac comes first in the link (as `pkg-config --libs libeac`
+ * puts it), and for a DH or DHX key it copies the domain parameters only,
+ * into a legacy key without a public value, on which i2d_PUBKEY()
+ * dereferences NULL. */
+static EVP_PKEY *
+public_half (EVP_PKEY  *key,
+             GError   **error)
+{
+  EVP_PKEY_CTX *ctx = NULL;
+  OSSL_PARAM *params = NULL;
+  EVP_PKEY *pub = NULL;
+
+  if (EVP_PKEY_todata (key, EVP_PKEY_PUBLIC_KEY, &params) != 1 ||
+      (ctx = EVP_PKEY_CTX_new_from_name (NULL, EVP_PKEY_get0_type_name (key), NULL)) == NULL ||
+      EVP_PKEY_fromdata_init (ctx) != 1 ||
+      EVP_PKEY_fromdata (ctx, &pub, EVP_PKEY_PUBLIC_KEY, params) != 1)
+    {
+      set_openssl_error (error, "copying the chip authentication public key");
+      EVP_PKEY_free (pub);
+      pub = NULL;
+    }
+  EVP_PKEY_CTX_free (ctx);
+  OSSL_PARAM_free (params);
+  return pub;
+}
+
 static GBytes *
 build_dg14 (const TpTestDocumentOptions  *o,
             EVP_PKEY                     *ca_key,
@@ -2021,11 +2051,11 @@ build_dg14 (const TpTestDocumentOptions  *o,
       gboolean ecdh = is_ec (o->chip_auth_key);
       TpChipAuthInfo *info = tp_chip_auth_info_new (tp_chip_auth_oid (ecdh, o->chip_auth_cipher),
                                                     1, -1, error);
-      EVP_PKEY *public_key = EVP_PKEY_dup (ca_key);
+      EVP_PKEY *public_key = info != NULL ? public_half (ca_key, error) : NULL;
 
-      if (info == NULL || public_key == NULL)
+      if (public_key == NULL)
         {
-          EVP_PKEY_free (public_key);
+          g_clear_pointer (&info, tp_chip_auth_info_free);
           return NULL;
         }
       if (ecdh && o->chip_auth_explicit_parameters)
