@@ -11,8 +11,17 @@
 #include "tp-cli.h"
 
 static const TpCliCommand commands[] = {
+  { "demo", "Walk one traveller through an exit counter (simulated devices, demo list)", tp_cli_demo },
   { "mrz",  "Parse and check a machine readable zone (lines as arguments or on stdin)", tp_cli_mrz },
+  { "list", "Import list entries into the encrypted store, show its counts (import, stats)", tp_cli_list },
+  { "audit", "Check the store's hash-chained audit log (verify, list)", tp_cli_audit },
   { "bcbp", "Parse a boarding pass barcode (text on stdin)", tp_cli_bcbp },
+  { "name", "Normalise a personal name (accented, folded, MRZ forms)", tp_cli_name },
+  { "screen", "Screen travellers against the store's lists (queries as JSON lines on stdin)", tp_cli_screen },
+  { "population", "Print synthetic list entries or travellers (tests, benchmarks, demos)", tp_cli_population },
+  { "readers", "List card readers: libnfc, PC/SC and the software chip", tp_cli_readers },
+  { "read", "Read and verify a passport chip (--reader CONN, --mrz or --doc/--birth/--expiry or --can)", tp_cli_read },
+  { "sim", "The software chip: profiles and quirks, a profile's MRZ, test PKI trust anchors", tp_cli_sim },
 };
 
 static void

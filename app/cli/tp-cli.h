@@ -10,6 +10,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "tp-mrz.h"
+
 G_BEGIN_DECLS
 
 typedef int (*TpCliCommandFunc) (int    argc,
@@ -29,9 +31,22 @@ gboolean  tp_cli_parse_date      (const char  *text,
                                   GDate       *out,
                                   GError     **error);
 void      tp_cli_today           (GDate       *out);
+/* Adds the `mrz` command's JSON object for a parsed zone at the builder's
+ * current position (the "dg1" member of `read` uses it too). */
+void      tp_cli_add_mrz_object  (JsonBuilder *builder,
+                                  const TpMrz *mrz);
 
 /* Commands: one per tp-cli-NAME.c; add the prototype and a row in main.c */
+int tp_cli_demo (int argc, char **argv);
 int tp_cli_mrz  (int argc, char **argv);
+int tp_cli_list (int argc, char **argv);
+int tp_cli_audit (int argc, char **argv);
 int tp_cli_bcbp (int argc, char **argv);
+int tp_cli_name (int argc, char **argv);
+int tp_cli_screen (int argc, char **argv);
+int tp_cli_population (int argc, char **argv);
+int tp_cli_readers (int argc, char **argv);
+int tp_cli_read (int argc, char **argv);
+int tp_cli_sim (int argc, char **argv);
 
 G_END_DECLS
