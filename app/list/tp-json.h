@@ -26,4 +26,12 @@ JsonNode *tp_json_parse_object_line (const char  *text,
                                      const char  *what,
                                      GError     **error);
 
+/* Appends @s as a JSON string in canonical form (RFC 8785 / JCS): '"' and
+ * '\\' escaped, the short escapes \b \f \n \r \t, other control
+ * characters as \u00xx, everything else (UTF-8 included) as is. The
+ * canonical JSON of entries and audit records, which hashes cover, is
+ * written with it. */
+void      tp_json_append_string     (GString     *out,
+                                     const char  *s);
+
 G_END_DECLS

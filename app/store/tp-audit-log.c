@@ -8,54 +8,13 @@
 #include <string.h>
 
 #include "tp-audit-log.h"
+#include "tp-json.h"
 #include "tp-store-private.h"
 
 #define HASH_SIZE 32
 #define HEX_LEN   64
 
 /* Canonical JSON */
-
-static void
-append_string (GString    *out,
-               const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
 
 static int
 compare_names (gconstpointer a,
@@ -86,7 +45,7 @@ append_node (GString  *out,
           {
             if (i > 0)
               g_string_append_c (out, ',');
-            append_string (out, names[i]);
+            tp_json_append_string (out, names[i]);
             g_string_append_c (out, ':');
             append_node (out, json_object_get_member (object, names[i]));
           }
@@ -114,7 +73,7 @@ append_node (GString  *out,
         GType type = json_node_get_value_type (node);
 
         if (type == G_TYPE_STRING)
-          append_string (out, json_node_get_string (node));
+          tp_json_append_string (out, json_node_get_string (node));
         else if (type == G_TYPE_INT64)
           g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
         else if (type == G_TYPE_BOOLEAN)
@@ -158,14 +117,14 @@ record_text (gint64      seq,
 {
   GString *out = g_string_new ("{\"action\":");
 
-  append_string (out, action);
+  tp_json_append_string (out, action);
   g_string_append (out, ",\"actor\":");
-  append_string (out, actor);
+  tp_json_append_string (out, actor);
   g_string_append (out, ",\"details\":");
   g_string_append (out, details);
   g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT ",\"subject\":", seq);
   if (subject != NULL)
-    append_string (out, subject);
+    tp_json_append_string (out, subject);
   else
     g_string_append (out, "null");
   g_string_append_printf (out, ",\"time_us\":%" G_GINT64_FORMAT "}", time_us);
