@@ -224,7 +224,7 @@ assert_sample2_legs (const TpBcbp *bcbp)
   g_assert_cmpstr (leg->to, ==, "FRA");
   g_assert_cmpstr (leg->carrier, ==, "AC");
   g_assert_cmpstr (leg->flight_number, ==, "0834");
-  g_assert_cmpuint (leg->julian_date, ==, 326);
+  g_assert_cmpint (leg->julian_date, ==, 326);
   assert_date (&leg->flight_date, "2026-11-22");
   g_assert_cmpstr (leg->compartment, ==, "J");
   g_assert_cmpstr (leg->seat, ==, "003A");
@@ -301,7 +301,7 @@ test_sample1 (void)
   g_assert_cmpstr (leg->to, ==, "FRA");
   g_assert_cmpstr (leg->carrier, ==, "AC");
   g_assert_cmpstr (leg->flight_number, ==, "0834");
-  g_assert_cmpuint (leg->julian_date, ==, 326);
+  g_assert_cmpint (leg->julian_date, ==, 326);
   assert_date (&leg->flight_date, "2026-11-22");
   g_assert_cmpstr (leg->compartment, ==, "J");
   g_assert_cmpstr (leg->seat, ==, "001A");
@@ -724,23 +724,31 @@ test_flight_date_in_pass (void)
 
     g_assert_false (bcbp->valid);
     assert_issue (bcbp, TRUE, 46, 1);
-    g_assert_cmpuint (bcbp->legs[0].julian_date, ==, 366);
+    g_assert_cmpint (bcbp->legs[0].julian_date, ==, 366);
     g_assert_false (g_date_valid (&bcbp->legs[0].flight_date));
   }
-  /* Not a day of the year */
+  /* Not a day of the year: the number is kept when the three characters
+   * are digits, -1 otherwise */
   {
-    const char *bad[] = { "000", "367", "999", "32A", " 26", "3 6", "ABC" };
+    static const struct {
+      const char *date;
+      int         julian;
+    } bad[] = {
+      { "000", 0 }, { "367", 367 }, { "999", 999 },
+      { "32A", -1 }, { "12A", -1 }, { " 26", -1 }, { "3 6", -1 }, { "ABC", -1 },
+    };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
       {
-        g_autofree char *text = pass_with_date (bad[i]);
+        g_autofree char *text = pass_with_date (bad[i].date);
         g_autoptr(TpBcbp) bcbp = parse (text);
         const TpBcbpIssue *issue;
 
         g_assert_false (bcbp->valid);
         issue = assert_issue (bcbp, TRUE, 46, 1);
         g_assert_nonnull (strstr (issue->message, "leg 1"));
-        g_assert_cmpuint (bcbp->legs[0].julian_date, ==, 0);
+        g_assert_nonnull (strstr (issue->message, "not a day of the year"));
+        g_assert_cmpint (bcbp->legs[0].julian_date, ==, bad[i].julian);
         g_assert_false (g_date_valid (&bcbp->legs[0].flight_date));
         /* The rest of the leg is still read */
         g_assert_cmpstr (bcbp->legs[0].seat, ==, "001A");
@@ -1342,27 +1350,178 @@ test_legs_count (void)
   }
 }
 
+typedef enum {
+  FIELD_FROM,
+  FIELD_TO,
+  FIELD_CARRIER,
+  FIELD_FLIGHT,
+  FIELD_COMPARTMENT,
+  FIELD_SEAT,
+  FIELD_SEQUENCE,
+  FIELD_STATUS,
+} LegField;
+
+typedef enum {
+  SHAPE_CLEAN,
+  SHAPE_WARNING,
+  SHAPE_ERROR,
+} ExpectedShape;
+
+static void
+set_leg_field (LegSpec    *leg,
+               LegField    field,
+               const char *value)
+{
+  switch (field)
+    {
+    case FIELD_FROM: leg->from = value; break;
+    case FIELD_TO: leg->to = value; break;
+    case FIELD_CARRIER: leg->carrier = value; break;
+    case FIELD_FLIGHT: leg->flight = value; break;
+    case FIELD_COMPARTMENT: leg->compartment = value; break;
+    case FIELD_SEAT: leg->seat = value; break;
+    case FIELD_SEQUENCE: leg->sequence = value; break;
+    case FIELD_STATUS: leg->status = value; break;
+    default: g_assert_not_reached ();
+    }
+}
+
+/* The shape of every mandatory item (Resolution 792), in the first and in
+ * a later leg: right, tolerated with a warning, or an error that names
+ * the item and the leg. */
 static void
 test_mandatory_values (void)
 {
-  PassSpec spec = { .version = -1, .n_legs = 1 };
-  g_autofree char *text = NULL;
-  g_autoptr(TpBcbp) bcbp = NULL;
+  static const struct {
+    LegField       field;
+    const char    *value;      /* padded by build_pass() as the item's size says */
+    guint          item;
+    ExpectedShape  expected;
+  } cases[] = {
+    { FIELD_FROM, "YUL", 26, SHAPE_CLEAN },
+    { FIELD_FROM, "Y1L", 26, SHAPE_ERROR },
+    { FIELD_FROM, "yul", 26, SHAPE_ERROR },
+    { FIELD_FROM, "YU", 26, SHAPE_ERROR },
+    { FIELD_FROM, "", 26, SHAPE_ERROR },
+    { FIELD_TO, "fra", 38, SHAPE_ERROR },
+    { FIELD_TO, "H 0", 38, SHAPE_ERROR },
+    { FIELD_CARRIER, "AC", 42, SHAPE_CLEAN },
+    { FIELD_CARRIER, "ACA", 42, SHAPE_CLEAN },
+    { FIELD_CARRIER, "U2", 42, SHAPE_CLEAN },
+    { FIELD_CARRIER, "3K", 42, SHAPE_CLEAN },
+    { FIELD_CARRIER, " AC", 42, SHAPE_ERROR },
+    { FIELD_CARRIER, "A", 42, SHAPE_ERROR },
+    { FIELD_CARRIER, "A C", 42, SHAPE_ERROR },
+    { FIELD_CARRIER, "ac", 42, SHAPE_ERROR },
+    { FIELD_CARRIER, "", 42, SHAPE_ERROR },
+    { FIELD_FLIGHT, "0834", 43, SHAPE_CLEAN },
+    { FIELD_FLIGHT, "0123A", 43, SHAPE_CLEAN },
+    { FIELD_FLIGHT, "834", 43, SHAPE_WARNING },
+    { FIELD_FLIGHT, " 834", 43, SHAPE_WARNING },
+    { FIELD_FLIGHT, "  834", 43, SHAPE_WARNING },
+    { FIELD_FLIGHT, "213A", 43, SHAPE_WARNING },
+    { FIELD_FLIGHT, "7", 43, SHAPE_WARNING },
+    { FIELD_FLIGHT, "08X4", 43, SHAPE_ERROR },
+    { FIELD_FLIGHT, "A327J", 43, SHAPE_ERROR },
+    { FIELD_FLIGHT, "08345", 43, SHAPE_ERROR },
+    { FIELD_FLIGHT, "0834a", 43, SHAPE_ERROR },
+    { FIELD_FLIGHT, "83 4", 43, SHAPE_ERROR },
+    { FIELD_FLIGHT, "", 43, SHAPE_ERROR },
+    { FIELD_COMPARTMENT, "Y", 71, SHAPE_CLEAN },
+    { FIELD_COMPARTMENT, "y", 71, SHAPE_ERROR },
+    { FIELD_COMPARTMENT, "1", 71, SHAPE_ERROR },
+    { FIELD_COMPARTMENT, "", 71, SHAPE_ERROR },
+    { FIELD_SEAT, "032C", 104, SHAPE_CLEAN },
+    { FIELD_SEAT, "INF", 104, SHAPE_WARNING },
+    { FIELD_SEAT, " INF", 104, SHAPE_WARNING },
+    { FIELD_SEAT, "", 104, SHAPE_WARNING },
+    { FIELD_SEAT, "32C", 104, SHAPE_WARNING },
+    { FIELD_SEAT, " 32C", 104, SHAPE_WARNING },
+    { FIELD_SEAT, "2C", 104, SHAPE_WARNING },
+    { FIELD_SEAT, "032", 104, SHAPE_ERROR },
+    { FIELD_SEAT, "0032", 104, SHAPE_ERROR },
+    { FIELD_SEAT, "A32C", 104, SHAPE_ERROR },
+    { FIELD_SEAT, "3 2C", 104, SHAPE_ERROR },
+    { FIELD_SEAT, "032c", 104, SHAPE_ERROR },
+    { FIELD_SEAT, "IN", 104, SHAPE_ERROR },
+    { FIELD_SEQUENCE, "0025", 107, SHAPE_CLEAN },
+    { FIELD_SEQUENCE, "0025A", 107, SHAPE_CLEAN },
+    { FIELD_SEQUENCE, "3", 107, SHAPE_CLEAN },
+    { FIELD_SEQUENCE, "12345", 107, SHAPE_CLEAN },
+    { FIELD_SEQUENCE, "", 107, SHAPE_WARNING },
+    { FIELD_SEQUENCE, "  25", 107, SHAPE_WARNING },
+    { FIELD_SEQUENCE, "00X5", 107, SHAPE_ERROR },
+    { FIELD_SEQUENCE, "A025", 107, SHAPE_ERROR },
+    { FIELD_SEQUENCE, "0025a", 107, SHAPE_ERROR },
+    { FIELD_SEQUENCE, "0 25", 107, SHAPE_ERROR },
+    { FIELD_STATUS, "1", 113, SHAPE_CLEAN },
+    { FIELD_STATUS, "A", 113, SHAPE_CLEAN },
+    { FIELD_STATUS, "", 113, SHAPE_ERROR },
+    { FIELD_STATUS, "-", 113, SHAPE_ERROR },
+    { FIELD_STATUS, "a", 113, SHAPE_ERROR },
+  };
 
-  spec.legs[0] = leg_yul_fra;
-  spec.legs[0].from = "Y1L";
-  spec.legs[0].to = "fra";
-  spec.legs[0].flight = "08X4";
-  text = build_pass (&spec);
-  bcbp = parse (text);
-  g_assert_true (bcbp->valid);
-  assert_issue (bcbp, FALSE, 26, 1);
-  assert_issue (bcbp, FALSE, 38, 1);
-  assert_issue (bcbp, FALSE, 43, 1);
-  g_assert_cmpstr (bcbp->legs[0].from, ==, "Y1L");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    for (guint legno = 1; legno <= 2; legno++)
+      {
+        PassSpec spec = { .version = -1, .n_legs = 2 };
+        g_autofree char *text = NULL;
+        g_autoptr(TpBcbp) bcbp = NULL;
+        const TpBcbpIssue *issue;
+        g_autofree char *where = g_strdup_printf ("leg %u", legno);
 
-  /* Blank sequence number and seat (infants): fine */
+        spec.legs[0] = leg_yul_fra;
+        spec.legs[1] = leg_fra_han;
+        set_leg_field (&spec.legs[legno - 1], cases[i].field, cases[i].value);
+        text = build_pass (&spec);
+        g_test_message ("item %u “%s” in leg %u: %s", cases[i].item, cases[i].value, legno, text);
+        bcbp = parse (text);
+        g_assert_cmpuint (bcbp->n_legs, ==, 2);
+
+        switch (cases[i].expected)
+          {
+          case SHAPE_CLEAN:
+            assert_clean (bcbp);
+            break;
+          case SHAPE_WARNING:
+            g_assert_true (bcbp->valid);
+            g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+            issue = assert_issue (bcbp, FALSE, cases[i].item, legno);
+            g_assert_nonnull (strstr (issue->message, where));
+            break;
+          case SHAPE_ERROR:
+            dump_issues (bcbp);
+            g_assert_false (bcbp->valid);
+            g_assert_cmpuint (bcbp->errors->len, ==, 1);
+            issue = assert_issue (bcbp, TRUE, cases[i].item, legno);
+            g_assert_nonnull (strstr (issue->message, where));
+            g_assert_cmpuint (bcbp->warnings->len, ==, 0);
+            break;
+          default:
+            g_assert_not_reached ();
+          }
+      }
+
+  /* The value is kept, trimmed, whatever its shape */
   {
+    PassSpec spec = { .version = -1, .n_legs = 1 };
+    g_autofree char *text = NULL;
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    spec.legs[0] = leg_yul_fra;
+    spec.legs[0].from = "Y1L";
+    spec.legs[0].flight = " 834";
+    text = build_pass (&spec);
+    bcbp = parse (text);
+    g_assert_false (bcbp->valid);
+    g_assert_cmpstr (bcbp->legs[0].from, ==, "Y1L");
+    g_assert_cmpstr (bcbp->legs[0].flight_number, ==, "834");
+    assert_issue (bcbp, FALSE, 43, 1);
+  }
+
+  /* An infant: no seat, no sequence number; usable, with a warning each */
+  {
+    PassSpec spec = { .version = -1, .n_legs = 1 };
     g_autofree char *infant = NULL;
     g_autoptr(TpBcbp) b = NULL;
 
@@ -1371,9 +1530,196 @@ test_mandatory_values (void)
     spec.legs[0].sequence = "";
     infant = build_pass (&spec);
     b = parse (infant);
-    assert_clean (b);
+    g_assert_true (b->valid);
+    assert_issue (b, FALSE, 104, 1);
+    assert_issue (b, FALSE, 107, 1);
+    g_assert_cmpuint (b->warnings->len, ==, 2);
     g_assert_cmpstr (b->legs[0].seat, ==, "INF");
     g_assert_cmpstr (b->legs[0].checkin_sequence, ==, "");
+  }
+
+  /* A byte that is not printable in a checked item is the item's error;
+   * in the PNR code (not checked) a warning */
+  {
+    g_autofree char *buf = g_strdup (SAMPLE1);
+    g_autoptr(TpBcbp) bcbp = NULL;
+    const TpBcbpIssue *issue;
+
+    buf[49] = '\0';     /* seat "001A" -> "0\0" "1A" */
+    buf[25] = '\0';     /* PNR "ABC123 " -> "AB\0" "123 " */
+    bcbp = parse_len (buf, strlen (SAMPLE1), 2026, 11, 20);
+    g_assert_false (bcbp->valid);
+    g_assert_cmpuint (bcbp->errors->len, ==, 1);
+    issue = assert_issue (bcbp, TRUE, 104, 1);
+    g_assert_nonnull (strstr (issue->message, "“0\\x001A”"));
+    issue = assert_issue (bcbp, FALSE, 7, 1);
+    g_assert_nonnull (strstr (issue->message, "0x00"));
+    g_assert_cmpstr (bcbp->legs[0].pnr, ==, "AB?123");
+    g_assert_cmpstr (bcbp->legs[0].seat, ==, "0?1A");
+    g_assert_cmpstr (bcbp->legs[0].checkin_sequence, ==, "0025");
+  }
+}
+
+/* A pass with three legs whose first leg's variable size field can be
+ * rewritten: the first leg has the unique and a repeated section and
+ * airline use, 0x4C bytes in all. */
+static char *
+resync_pass (const LegSpec *second)
+{
+  PassSpec spec = { .version = 6, .unique = UNIQUE_SHORT, .n_legs = 3, .security = S2_SECURITY };
+
+  spec.legs[0] = leg_yul_fra;
+  spec.legs[0].repeated = REPEATED_42;
+  spec.legs[0].airline_use = "USE1";
+  spec.legs[1] = second != NULL ? *second : leg_fra_han;
+  spec.legs[2] = leg_han_sgn;
+  spec.legs[2].repeated = REPEATED_41;
+  return build_pass (&spec);
+}
+
+static void
+set_size (char  *text,
+          gsize  at,
+          guint  size)
+{
+  char hex[3];
+
+  g_snprintf (hex, sizeof hex, "%02X", size);
+  memcpy (text + at, hex, 2);
+}
+
+static void
+assert_resync_legs (const TpBcbp *bcbp)
+{
+  g_assert_cmpuint (bcbp->n_legs, ==, 3);
+  g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "USE1");
+  g_assert_cmpstr (bcbp->legs[0].fast_track, ==, "Y");
+  g_assert_cmpstr (bcbp->legs[1].pnr, ==, "XYZ789");
+  g_assert_cmpstr (bcbp->legs[1].from, ==, "FRA");
+  g_assert_cmpstr (bcbp->legs[1].to, ==, "HAN");
+  g_assert_cmpstr (bcbp->legs[1].flight_number, ==, "0774");
+  g_assert_cmpint (bcbp->legs[1].julian_date, ==, 327);
+  g_assert_cmpstr (bcbp->legs[2].from, ==, "HAN");
+  g_assert_cmpstr (bcbp->legs[2].free_baggage_allowance, ==, "4PC");
+  g_assert_cmpstr (bcbp->security_data, ==, "ABCDEFGH");
+}
+
+/* A wrong variable size field before another leg: the next leg is looked
+ * for within 8 bytes of where the size points, and taken only when it is
+ * well formed in every mandatory item. */
+static void
+test_resync (void)
+{
+  g_autofree char *good = resync_pass (NULL);
+
+  g_assert_cmpint (good[58], ==, '4');
+  g_assert_cmpint (good[59], ==, 'C');
+  {
+    g_autoptr(TpBcbp) bcbp = parse (good);
+
+    assert_clean (bcbp);
+    assert_resync_legs (bcbp);
+  }
+
+  /* Sizes off by 1 to 8, either way: re-synchronised, with a warning on
+   * the first leg's size */
+  for (int delta = -8; delta <= 8; delta++)
+    {
+      g_autofree char *text = g_strdup (good);
+      g_autoptr(TpBcbp) bcbp = NULL;
+      const TpBcbpIssue *issue;
+      g_autofree char *expected = NULL;
+
+      if (delta == 0)
+        continue;
+      set_size (text, 58, (guint) (0x4C + delta));
+      bcbp = parse (text);
+      g_test_message ("size 0x%02X", (guint) (0x4C + delta));
+      g_assert_true (bcbp->valid);
+      g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+      issue = assert_issue (bcbp, FALSE, 6, 1);
+      expected = g_strdup_printf ("declares 0x%02X bytes", (guint) (0x4C + delta));
+      g_assert_nonnull (strstr (issue->message, expected));
+      g_assert_nonnull (strstr (issue->message, "leg 2 starts after 0x4C bytes"));
+      g_assert_cmpint (bcbp->legs[0].variable_size, ==, 0x4C + delta);
+      assert_resync_legs (bcbp);
+    }
+
+  /* Off by more: the leg where the size points is read, and its items
+   * are errors naming leg 2 */
+  {
+    const int deltas[] = { -9, 9, -0x20, 0x11 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (deltas); i++)
+      {
+        g_autofree char *text = g_strdup (good);
+        g_autoptr(TpBcbp) bcbp = NULL;
+
+        set_size (text, 58, (guint) (0x4C + deltas[i]));
+        g_test_message ("size 0x%02X", (guint) (0x4C + deltas[i]));
+        bcbp = parse (text);
+        g_assert_false (bcbp->valid);
+        assert_leg_error (bcbp, 2);
+        g_assert_null (tp_bcbp_find_issue (bcbp, 6, 1));
+        if (bcbp->n_legs >= 2)
+          g_assert_cmpstr (bcbp->legs[1].from, !=, "FRA");
+      }
+  }
+
+  /* A leg in the window that is only tolerated (an infant's seat) is not
+   * taken: the pass is invalid */
+  {
+    LegSpec infant = leg_fra_han;
+    g_autofree char *text = NULL;
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    infant.seat = "INF";
+    text = resync_pass (&infant);
+    {
+      g_autoptr(TpBcbp) right = parse (text);
+
+      g_assert_true (right->valid);
+      assert_issue (right, FALSE, 104, 2);
+    }
+    set_size (text, 58, 0x4C - 2);
+    bcbp = parse (text);
+    g_assert_false (bcbp->valid);
+    assert_leg_error (bcbp, 2);
+    g_assert_null (tp_bcbp_find_issue (bcbp, 6, 1));
+  }
+
+  /* The second leg's size wrong: the third leg is found */
+  {
+    g_autofree char *text = g_strdup (good);
+    g_autoptr(TpBcbp) bcbp = NULL;
+    gsize at = 23 + 37 + 0x4C + 35;
+
+    g_assert_cmpint (text[at], ==, '0');
+    g_assert_cmpint (text[at + 1], ==, '0');
+    set_size (text, at, 3);
+    bcbp = parse (text);
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 6, 2);
+    g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+    assert_resync_legs (bcbp);
+    g_assert_null (bcbp->legs[1].airline_use);
+  }
+
+  /* A size pointing past the data, with the leg within reach */
+  {
+    PassSpec spec = { .version = -1, .n_legs = 2 };
+    g_autofree char *text = NULL;
+    g_autoptr(TpBcbp) bcbp = NULL;
+
+    spec.legs[0] = leg_yul_fra;
+    spec.legs[1] = leg_fra_han;
+    text = build_pass (&spec);
+    set_size (text, 58, 5);
+    bcbp = parse (text);
+    g_assert_true (bcbp->valid);
+    assert_issue (bcbp, FALSE, 6, 1);
+    g_assert_cmpstr (bcbp->legs[1].to, ==, "HAN");
+    g_assert_null (bcbp->legs[0].airline_use);
   }
 }
 
@@ -1619,6 +1965,7 @@ main (int    argc,
   g_test_add_func ("/bcbp/legs/mandatory-only", test_multi_leg_mandatory_only);
   g_test_add_func ("/bcbp/legs/count", test_legs_count);
   g_test_add_func ("/bcbp/legs/mandatory-values", test_mandatory_values);
+  g_test_add_func ("/bcbp/legs/resync", test_resync);
   g_test_add_func ("/bcbp/version/1-8", test_versions);
   g_test_add_func ("/bcbp/version/unknown", test_unknown_version);
   g_test_add_func ("/bcbp/version/not-digit", test_version_not_digit);

@@ -220,6 +220,52 @@ test_partial_birth_dates (void)
     }
 }
 
+/* A birth date after today is refused; today itself, and this year or
+ * month given alone, are not after today. */
+static void
+test_birth_date_not_in_future (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) next_month = g_date_time_add_months (now, 1);
+  g_autofree char *today_s = g_date_time_format (now, "\"%Y-%m-%d\"");
+  g_autofree char *month_s = g_date_time_format (now, "\"%Y-%m\"");
+  g_autofree char *year_s = g_date_time_format (now, "\"%Y\"");
+  g_autofree char *tomorrow_s = g_date_time_format (tomorrow, "\"%Y-%m-%d\"");
+  g_autofree char *next_month_s = g_date_time_format (next_month, "\"%Y-%m\"");
+  const char *accepted[] = { today_s, month_s, year_s, "\"1900-01-01\"" };
+  const char *refused[] = { tomorrow_s, next_month_s };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = patched ("person.birth_date", accepted[i]);
+      g_autoptr(TpEntry) entry = tp_entry_from_json (json, -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (entry);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *json = patched ("person.birth_date", refused[i]);
+      g_autoptr(TpEntry) entry = tp_entry_from_json (json, -1, &error);
+      g_autoptr(GDateTime) later = g_date_time_new_now_local ();
+      g_autofree char *expected = NULL;
+
+      if (g_date_time_get_day_of_month (later) != g_date_time_get_day_of_month (now))
+        {
+          g_test_skip ("midnight passed during the test");
+          return;
+        }
+      g_assert_null (entry);
+      g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+      expected = g_strdup_printf ("person.birth_date: “%.*s” is in the future",
+                                  (int) strlen (refused[i]) - 2, refused[i] + 1);
+      g_assert_cmpstr (error->message, ==, expected);
+    }
+}
+
 /* Every error path: patch, then the message the decoder must give. */
 static void
 test_errors (void)
@@ -262,6 +308,9 @@ test_errors (void)
     { "person.birth_date", "\"1980-02-30\"", "person.birth_date: “1980-02-30” is not a date (YYYY, YYYY-MM or YYYY-MM-DD)" },
     { "person.birth_date", "\"17/05/1980\"", "person.birth_date: “17/05/1980” is not a date (YYYY, YYYY-MM or YYYY-MM-DD)" },
     { "person.birth_date", "1980", "person.birth_date: expected a string, found a whole number" },
+    { "person.birth_date", "\"2090-01-01\"", "person.birth_date: “2090-01-01” is in the future" },
+    { "person.birth_date", "\"2090-01\"", "person.birth_date: “2090-01” is in the future" },
+    { "person.birth_date", "\"2090\"", "person.birth_date: “2090” is in the future" },
     { "person.sex", "\"Q\"", "person.sex: “Q” is not a sex code (M, F or X)" },
     { "person.sex", "\"m\"", "person.sex: “m” is not a sex code (M, F or X)" },
     { "person.nationality", "\"VN\"", "person.nationality: “VN” is not a country code (3 letters, ICAO 9303 / ISO 3166 alpha-3)" },
@@ -635,6 +684,7 @@ main (int    argc,
   g_test_add_func ("/entry/partial-dates", test_partial_dates);
   g_test_add_func ("/entry/partial-birth-dates", test_partial_birth_dates);
   g_test_add_func ("/entry/errors", test_errors);
+  g_test_add_func ("/entry/birth-date-not-in-future", test_birth_date_not_in_future);
   g_test_add_func ("/entry/not-an-entry", test_not_an_entry);
   g_test_add_func ("/entry/long-value-quoted", test_long_value_quoted);
   g_test_add_func ("/entry/canonical", test_canonical);

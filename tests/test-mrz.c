@@ -1028,6 +1028,196 @@ test_strings (void)
   g_assert_cmpstr (tp_mrz_check_to_string (TP_MRZ_CHECK_COMPOSITE), ==, "composite");
 }
 
+/* The message of the error on field at (line, start), which must exist */
+static const char *
+error_message_at (const TpMrz *mrz,
+                  const char  *field,
+                  guint        line,
+                  guint        start)
+{
+  for (guint i = 0; i < mrz->errors->len; i++)
+    {
+      const TpMrzFieldError *err = g_ptr_array_index (mrz->errors, i);
+
+      if (g_str_equal (err->field, field) && err->line == line && err->start == start)
+        {
+          g_assert_true (g_utf8_validate (err->message, -1, NULL));
+          return err->message;
+        }
+    }
+  g_error ("no %s error at line %u, column %u", field, line, start);
+  return NULL;
+}
+
+/* Lengths and columns count characters, not bytes */
+static void
+test_characters (void)
+{
+  /* 44 characters, 45 bytes: a TD3 with a non-MRZ character at column 5 */
+  {
+    const char *l1 = "P<UTOÖRIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
+    g_autofree char *text = g_strconcat (l1, "\n", TD3_L2, NULL);
+    g_autoptr(TpMrz) mrz = parse (text);
+
+    g_assert_cmpuint (strlen (l1), ==, 45);
+    g_assert_cmpuint (g_utf8_strlen (l1, -1), ==, 44);
+    g_assert_cmpint (mrz->format, ==, TP_MRZ_FORMAT_TD3);
+    g_assert_false (mrz->valid);
+    g_assert_cmpuint (mrz->errors->len, ==, 1);
+    assert_error_at (mrz, "name", 1, 5, 6);
+    g_assert_cmpstr (error_message_at (mrz, "name", 1, 5), ==,
+                     "Name, line 1, position 6: “Ö” is not an MRZ character (A–Z, 0–9, <)");
+    /* every check digit still holds; fields keep the character as given */
+    for (guint i = 0; i < TP_MRZ_N_CHECKS; i++)
+      g_assert_cmpint (mrz->checks[i], ==, TP_MRZ_CHECK_VALID);
+    g_assert_cmpstr (mrz->primary_identifier, ==, "ÖRIKSSON");
+    g_assert_cmpstr (mrz->secondary_identifier, ==, "ANNA MARIA");
+    g_assert_cmpstr (mrz->lines[0], ==, l1);
+    g_assert_cmpstr (tp_mrz_get_mrz_information (mrz), ==, "L898902C3674081221204159");
+  }
+  /* The same run from a keyboard wedge: split after 44 characters */
+  {
+    g_autofree char *text = g_strconcat ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<Ö", TD3_L2, NULL);
+    g_autoptr(TpMrz) mrz = parse (text);
+
+    g_assert_cmpstr (mrz->lines[1], ==, TD3_L2);
+    assert_error_at (mrz, "name", 1, 43, 44);
+    g_assert_nonnull (strstr (error_message_at (mrz, "name", 1, 43), "“Ö” is not an MRZ character"));
+    g_assert_true (mrz->name_truncated);
+  }
+  /* 43 characters, 44 bytes: not a TD3 line, and said in characters */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TpMrz) mrz = tp_mrz_parse ("P<UTOÖRIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<\n" TD3_L2,
+                                         day (2026, 5, 1), &error);
+
+    g_assert_null (mrz);
+    g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "found 2 lines of 43 and 44 characters"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TpMrz) mrz = tp_mrz_parse (TD3_L1 "Ö\n" TD3_L2, day (2026, 5, 1), &error);
+
+    g_assert_null (mrz);
+    g_assert_nonnull (strstr (error->message, "found 2 lines of 45 and 44 characters"));
+  }
+  /* In every kind of field: the character named, at its column */
+  {
+    static const struct {
+      const char *l2;
+      const char *field;
+      guint       column;
+    } cases[] = {
+      { "L8Ö8902C36UTO7408122F1204159ZE184226B<<<<<10", "document_number", 2 },
+      { "L898902C3ÖUTO7408122F1204159ZE184226B<<<<<10", "document_number", 9 },
+      { "L898902C36UÖO7408122F1204159ZE184226B<<<<<10", "nationality", 11 },
+      { "L898902C36UTO74Ö8122F1204159ZE184226B<<<<<10", "birth_date", 15 },
+      { "L898902C36UTO7408122Ö1204159ZE184226B<<<<<10", "sex", 20 },
+      { "L898902C36UTO7408122F12041Ö9ZE184226B<<<<<10", "expiry_date", 26 },
+      { "L898902C36UTO7408122F1204159ZÉ184226B<<<<<10", "optional_data", 29 },
+      { "L898902C36UTO7408122F1204159ZE184226B<<<<<1Ö", "composite", 43 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *text = g_strconcat (TD3_L1, "\n", cases[i].l2, NULL);
+        g_autoptr(TpMrz) mrz = parse (text);
+        const char *message;
+
+        g_test_message ("%s", cases[i].l2);
+        g_assert_false (mrz->valid);
+        assert_error_at (mrz, cases[i].field, 2, cases[i].column, cases[i].column + 1);
+        message = error_message_at (mrz, cases[i].field, 2, cases[i].column);
+        g_assert_nonnull (strstr (message, "is not an MRZ character (A–Z, 0–9, <)"));
+        g_assert_true (strstr (message, "“Ö”") != NULL || strstr (message, "“É”") != NULL);
+      }
+  }
+  /* Document code and issuing state on line 1 */
+  {
+    g_autoptr(TpMrz) code = parse ("PÖUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" TD3_L2);
+    g_autoptr(TpMrz) state = parse ("P<UÖOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" TD3_L2);
+
+    assert_error_at (code, "document_code", 1, 1, 2);
+    g_assert_nonnull (strstr (error_message_at (code, "document_code", 1, 1), "“Ö” is not an MRZ character"));
+    assert_error_at (state, "issuing_state", 1, 3, 4);
+    g_assert_nonnull (strstr (error_message_at (state, "issuing_state", 1, 3), "“Ö” is not an MRZ character"));
+    g_assert_cmpstr (state->issuing_state, ==, "UÖO");
+  }
+}
+
+/* Bytes that are not UTF-8: one character each, reported by value */
+static void
+test_invalid_utf8 (void)
+{
+  /* a lone 0xC3 in the name: 44 characters, 44 bytes */
+  {
+    g_autoptr(TpMrz) mrz = parse ("P<UTO\xC3RIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" TD3_L2);
+
+    g_assert_cmpint (mrz->format, ==, TP_MRZ_FORMAT_TD3);
+    assert_error_at (mrz, "name", 1, 5, 6);
+    g_assert_cmpstr (error_message_at (mrz, "name", 1, 5), ==,
+                     "Name, line 1, position 6: byte 0xC3 (not UTF-8) is not an MRZ character (A–Z, 0–9, <)");
+  }
+  /* a sequence cut short (two bytes of a three-byte one): two characters */
+  {
+    g_autoptr(TpMrz) mrz = parse (TD3_L1 "\nL898902C36UTO7408122F1204159ZE184226B<<<\xE2\x82" "10");
+
+    assert_error_at (mrz, "optional_data", 2, 40, 41);
+    g_assert_nonnull (strstr (error_message_at (mrz, "optional_data", 2, 40), "byte 0xE2"));
+    /* such a character counts as 0 (as filler does) in a check digit */
+    g_assert_cmpint (mrz->checks[TP_MRZ_CHECK_OPTIONAL_DATA], ==, TP_MRZ_CHECK_VALID);
+    g_assert_false (mrz->valid);
+  }
+  /* overlong and surrogate encodings are not UTF-8 either */
+  {
+    g_autoptr(TpMrz) overlong = parse ("P<UTO\xC1\x81RIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<\n" TD3_L2);
+    g_autoptr(TpMrz) surrogate = parse ("P<UTO\xED\xA0\x80IKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<\n" TD3_L2);
+
+    assert_error_at (overlong, "name", 1, 5, 6);
+    g_assert_nonnull (strstr (error_message_at (overlong, "name", 1, 5), "byte 0xC1"));
+    assert_error_at (surrogate, "name", 1, 5, 6);
+    g_assert_nonnull (strstr (error_message_at (surrogate, "name", 1, 5), "byte 0xED"));
+  }
+  /* a character that cannot be seen is named by its code point */
+  {
+    g_autoptr(TpMrz) mrz = parse ("P<UTO\xE2\x80\x8BRIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" TD3_L2);
+
+    g_assert_nonnull (strstr (error_message_at (mrz, "name", 1, 5), "U+200B is not an MRZ character"));
+  }
+}
+
+/* A repair next to characters of several bytes: substituted at the right
+ * place, the rest kept as given */
+static void
+test_ocr_repair_characters (void)
+{
+  {
+    const char *l1 = "P<UTOERIKSSÖN<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<";
+    g_autofree char *text = g_strconcat (l1, "\nL898902C3GUTO74O8122F1204159ZE184226B<<<<<10", NULL);
+    g_autoptr(TpMrz) mrz = parse (text);
+
+    g_assert_nonnull (mrz->repair);
+    g_assert_cmpstr (mrz->repair->lines[0], ==, l1);
+    g_assert_cmpstr (mrz->repair->lines[1], ==, TD3_L2);
+  }
+  /* TD1: the composite check digit after a two-byte character on its line */
+  {
+    g_autoptr(TpMrz) mrz = parse (TD1_L1 "\n7408122F1204159UÖO<<<<<<<<<<<G\n" TD1_L3);
+    const TpMrzSubstitution *sub;
+
+    g_assert_nonnull (mrz->repair);
+    g_assert_cmpstr (mrz->repair->lines[1], ==, "7408122F1204159UÖO<<<<<<<<<<<6");
+    g_assert_cmpuint (mrz->repair->substitutions->len, ==, 1);
+    sub = &g_array_index (mrz->repair->substitutions, TpMrzSubstitution, 0);
+    g_assert_cmpuint (sub->line, ==, 2);
+    g_assert_cmpuint (sub->column, ==, 29);
+    g_assert_cmpint (sub->from, ==, 'G');
+    g_assert_cmpint (sub->to, ==, '6');
+    assert_error_at (mrz, "nationality", 2, 16, 17);
+  }
+}
+
 static void
 test_garbage (void)
 {
@@ -1045,17 +1235,40 @@ test_garbage (void)
 
       for (guint l = 0; l < n_lines; l++)
         {
+          /* line_len characters: each one ASCII, a character of several
+           * bytes, or a byte that can be no part of UTF-8 */
           for (guint i = 0; i < line_len; i++)
             {
-              char c;
+              int kind = g_test_rand_int_range (0, 8);
 
-              do
-                c = (char) g_test_rand_int_range (1, 256);
-              while (g_ascii_isspace (c));
-              /* mostly MRZ characters, so that deep paths are reached */
-              if (g_test_rand_int_range (0, 4) != 0)
-                c = mrz_chars[g_test_rand_int_range (0, sizeof mrz_chars - 1)];
-              g_string_append_c (text, c);
+              if (kind == 0)
+                {
+                  gunichar u;
+                  char buf[6];
+
+                  do
+                    u = (gunichar) g_test_rand_int_range (0x80, 0x110000);
+                  while (u >= 0xD800 && u < 0xE000);
+                  g_string_append_len (text, buf, g_unichar_to_utf8 (u, buf));
+                }
+              else if (kind == 1)
+                {
+                  static const guchar lone[] = { 0x80, 0x9F, 0xBF, 0xC0, 0xC1, 0xF5, 0xFE, 0xFF };
+
+                  g_string_append_c (text, (char) lone[g_test_rand_int_range (0, G_N_ELEMENTS (lone))]);
+                }
+              else if (kind == 2)
+                {
+                  char c;
+
+                  do
+                    c = (char) g_test_rand_int_range (1, 128);
+                  while (g_ascii_isspace (c));
+                  g_string_append_c (text, c);
+                }
+              else
+                /* mostly MRZ characters, so that deep paths are reached */
+                g_string_append_c (text, mrz_chars[g_test_rand_int_range (0, sizeof mrz_chars - 1)]);
             }
           g_string_append_c (text, '\n');
         }
@@ -1064,6 +1277,33 @@ test_garbage (void)
       g_assert_nonnull (mrz);
       g_assert_nonnull (tp_mrz_get_mrz_information (mrz));
       g_assert_cmpint (mrz->valid, ==, mrz->errors->len == 0);
+      for (guint i = 0; i < mrz->errors->len; i++)
+        {
+          const TpMrzFieldError *err = g_ptr_array_index (mrz->errors, i);
+
+          g_assert_true (g_utf8_validate (err->message, -1, NULL));
+          g_assert_cmpuint (err->end, <=, line_len);
+        }
+    }
+
+  /* any bytes at all: no crash, an MRZ or not */
+  for (guint n = 0; n < 3000; n++)
+    {
+      guint len = (guint) g_test_rand_int_range (60, 140);
+      g_autofree char *text = g_malloc (len + 1);
+      g_autoptr(TpMrz) mrz = NULL;
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < len; i++)
+        text[i] = (char) (g_test_rand_int_range (0, 4) != 0
+                            ? mrz_chars[g_test_rand_int_range (0, sizeof mrz_chars - 1)]
+                            : g_test_rand_int_range (1, 256));
+      text[len] = '\0';
+      mrz = tp_mrz_parse (text, day (2026, 5, 1), &error);
+      if (mrz == NULL)
+        g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+      else
+        g_assert_cmpint (mrz->valid, ==, mrz->errors->len == 0);
     }
 }
 
@@ -1089,6 +1329,8 @@ main (int    argc,
   g_test_add_func ("/mrz/input/keyboard-wedge", test_keyboard_wedge);
   g_test_add_func ("/mrz/input/not-an-mrz", test_not_an_mrz);
   g_test_add_func ("/mrz/input/lowercase", test_lowercase);
+  g_test_add_func ("/mrz/input/characters", test_characters);
+  g_test_add_func ("/mrz/input/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/mrz/check/document-number", test_document_number_check);
   g_test_add_func ("/mrz/check/birth-date", test_birth_date_check);
   g_test_add_func ("/mrz/check/expiry-date", test_expiry_date_check);
@@ -1114,6 +1356,7 @@ main (int    argc,
   g_test_add_func ("/mrz/repair/every-letter", test_ocr_repair_every_letter);
   g_test_add_func ("/mrz/repair/unconfirmed", test_ocr_repair_unconfirmed);
   g_test_add_func ("/mrz/repair/td1", test_ocr_repair_td1);
+  g_test_add_func ("/mrz/repair/characters", test_ocr_repair_characters);
   g_test_add_func ("/mrz/errors/ordered", test_errors_ordered);
   g_test_add_func ("/mrz/strings", test_strings);
   g_test_add_func ("/mrz/robustness/garbage", test_garbage);

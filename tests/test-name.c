@@ -572,6 +572,14 @@ test_mrz (void)
     { "Đặng", "Thùy Trâm", "DANG<<THUY<TRAM" },
     { "Müller-Lüdenscheidt", "Hans Jürgen", "MUELLER<LUEDENSCHEIDT<<HANS<JUERGEN" },
     { "O'Brien", "Seán", "OBRIEN<<SEAN" },
+    /* ICAO 9303 Part 3: a hyphenated (or otherwise compound) primary
+     * identifier stays one identifier, its parts joined by one filler */
+    { "O'Brien-Smith", "Mary Anne", "OBRIEN<SMITH<<MARY<ANNE" },
+    { "O’Brien - Smith", "Mary-Anne", "OBRIEN<SMITH<<MARY<ANNE" },
+    { "Smith--Jones", NULL, "SMITH<JONES" },
+    { "OBRIEN<<SMITH", "MARY", "OBRIEN<SMITH<<MARY" },
+    { "de la Cruz-Ortega", "María José", "DE<LA<CRUZ<ORTEGA<<MARIA<JOSE" },
+    { "Nguyễn-Trần", "Thị Mai", "NGUYEN<TRAN<<THI<MAI" },
     { "Щербаков", "Юлия", "SHCHERBAKOV<<IULIIA" },
     { "", "An", "<<AN" },
     { "", NULL, "" },

@@ -624,18 +624,24 @@ test_lifecycle (Fixture       *f,
   g_assert_true (tp_entry_is_effective (current, september));
   g_clear_pointer (&current, tp_entry_free);
 
-  /* cancel, and in the same batch a stale version 1 and a repeat of 3 */
+  /* cancel, and in the same batch a stale version 1, an exact repeat of
+   * 3 (ignored) and a version 3 with other content (a conflict) */
   g_ptr_array_set_size (batch, 0);
   g_ptr_array_add (batch, make_entry ("EB-1", 3, "cancelled", "2026-12-31"));
   g_ptr_array_add (batch, make_entry ("EB-1", 1, "active", "2026-07-16"));
+  g_ptr_array_add (batch, make_entry ("EB-1", 3, "cancelled", "2026-12-31"));
   g_ptr_array_add (batch, make_entry ("EB-1", 3, "active", NULL));
   g_assert_true (tp_store_apply_batch (store, batch, &result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (result.applied, ==, 1);
   g_assert_cmpuint (result.ignored, ==, 2);
+  g_assert_cmpuint (result.ignored_indices->len, ==, 2);
   g_assert_cmpuint (g_array_index (result.ignored_indices, guint, 0), ==, 1);
   g_assert_cmpuint (g_array_index (result.ignored_indices, guint, 1), ==, 2);
   g_assert_cmpuint (g_array_index (result.ignored_current, guint, 0), ==, 3);
+  g_assert_cmpuint (result.conflicts, ==, 1);
+  g_assert_cmpuint (result.conflict_indices->len, ==, 1);
+  g_assert_cmpuint (g_array_index (result.conflict_indices, guint, 0), ==, 3);
   g_assert_cmpuint (strlen (result.state_hash), ==, 64);
   tp_store_batch_result_clear (&result);
 
@@ -671,6 +677,91 @@ test_lifecycle (Fixture       *f,
   g_assert_cmpuint (counts.versions, ==, 3);
   g_assert_cmpuint (counts.by_status[TP_ENTRY_CANCELLED], ==, 1);
   g_assert_cmpuint (counts.effective, ==, 0);
+}
+
+/* The current version sent again: the same content is a repeat (ignored,
+ * nothing changes), other content a conflict (not applied, reported) */
+static void
+test_conflicts (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_entry_free);
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(TpEntry) current = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored_json = NULL;
+  TpStateHash before, after, recomputed;
+  TpStoreBatchResult result;
+
+  g_ptr_array_add (batch, make_entry ("EB-1", 1, "active", "2026-07-16"));
+  g_ptr_array_add (batch, make_entry ("EB-1", 2, "active", "2026-12-31"));
+  g_ptr_array_add (batch, make_entry ("EB-2", 1, "active", NULL));
+  apply (store, batch, 3, 0);
+  g_assert_true (tp_store_get_state_hash (store, &before, &error));
+  current = current_of_eb1 (store);
+  stored_json = tp_entry_to_json (current);
+  g_clear_pointer (&current, tp_entry_free);
+
+  /* the same lines again: all ignored (idempotent), no conflict */
+  g_assert_true (tp_store_apply_batch (store, batch, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.applied, ==, 0);
+  g_assert_cmpuint (result.ignored, ==, 3);
+  g_assert_cmpuint (result.conflicts, ==, 0);
+  g_assert_cmpuint (result.conflict_indices->len, ==, 0);
+  tp_store_batch_result_clear (&result);
+
+  /* version 2 of EB-1 with other content, between a new EB-3 and a stale
+   * version 1 of EB-1 with other content too (older: ignored) */
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, make_entry ("EB-3", 1, "active", NULL));
+  g_ptr_array_add (batch, make_entry ("EB-1", 2, "cancelled", "2026-12-31"));
+  g_ptr_array_add (batch, make_entry ("EB-1", 1, "cancelled", NULL));
+  g_assert_true (tp_store_apply_batch (store, batch, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.applied, ==, 1);
+  g_assert_cmpuint (result.conflicts, ==, 1);
+  g_assert_cmpuint (g_array_index (result.conflict_indices, guint, 0), ==, 1);
+  g_assert_cmpuint (result.ignored, ==, 1);
+  g_assert_cmpuint (g_array_index (result.ignored_indices, guint, 0), ==, 2);
+  g_assert_cmpuint (g_array_index (result.ignored_current, guint, 0), ==, 2);
+  tp_store_batch_result_clear (&result);
+
+  /* the stored version stays, and the state hash moved by EB-3 only */
+  current = current_of_eb1 (store);
+  {
+    g_autofree char *json = tp_entry_to_json (current);
+
+    g_assert_cmpstr (json, ==, stored_json);
+    g_assert_cmpint (current->status, ==, TP_ENTRY_ACTIVE);
+  }
+  versions = tp_store_get_entry (store, "EB-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 2);
+  g_assert_true (tp_store_get_state_hash (store, &after, &error));
+  g_assert_true (tp_store_compute_state_hash (store, &recomputed, &error));
+  g_assert_true (memcmp (&after, &recomputed, sizeof after) == 0);
+  g_assert_false (memcmp (&after, &before, sizeof after) == 0);
+
+  /* the batch's audit record counts the conflict */
+  records = tp_audit_log_list (store, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->len, ==, 3);
+  g_assert_nonnull (strstr (((TpAuditRecord *) g_ptr_array_index (records, 2))->details,
+                            "\"applied\":1,\"conflicts\":1,\"ignored\":1,"));
+  g_assert_null (strstr (((TpAuditRecord *) g_ptr_array_index (records, 1))->details, "conflicts"));
+
+  /* a batch of only a conflict still applies (nothing) and reports it */
+  g_ptr_array_set_size (batch, 0);
+  g_ptr_array_add (batch, make_entry ("EB-2", 1, "cancelled", NULL));
+  g_assert_true (tp_store_apply_batch (store, batch, &result, &error));
+  g_assert_cmpuint (result.applied, ==, 0);
+  g_assert_cmpuint (result.conflicts, ==, 1);
+  g_assert_cmpuint (result.ignored, ==, 0);
+  tp_store_batch_result_clear (&result);
+  g_assert_null (result.conflict_indices);
 }
 
 static void
@@ -1295,6 +1386,7 @@ main (int    argc,
   ADD ("/store/foreign-database", test_foreign_database);
   ADD ("/store/migrate-from-v0", test_migrate_from_v0);
   ADD ("/store/lifecycle", test_lifecycle);
+  ADD ("/store/conflicts", test_conflicts);
   ADD ("/store/counts", test_counts);
   ADD ("/store/state-hash", test_state_hash);
   ADD ("/store/killed-batch", test_killed_batch);

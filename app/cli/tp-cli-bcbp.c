@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Reads boarding-pass barcode text on standard input (one trailing LF,
- * CR LF or CR is dropped; every other byte, spaces included, is data) and
+ * CR LF or CR is dropped; every other byte, spaces and NUL bytes included,
+ * is data) and
  * prints one JSON line. The contract's members come first (valid,
  * format_code, passenger_name, eticket, version, legs with pnr, from, to,
  * carrier, flight_number, julian_date, flight_date, compartment, seat,
@@ -12,6 +13,9 @@
  * the unique conditional items, each leg's repeated conditional items and
  * airline use, and the security data's declared length. Absent items are
  * null. errors and warnings are arrays of strings that name the IATA item.
+ * julian_date is the number printed whenever its three characters are
+ * digits, a day of the year or not ("000" is 0, with an error), and null
+ * only when they are not all digits ("12A").
  * Exit status: 0 valid, 1 parsed with errors, 2 not a boarding pass or bad
  * usage (message on standard error).
  */
@@ -108,7 +112,7 @@ add_leg (JsonBuilder     *b,
   add_string (b, "to", leg->to);
   add_string (b, "carrier", leg->carrier);
   add_string (b, "flight_number", leg->flight_number);
-  add_int_or_null (b, "julian_date", leg->julian_date, leg->julian_date != 0);
+  add_int_or_null (b, "julian_date", leg->julian_date, leg->julian_date >= 0);
   add_date (b, "flight_date", &leg->flight_date);
   add_string (b, "compartment", leg->compartment);
   add_string (b, "seat", leg->seat);
@@ -240,7 +244,8 @@ tp_cli_bcbp (int    argc,
   else
     tp_cli_today (&reference);
 
-  text = tp_cli_read_stdin (&error);
+  /* Every byte counts, NUL bytes included: the parser reports them. */
+  text = tp_cli_read_stdin (&len, &error);
   if (text == NULL)
     {
       fprintf (stderr, "touchpoint-cli bcbp: cannot read standard input: %s\n", error->message);
@@ -248,7 +253,6 @@ tp_cli_bcbp (int    argc,
     }
 
   /* One trailing line end is the scanner's or the shell's, not data. */
-  len = strlen (text);
   if (len > 0 && text[len - 1] == '\n')
     len--;
   if (len > 0 && text[len - 1] == '\r')

@@ -5,9 +5,14 @@
  *   list import --db PATH --key-file PATH [--batch-size N] [--actor NAME]
  *       Reads list entries (BRIEF §2) as JSON lines on stdin and applies
  *       them to the store in batches (one transaction each). Prints
- *       {"imported": N, "rejected": M, "ignored": K,
+ *       {"imported": N, "rejected": M, "ignored": K, "conflicts": C,
  *        "errors": [{"line": L, "id": "..." or null, "message": "..."}]}
- *       "ignored" counts versions older than or equal to the stored ones.
+ *       (errors in line order). "ignored" counts versions older than the
+ *       stored one and exact repeats of it (importing the same lines twice
+ *       changes nothing and reports nothing). A line that carries the
+ *       stored current version of an id with different content is a
+ *       conflict: not applied (the stored version stays), counted in
+ *       "rejected" and in "conflicts", with an error for its line.
  *       Blank lines are skipped. A missing store is created, and its key
  *       file too when that is missing; an existing store whose key file is
  *       missing is an error.
@@ -93,12 +98,27 @@ is_blank (const char *line)
   return TRUE;
 }
 
+static int
+compare_errors (gconstpointer a,
+                gconstpointer b)
+{
+  const ImportError *ea = *(ImportError * const *) a;
+  const ImportError *eb = *(ImportError * const *) b;
+
+  return ea->line < eb->line ? -1 : ea->line > eb->line;
+}
+
+/* Applies the batch; batch_lines holds the input line of each entry, for
+ * the errors about conflicts. */
 static gboolean
 flush_batch (TpStore    *store,
              GPtrArray  *batch,
+             GArray     *batch_lines,
              const char *actor,
+             GPtrArray  *errors,
              guint      *imported,
-             guint      *ignored)
+             guint      *ignored,
+             guint      *conflicts)
 {
   TpStoreBatchResult result;
   g_autoptr(GError) error = NULL;
@@ -111,11 +131,26 @@ flush_batch (TpStore    *store,
     {
       *imported += result.applied;
       *ignored += result.ignored;
+      *conflicts += result.conflicts;
+      for (guint i = 0; i < result.conflict_indices->len; i++)
+        {
+          guint index = g_array_index (result.conflict_indices, guint, i);
+          const TpEntry *entry = g_ptr_array_index (batch, index);
+          ImportError *e = g_new0 (ImportError, 1);
+
+          e->line = g_array_index (batch_lines, guint, index);
+          e->id = g_strdup (entry->id);
+          e->message = g_strdup_printf ("version %u of %s is already stored with different "
+                                        "content; a change needs a new version",
+                                        entry->version, entry->id);
+          g_ptr_array_add (errors, e);
+        }
     }
   else
     fprintf (stderr, "touchpoint-cli list: %s\n", error->message);
   tp_store_batch_result_clear (&result);
   g_ptr_array_set_size (batch, 0);
+  g_array_set_size (batch_lines, 0);
   return ok;
 }
 
@@ -127,13 +162,14 @@ list_import (const char *db,
 {
   g_autoptr(TpStore) store = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_entry_free);
+  g_autoptr(GArray) batch_lines = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func ((GDestroyNotify) import_error_free);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
   guint line_no = 0;
-  guint imported = 0, ignored = 0;
+  guint imported = 0, ignored = 0, conflicts = 0;
 
   store = open_store (db, key_file, TP_STORE_OPEN_CREATE);
   if (store == NULL)
@@ -175,8 +211,9 @@ list_import (const char *db,
           continue;
         }
       g_ptr_array_add (batch, entry);
+      g_array_append_val (batch_lines, line_no);
       if (batch->len >= (guint) batch_size &&
-          !flush_batch (store, batch, actor, &imported, &ignored))
+          !flush_batch (store, batch, batch_lines, actor, errors, &imported, &ignored, &conflicts))
         {
           free (line);
           return 2;
@@ -188,8 +225,9 @@ list_import (const char *db,
       fprintf (stderr, "touchpoint-cli list: cannot read standard input\n");
       return 2;
     }
-  if (!flush_batch (store, batch, actor, &imported, &ignored))
+  if (!flush_batch (store, batch, batch_lines, actor, errors, &imported, &ignored, &conflicts))
     return 2;
+  g_ptr_array_sort (errors, compare_errors);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "imported");
@@ -198,6 +236,8 @@ list_import (const char *db,
   json_builder_add_int_value (builder, errors->len);
   json_builder_set_member_name (builder, "ignored");
   json_builder_add_int_value (builder, ignored);
+  json_builder_set_member_name (builder, "conflicts");
+  json_builder_add_int_value (builder, conflicts);
   json_builder_set_member_name (builder, "errors");
   json_builder_begin_array (builder);
   for (guint i = 0; i < errors->len; i++)

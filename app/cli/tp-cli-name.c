@@ -109,7 +109,7 @@ tp_cli_name (int    argc,
       return 0;
     }
 
-  text = tp_cli_read_stdin (&error);
+  text = tp_cli_read_stdin (NULL, &error);
   if (text == NULL)
     {
       fprintf (stderr, "touchpoint-cli name: cannot read standard input: %s\n", error->message);

@@ -46,18 +46,28 @@ tp_cli_print_builder (JsonBuilder *builder)
   tp_cli_print_json (root);
 }
 
+/* All of standard input, with a NUL added after it. *length (when not
+ * NULL) is what was read, without that NUL: the data may hold NUL bytes of
+ * its own, which a caller that only takes the string stops at. */
 char *
-tp_cli_read_stdin (GError **error)
+tp_cli_read_stdin (gsize   *length,
+                   GError **error)
 {
   g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  gssize n;
 
-  if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_NONE, NULL, error) < 0)
+  if (length != NULL)
+    *length = 0;
+  n = g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_NONE, NULL, error);
+  if (n < 0)
     return NULL;
   /* NUL-terminate */
   if (!g_output_stream_write_all (out, "", 1, NULL, NULL, error) ||
       !g_output_stream_close (out, NULL, error))
     return NULL;
+  if (length != NULL)
+    *length = (gsize) n;
   return g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
 }
 

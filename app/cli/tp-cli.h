@@ -26,7 +26,10 @@ typedef struct {
 /* Shared helpers (tp-cli-util.c) */
 void      tp_cli_print_json      (JsonNode    *node);
 void      tp_cli_print_builder   (JsonBuilder *builder);
-char     *tp_cli_read_stdin      (GError     **error);
+/* All of standard input, NUL-terminated; *length (when not NULL) is
+ * its size in bytes, NUL bytes in the data included. */
+char     *tp_cli_read_stdin      (gsize       *length,
+                                  GError     **error);
 gboolean  tp_cli_parse_date      (const char  *text,
                                   GDate       *out,
                                   GError     **error);

@@ -70,6 +70,33 @@ enum {
 #define LEG_MANDATORY_SIZE 37   /* PNR .. field size of variable size field */
 #define NAME_SIZE          20
 
+/* Where a leg's mandatory items start, from the start of the leg. */
+enum {
+  AT_PNR         = 0,
+  AT_FROM        = 7,
+  AT_TO          = 10,
+  AT_CARRIER     = 13,
+  AT_FLIGHT      = 16,
+  AT_DATE        = 21,
+  AT_COMPARTMENT = 24,
+  AT_SEAT        = 25,
+  AT_SEQUENCE    = 29,
+  AT_STATUS      = 34,
+  AT_SIZE        = 35,
+};
+
+/* How far (in bytes, either way) a leg is looked for when the previous
+ * leg's variable size field points at something that is not a leg. */
+#define RESYNC_WINDOW 8
+
+/* The shape of a mandatory item: as Resolution 792 has it, a known
+ * real-world deviation (a warning), or malformed (an error). */
+typedef enum {
+  SHAPE_OK,
+  SHAPE_TOLERATED,
+  SHAPE_BAD,
+} Shape;
+
 typedef struct {
   guint       number;
   const char *name;
@@ -295,14 +322,16 @@ excerpt (const Parser *p,
 }
 
 /* Reads an item of n bytes at off (off + n <= len): bytes outside
- * printable ASCII become '?' (one warning for the item), padding spaces
- * are trimmed. */
+ * printable ASCII become '?' (one warning for the item unless quiet: the
+ * caller then reports the item's shape itself), padding spaces are
+ * trimmed. */
 static char *
-item_text (Parser *p,
-           gsize   off,
-           gsize   n,
-           guint   item,
-           guint   leg)
+item_text_full (Parser   *p,
+                gsize     off,
+                gsize     n,
+                guint     item,
+                guint     leg,
+                gboolean  quiet)
 {
   char *text = g_malloc (n + 1);
   gsize bad = n;
@@ -322,12 +351,22 @@ item_text (Parser *p,
     }
   text[n] = '\0';
 
-  if (bad < n)
+  if (bad < n && !quiet)
     add_issue (p, FALSE, item, leg,
                "byte 0x%02X at offset %" G_GSIZE_FORMAT " is not a printable ASCII character; read as “?”",
                p->data[off + bad], off + bad);
 
   return g_strstrip (text);
+}
+
+static char *
+item_text (Parser *p,
+           gsize   off,
+           gsize   n,
+           guint   item,
+           guint   leg)
+{
+  return item_text_full (p, off, n, item, leg, FALSE);
 }
 
 /* A raw copy of n bytes at off, NUL-terminated (NULL when n is 0). */
@@ -345,6 +384,27 @@ raw_copy (const Parser *p,
   memcpy (copy, p->data + off, n);
   copy[n] = '\0';
   return copy;
+}
+
+/* A raw item (airline use, security data) keeps its bytes, but a NUL in
+ * it is reported: it is where anything reading the item as text stops. */
+static char *
+raw_item (Parser *p,
+          gsize   off,
+          gsize   n,
+          guint   item,
+          guint   leg)
+{
+  const guchar *nul;
+
+  g_assert (off + n <= p->len);
+  nul = n > 0 ? memchr (p->data + off, '\0', n) : NULL;
+  if (nul != NULL)
+    add_issue (p, FALSE, item, leg,
+               "byte 0x00 at offset %" G_GSIZE_FORMAT " (a NUL, where text ends for many "
+               "programs); kept raw",
+               (gsize) (nul - p->data));
+  return raw_copy (p, off, n);
 }
 
 static guint
@@ -369,6 +429,212 @@ static gboolean
 year_usable (gint64 year)
 {
   return year >= 1 && year <= 9999;
+}
+
+static inline gboolean
+is_alnum (guchar c)
+{
+  return is_upper (c) || is_digit (c);
+}
+
+/* Shapes of the mandatory items of a leg (Resolution 792), on the raw
+ * bytes of the item. */
+
+/* From [26], to [38]: three letters. */
+static Shape
+shape_airport (const guchar *f)
+{
+  return is_upper (f[0]) && is_upper (f[1]) && is_upper (f[2]) ? SHAPE_OK : SHAPE_BAD;
+}
+
+/* Operating carrier designator [42]: two or three letters or digits,
+ * left-aligned, padded with a space. */
+static Shape
+shape_carrier (const guchar *f)
+{
+  return is_alnum (f[0]) && is_alnum (f[1]) && (is_alnum (f[2]) || f[2] == ' ')
+         ? SHAPE_OK : SHAPE_BAD;
+}
+
+/* Digits (at least one, at most max_digits) then an optional letter, with
+ * spaces around, in n bytes; *leading: the spaces before the digits. */
+static gboolean
+digits_and_letter (const guchar *f,
+                   gsize         n,
+                   gsize         max_digits,
+                   gsize        *leading)
+{
+  gsize i = 0, nd = 0;
+
+  while (i < n && f[i] == ' ')
+    i++;
+  *leading = i;
+  while (i < n && is_digit (f[i]))
+    i++, nd++;
+  if (nd == 0 || nd > max_digits)
+    return FALSE;
+  if (i < n && is_upper (f[i]))
+    i++;
+  while (i < n && f[i] == ' ')
+    i++;
+  return i == n;
+}
+
+/* Flight number [43]: four digits and an optional letter ("0834 ",
+ * "0123A"). Real passes also print fewer digits or leading spaces
+ * ("834  ", " 834 "): tolerated. */
+static Shape
+shape_flight (const guchar *f)
+{
+  gsize leading;
+
+  if (is_digit (f[0]) && is_digit (f[1]) && is_digit (f[2]) && is_digit (f[3]) &&
+      (is_upper (f[4]) || f[4] == ' '))
+    return SHAPE_OK;
+  return digits_and_letter (f, 5, 4, &leading) ? SHAPE_TOLERATED : SHAPE_BAD;
+}
+
+/* Compartment code [71]: a letter. */
+static Shape
+shape_compartment (const guchar *f)
+{
+  return is_upper (f[0]) ? SHAPE_OK : SHAPE_BAD;
+}
+
+static gboolean
+all_spaces (const guchar *f,
+            gsize         n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (f[i] != ' ')
+      return FALSE;
+  return TRUE;
+}
+
+/* "INF" with spaces around it in the four bytes of a seat. */
+static gboolean
+is_infant_seat (const guchar *f)
+{
+  gsize i = 0;
+
+  while (i < 4 && f[i] == ' ')
+    i++;
+  if (i > 1 || f[i] != 'I' || f[i + 1] != 'N' || f[i + 2] != 'F')
+    return FALSE;
+  return all_spaces (f + i + 3, 4 - (i + 3));
+}
+
+/* Seat number [104]: three digits and a letter ("001A"). Blank, "INF"
+ * (an infant on a lap) and fewer digits with spaces ("12C ") are
+ * tolerated. */
+static Shape
+shape_seat (const guchar *f)
+{
+  gsize i = 0, nd = 0;
+
+  if (is_digit (f[0]) && is_digit (f[1]) && is_digit (f[2]) && is_upper (f[3]))
+    return SHAPE_OK;
+  if (all_spaces (f, 4) || is_infant_seat (f))
+    return SHAPE_TOLERATED;
+
+  while (i < 4 && f[i] == ' ')
+    i++;
+  while (i < 4 && is_digit (f[i]))
+    i++, nd++;
+  if (nd == 0 || i >= 4 || !is_upper (f[i]))
+    return SHAPE_BAD;
+  return all_spaces (f + i + 1, 4 - (i + 1)) ? SHAPE_TOLERATED : SHAPE_BAD;
+}
+
+/* Check-in sequence number [107]: digits and an optional letter,
+ * left-aligned ("0025 ", "0025A", "3    "). Blank (infants) and leading
+ * spaces are tolerated. */
+static Shape
+shape_sequence (const guchar *f)
+{
+  gsize leading;
+
+  if (all_spaces (f, 5))
+    return SHAPE_TOLERATED;
+  if (!digits_and_letter (f, 5, 5, &leading))
+    return SHAPE_BAD;
+  return leading == 0 ? SHAPE_OK : SHAPE_TOLERATED;
+}
+
+/* Passenger status [113]: a letter or a digit. */
+static Shape
+shape_status (const guchar *f)
+{
+  return is_alnum (f[0]) ? SHAPE_OK : SHAPE_BAD;
+}
+
+/* Date of flight [46]: the day (0–999) when the three bytes are digits,
+ * -1 otherwise. */
+static int
+julian_value (const guchar *f)
+{
+  if (!is_digit (f[0]) || !is_digit (f[1]) || !is_digit (f[2]))
+    return -1;
+  return (f[0] - '0') * 100 + (f[1] - '0') * 10 + (f[2] - '0');
+}
+
+/* The worst shape of the mandatory items of the leg at off; SHAPE_BAD
+ * also when they do not fit in the data, when the date of flight is not a
+ * day of the year or when the variable size field is not hexadecimal.
+ * SHAPE_OK only when every byte is printable too. */
+static Shape
+leg_shape (const Parser *p,
+           gsize         off)
+{
+  const guchar *d;
+  Shape shapes[7];
+  Shape worst = SHAPE_OK;
+  int julian;
+
+  if (off > p->len || p->len - off < LEG_MANDATORY_SIZE)
+    return SHAPE_BAD;
+  d = p->data + off;
+
+  julian = julian_value (d + AT_DATE);
+  if (julian < 1 || julian > 366 || hex2 (p, off + AT_SIZE) < 0)
+    return SHAPE_BAD;
+
+  shapes[0] = shape_airport (d + AT_FROM);
+  shapes[1] = shape_airport (d + AT_TO);
+  shapes[2] = shape_carrier (d + AT_CARRIER);
+  shapes[3] = shape_flight (d + AT_FLIGHT);
+  shapes[4] = MAX (shape_compartment (d + AT_COMPARTMENT), shape_seat (d + AT_SEAT));
+  shapes[5] = shape_sequence (d + AT_SEQUENCE);
+  shapes[6] = shape_status (d + AT_STATUS);
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    worst = MAX (worst, shapes[i]);
+
+  if (worst == SHAPE_OK)
+    for (gsize i = 0; i < LEG_MANDATORY_SIZE; i++)
+      if (!is_printable (d[i]))
+        return SHAPE_TOLERATED;
+  return worst;
+}
+
+/* A well-formed leg near `declared` (where the previous leg's variable
+ * size field says the leg starts, which holds no leg), at or after
+ * `lowest` (the previous leg's variable field cannot be shorter than
+ * nothing): the nearest one within RESYNC_WINDOW bytes whose mandatory
+ * items are all exactly as Resolution 792 has them. G_MAXSIZE when there
+ * is none. */
+static gsize
+resync_leg (const Parser *p,
+            gsize         lowest,
+            gsize         declared)
+{
+  for (gsize d = 1; d <= RESYNC_WINDOW; d++)
+    {
+      if (declared >= lowest + d && leg_shape (p, declared - d) == SHAPE_OK)
+        return declared - d;
+      if (declared <= p->len && leg_shape (p, declared + d) == SHAPE_OK)
+        return declared + d;
+    }
+  return G_MAXSIZE;
 }
 
 /* Whether the 37 bytes at off look like a leg's mandatory items: letters
@@ -590,7 +856,7 @@ parse_repeated (Parser    *p,
                      "%s is not a two-digit hexadecimal size; the rest of the leg's variable "
                      "size field is kept as airline use", found);
         }
-      leg->airline_use = raw_copy (p, pos, end - pos);
+      leg->airline_use = raw_item (p, pos, end - pos, ITEM_AIRLINE_USE, legno);
       leg->airline_use_len = end - pos;
       return;
     }
@@ -615,7 +881,7 @@ parse_repeated (Parser    *p,
                "version %d; ignored",
                (guint) (rend - pos), p->bcbp->version);
 
-  leg->airline_use = raw_copy (p, rend, end - rend);
+  leg->airline_use = raw_item (p, rend, end - rend, ITEM_AIRLINE_USE, legno);
   leg->airline_use_len = end - rend;
 }
 
@@ -638,7 +904,7 @@ parse_variable (Parser    *p,
         {
           if (!parse_unique (p, start, end, &pos))
             {
-              leg->airline_use = raw_copy (p, pos, end - pos);
+              leg->airline_use = raw_item (p, pos, end - pos, ITEM_AIRLINE_USE, legno);
               leg->airline_use_len = end - pos;
               return;
             }
@@ -681,7 +947,7 @@ parse_security (Parser *p,
     {
       add_issue (p, FALSE, ITEM_SECURITY_LENGTH, 0,
                  "cut short: %" G_GSIZE_FORMAT " of 2 characters", p->len - pos);
-      bcbp->security_data = raw_copy (p, pos, p->len - pos);
+      bcbp->security_data = raw_item (p, pos, p->len - pos, ITEM_SECURITY_DATA, 0);
       bcbp->security_data_len = p->len - pos;
       return;
     }
@@ -692,7 +958,7 @@ parse_security (Parser *p,
 
       add_issue (p, FALSE, ITEM_SECURITY_LENGTH, 0,
                  "%s is not hexadecimal; the rest of the data is taken as security data", found);
-      bcbp->security_data = raw_copy (p, pos, p->len - pos);
+      bcbp->security_data = raw_item (p, pos, p->len - pos, ITEM_SECURITY_DATA, 0);
       bcbp->security_data_len = p->len - pos;
       return;
     }
@@ -706,7 +972,7 @@ parse_security (Parser *p,
                  "declares 0x%02X bytes but 0x%02X remain", (guint) length, (guint) avail);
       length = (int) avail;
     }
-  bcbp->security_data = raw_copy (p, pos, (gsize) length);
+  bcbp->security_data = raw_item (p, pos, (gsize) length, ITEM_SECURITY_DATA, 0);
   bcbp->security_data_len = (gsize) length;
   if (bcbp->security_data == NULL)
     bcbp->security_data = g_strdup ("");
@@ -718,18 +984,43 @@ parse_security (Parser *p,
                (guint) (p->len - pos));
 }
 
+/* Reports the shape of the mandatory item of size n at off. tolerated,
+ * bad: what the item should look like, for the warning or the error. */
+static void
+report_shape (Parser     *p,
+              Shape       shape,
+              guint       item,
+              guint       legno,
+              gsize       off,
+              gsize       n,
+              const char *tolerated,
+              const char *bad)
+{
+  g_autofree char *found = NULL;
+
+  if (shape == SHAPE_OK)
+    return;
+  found = excerpt (p, off, n);
+  if (shape == SHAPE_TOLERATED)
+    add_issue (p, FALSE, item, legno, "%s %s", found, tolerated);
+  else
+    add_issue (p, TRUE, item, legno, "%s %s", found, bad);
+}
+
 /* Mandatory items of leg legno at off. Returns FALSE (with an error) when
- * the data ends before them. */
+ * the data ends before them; otherwise reads them and reports each one
+ * whose shape is not Resolution 792's (see leg_shape()). */
 static gboolean
 parse_leg_mandatory (Parser    *p,
                      TpBcbpLeg *leg,
                      guint      legno,
                      gsize      off)
 {
+  const guchar *d;
   gsize pos = off;
-  char date[4];
+  int julian;
 
-  if (off + LEG_MANDATORY_SIZE > p->len)
+  if (off > p->len || p->len - off < LEG_MANDATORY_SIZE)
     {
       /* Name the first item that is cut. */
       for (gsize i = 0; i < G_N_ELEMENTS (leg_mandatory); i++)
@@ -751,6 +1042,8 @@ parse_leg_mandatory (Parser    *p,
       return FALSE;
     }
 
+  /* The PNR code's shape is not checked, so its bytes are reported as
+   * bytes; every other item's are reported with its shape below. */
   for (gsize i = 0; i < G_N_ELEMENTS (leg_mandatory); i++)
     {
       const Slot *s = &leg_mandatory[i];
@@ -759,61 +1052,77 @@ parse_leg_mandatory (Parser    *p,
         {
           char **dest = G_STRUCT_MEMBER_P (leg, s->offset);
 
-          *dest = item_text (p, pos, s->size, s->item, legno);
+          *dest = item_text_full (p, pos, s->size, s->item, legno, s->item != ITEM_PNR);
         }
       pos += s->size;
     }
 
-  /* Airport codes: three letters. */
-  if (strlen (leg->from) != 3 || !is_upper (leg->from[0]) || !is_upper (leg->from[1]) ||
-      !is_upper (leg->from[2]))
-    add_issue (p, FALSE, ITEM_FROM, legno, "“%s” is not a three-letter airport code", leg->from);
-  if (strlen (leg->to) != 3 || !is_upper (leg->to[0]) || !is_upper (leg->to[1]) ||
-      !is_upper (leg->to[2]))
-    add_issue (p, FALSE, ITEM_TO, legno, "“%s” is not a three-letter airport code", leg->to);
-
-  /* Flight number: up to four digits and an optional letter. */
-  {
-    const char *f = leg->flight_number;
-    gsize nd = 0;
-
-    while (is_digit (f[nd]))
-      nd++;
-    if (nd == 0 || nd > 4 || (f[nd] != '\0' && (!is_upper (f[nd]) || f[nd + 1] != '\0')))
-      add_issue (p, FALSE, ITEM_FLIGHT_NUMBER, legno,
-                 "“%s” is not a flight number (four digits and an optional letter)", f);
-  }
+  d = p->data + off;
+  report_shape (p, shape_airport (d + AT_FROM), ITEM_FROM, legno, off + AT_FROM, 3,
+                NULL, "is not an airport code: expected three letters A–Z");
+  report_shape (p, shape_airport (d + AT_TO), ITEM_TO, legno, off + AT_TO, 3,
+                NULL, "is not an airport code: expected three letters A–Z");
+  report_shape (p, shape_carrier (d + AT_CARRIER), ITEM_CARRIER, legno, off + AT_CARRIER, 3,
+                NULL, "is not an airline designator: expected two or three letters or digits, "
+                "left-aligned and padded with a space (“AC ”)");
+  report_shape (p, shape_flight (d + AT_FLIGHT), ITEM_FLIGHT_NUMBER, legno, off + AT_FLIGHT, 5,
+                "has spaces in place of digits: expected four digits and an optional letter "
+                "(“0834”, “0123A”); read as the number it shows",
+                "is not a flight number: expected four digits and an optional letter "
+                "(“0834”, “0123A”)");
 
   /* Date of flight. */
-  pos = off + 21;
-  memcpy (date, p->data + pos, 3);
-  date[3] = '\0';
-  if (is_digit (date[0]) && is_digit (date[1]) && is_digit (date[2]))
+  julian = julian_value (d + AT_DATE);
+  leg->julian_date = julian;
+  if (julian < 0)
     {
-      guint julian = (date[0] - '0') * 100 + (date[1] - '0') * 10 + (date[2] - '0');
-
-      if (julian < 1 || julian > 366)
-        add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
-                   "day %03u is not a day of the year (001–366)", julian);
-      else
-        {
-          leg->julian_date = julian;
-          if (!tp_bcbp_resolve_flight_date (julian, &p->reference, &leg->flight_date))
-            add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
-                       "day 366 exists only in leap years, and none of %u–%u is one",
-                       g_date_get_year (&p->reference) - 1,
-                       g_date_get_year (&p->reference) + 1);
-        }
-    }
-  else
-    {
-      g_autofree char *found = excerpt (p, pos, 3);
+      g_autofree char *found = excerpt (p, off + AT_DATE, 3);
 
       add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
                  "%s is not a day of the year (three digits, 001–366)", found);
     }
+  else if (julian < 1 || julian > 366)
+    add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
+               "day %03d is not a day of the year (001–366)", julian);
+  else if (!tp_bcbp_resolve_flight_date ((guint) julian, &p->reference, &leg->flight_date))
+    add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
+               "day 366 exists only in leap years, and none of %u–%u is one",
+               g_date_get_year (&p->reference) - 1,
+               g_date_get_year (&p->reference) + 1);
 
-  leg->variable_size = hex2 (p, off + 35);
+  report_shape (p, shape_compartment (d + AT_COMPARTMENT), ITEM_COMPARTMENT, legno,
+                off + AT_COMPARTMENT, 1,
+                NULL, "is not a compartment code: expected a letter A–Z");
+  {
+    Shape seat = shape_seat (d + AT_SEAT);
+    const char *tolerated;
+
+    if (all_spaces (d + AT_SEAT, 4))
+      tolerated = "is blank: no seat assigned (expected three digits and a letter, “001A”)";
+    else if (is_infant_seat (d + AT_SEAT))
+      tolerated = "marks an infant without a seat of its own, not a seat number (three "
+                  "digits and a letter, “001A”)";
+    else
+      tolerated = "has spaces in place of digits: expected three digits and a letter "
+                  "(“001A”); read as the seat it shows";
+    report_shape (p, seat, ITEM_SEAT, legno, off + AT_SEAT, 4, tolerated,
+                  "is not a seat number: expected three digits and a letter (“001A”), "
+                  "“INF” or blank");
+  }
+  report_shape (p, shape_sequence (d + AT_SEQUENCE), ITEM_CHECKIN_SEQUENCE, legno,
+                off + AT_SEQUENCE, 5,
+                all_spaces (d + AT_SEQUENCE, 5)
+                  ? "is blank: no check-in sequence number (expected digits and an optional "
+                    "letter, “0025”)"
+                  : "has leading spaces: expected digits and an optional letter, left-aligned "
+                    "(“0025”, “0025A”)",
+                "is not a check-in sequence number: expected digits and an optional letter "
+                "(“0025”, “0025A”)");
+  report_shape (p, shape_status (d + AT_STATUS), ITEM_PASSENGER_STATUS, legno,
+                off + AT_STATUS, 1,
+                NULL, "is not a passenger status: expected a letter or a digit");
+
+  leg->variable_size = hex2 (p, off + AT_SIZE);
   return TRUE;
 }
 
@@ -1001,15 +1310,35 @@ parse (Parser *p)
           stopped = TRUE;
           break;
         }
-      else if (start + (gsize) leg->variable_size > p->len)
-        {
-          add_issue (p, FALSE, ITEM_VARIABLE_SIZE, legno,
-                     "declares 0x%02X bytes but 0x%02X remain",
-                     (guint) leg->variable_size, (guint) (p->len - start));
-          end = p->len;
-        }
       else
-        end = start + (gsize) leg->variable_size;
+        {
+          gsize declared = start + (gsize) leg->variable_size;
+          gsize found = G_MAXSIZE;
+
+          /* The size may be wrong: when what it points at is no leg but
+           * a well-formed one starts a few bytes away, that one is the
+           * next leg. */
+          if (leg_shape (p, declared) == SHAPE_BAD)
+            found = resync_leg (p, start, declared);
+
+          if (found != G_MAXSIZE)
+            {
+              add_issue (p, FALSE, ITEM_VARIABLE_SIZE, legno,
+                         "declares 0x%02X bytes, but no leg starts there while a well-formed "
+                         "leg %u starts after 0x%02X bytes; read from there",
+                         (guint) leg->variable_size, legno + 1, (guint) (found - start));
+              end = found;
+            }
+          else if (declared > p->len)
+            {
+              add_issue (p, FALSE, ITEM_VARIABLE_SIZE, legno,
+                         "declares 0x%02X bytes but 0x%02X remain",
+                         (guint) leg->variable_size, (guint) (p->len - start));
+              end = p->len;
+            }
+          else
+            end = declared;
+        }
 
       parse_variable (p, leg, legno, start, end);
       off = end;

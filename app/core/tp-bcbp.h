@@ -72,18 +72,48 @@
  *    leap year. A blank date of issue is simply absent; one that does not
  *    resolve is a warning (the item is conditional).
  *
+ * Shape of the mandatory items of every leg (Resolution 792):
+ *   from [26], to [38]     three letters A–Z
+ *   carrier [42]           two or three letters or digits, left-aligned,
+ *                          padded with a space ("AC ")
+ *   flight number [43]     four digits and an optional letter ("0834 ",
+ *                          "0123A"); fewer digits or leading spaces ("834  ",
+ *                          " 834 ") are tolerated with a warning
+ *   date of flight [46]    three digits, 001–366
+ *   compartment [71]       a letter
+ *   seat [104]             three digits and a letter ("001A"); blank, "INF"
+ *                          and fewer digits with spaces ("12C ") are tolerated
+ *                          with a warning
+ *   check-in sequence [107] digits and an optional letter, left-aligned
+ *                          ("0025 ", "0025A", "3    "); blank and leading
+ *                          spaces are tolerated with a warning
+ *   passenger status [113] a letter or a digit
+ *   variable size [6]      two hexadecimal digits
+ * The PNR code [7] is not checked.
+ *
  * Tolerance. The parser reads whatever is there and never reads outside
- * the len bytes it is given (no NUL terminator needed). Each deviation from
- * Resolution 792 becomes a #TpBcbpIssue naming the IATA item. Errors (the
- * pass is unusable, valid = FALSE): number of legs outside 1–4, a leg whose
- * mandatory items are cut short or missing, a date of flight that is not a
- * day of the year. Warnings: everything else (no 'E', section sizes that
- * disagree with the data, no version, unknown version, conditional items
- * cut short, bytes outside printable ASCII, trailing data...). Where a
- * declared size disagrees with the data, the parser prefers what the data
- * shows: a last leg whose variable field size is wrong is re-measured up
- * to a well-formed security section (or the end of the data) when there is
- * one.
+ * the len bytes it is given (no NUL terminator needed; a NUL byte is data
+ * like any other). Each deviation from Resolution 792 becomes a
+ * #TpBcbpIssue naming the IATA item. Errors (the pass is unusable,
+ * valid = FALSE): number of legs outside 1–4, a leg whose mandatory items
+ * are cut short or missing, a mandatory item whose shape is not the one
+ * above (a byte outside printable ASCII in one included), a date of
+ * flight that is not a day of the year. Warnings: everything else (no
+ * 'E', section sizes that disagree with the data, no version, unknown
+ * version, conditional items cut short, bytes outside printable ASCII in
+ * the name, the PNR code or conditional items, a NUL in airline use or
+ * security data, trailing data...). Where a declared size disagrees with
+ * the data, the parser prefers what the data shows:
+ *  - a last leg whose variable field size is wrong is re-measured up to a
+ *    well-formed security section (or the end of the data) when there is
+ *    one;
+ *  - when the variable field size of a leg that is not the last points at
+ *    something that is not a leg (an item of the error kind above, or too
+ *    little data), the nearest position within 8 bytes either way where a
+ *    fully well-formed leg starts (every mandatory item exactly as above,
+ *    no tolerated shape, printable, a day 001–366, a hexadecimal size) is
+ *    taken as the next leg, with a warning on the size; when there is none
+ *    the next leg is read where the size says, and its items are errors.
  */
 #pragma once
 
@@ -114,7 +144,7 @@ typedef struct {
  *
  * Text items are NUL-terminated and trimmed of padding spaces at both
  * ends; bytes outside printable ASCII are replaced by '?' (with a
- * warning). Mandatory items are never NULL (a leg whose mandatory items are
+ * warning, or the item's shape error). Mandatory items are never NULL (a leg whose mandatory items are
  * incomplete is not in #TpBcbp.legs). Conditional items are NULL when the
  * declared sizes leave no room for them, "" when present but blank.
  *
@@ -123,7 +153,10 @@ typedef struct {
  * @to: to city airport code [38]
  * @carrier: operating carrier designator [42]
  * @flight_number: [43], as printed without padding ("0834", "0123A")
- * @julian_date: date of flight [46], 1–366; 0 when not a day of the year
+ * @julian_date: date of flight [46] as a number whenever its three
+ *   characters are digits (0–999; only 1–366 is a day of the year, and
+ *   anything else is an error: "000" is 0); -1 when they are not all
+ *   digits ("12A", " 26")
  * @flight_date: the resolved date (see above); not valid (g_date_valid()
  *   FALSE) when it does not resolve
  * @compartment: compartment code [71]
@@ -157,7 +190,7 @@ typedef struct {
   char     *to;
   char     *carrier;
   char     *flight_number;
-  guint     julian_date;
+  int       julian_date;
   GDate     flight_date;
   char     *compartment;
   char     *seat;

@@ -2,10 +2,18 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The parser works on lines of a fixed length. Each format is a table of
- * spans (line, first column, length); every read goes through a span that
- * lies inside a line of the layout's length, so no input can make it read
- * outside the lines it was given.
+ * The parser works on lines of a fixed length in characters. Each format
+ * is a table of spans (line, first column, length); every read goes
+ * through a span that lies inside a line of the layout's length, so no
+ * input can make it read outside the lines it was given.
+ *
+ * Characters: the text is UTF-8, and a byte that does not start a valid
+ * UTF-8 sequence counts as one character of its own. Each line is read
+ * into cells, one byte per character: the character itself when it is
+ * ASCII, PLACEHOLDER (not an MRZ character) otherwise, with the offset of
+ * every character in the line as given. Checks run on the cells; the
+ * fields, names and messages are cut from the text as given, so that
+ * “Ö” is reported as “Ö”, at its column in characters.
  */
 #include "config.h"
 
@@ -14,6 +22,9 @@
 
 #include "tp-error.h"
 #include "tp-mrz.h"
+
+/* The cell of a character that is not ASCII */
+#define PLACEHOLDER '\x80'
 
 typedef struct {
   guint line;   /* 0-based */
@@ -194,22 +205,84 @@ char_value (char c)
   return 0;
 }
 
-/* A character for a message: “a”, or its byte value when not printable. */
-static char *
-char_repr (char c)
+/* Length in bytes of the character at s (s[0] != '\0'; nothing past the
+ * NUL is read): a valid UTF-8 sequence, or 1 for a byte that does not
+ * start one. */
+static gsize
+utf8_char_len (const char *s)
 {
-  if (c == ' ')
-    return g_strdup ("a space");
-  if ((guchar) c > 0x20 && (guchar) c < 0x7f)
-    return g_strdup_printf ("“%c”", c);
-  return g_strdup_printf ("byte 0x%02X", (guchar) c);
+  gunichar c;
+
+  if ((guchar) s[0] < 0x80)
+    return 1;
+  c = g_utf8_get_char_validated (s, -1);
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    return 1;
+  return (gsize) (g_utf8_next_char (s) - s);
+}
+
+/* The bytes of characters [start, start + len) of a line, as given. */
+static const char *
+char_ptr (const TpMrz *mrz,
+          guint        line,
+          guint        col)
+{
+  return mrz->lines[line] + mrz->offsets[line][col];
+}
+
+static gsize
+chars_bytes (const TpMrz *mrz,
+             guint        line,
+             guint        start,
+             guint        len)
+{
+  return mrz->offsets[line][start + len] - mrz->offsets[line][start];
+}
+
+static char *
+chars_text (const TpMrz *mrz,
+            guint        line,
+            guint        start,
+            guint        len)
+{
+  return g_strndup (char_ptr (mrz, line, start), chars_bytes (mrz, line, start, len));
+}
+
+/* The character at (line, col) for a message: “A”, “Ö”, “<”, a space,
+ * U+200B for one that cannot be seen, the byte value of a byte that is
+ * not UTF-8. */
+static char *
+char_repr (const TpMrz *mrz,
+           guint        line,
+           guint        col)
+{
+  const char *p = char_ptr (mrz, line, col);
+  gsize n = chars_bytes (mrz, line, col, 1);
+  gunichar c;
+
+  if (n == 1)
+    {
+      guchar b = (guchar) p[0];
+
+      if (b == ' ')
+        return g_strdup ("a space");
+      if (b > 0x20 && b < 0x7f)
+        return g_strdup_printf ("“%c”", b);
+      if (b < 0x80)
+        return g_strdup_printf ("the control character 0x%02X", b);
+      return g_strdup_printf ("byte 0x%02X (not UTF-8)", b);
+    }
+  c = g_utf8_get_char (p);
+  if (g_unichar_isgraph (c))
+    return g_strdup_printf ("“%.*s”", (int) n, p);
+  return g_strdup_printf ("U+%04X", c);
 }
 
 static const char *
 span_ptr (const TpMrz *mrz,
           const Span  *span)
 {
-  return mrz->lines[span->line] + span->start;
+  return mrz->cells[span->line] + span->start;
 }
 
 static char
@@ -217,13 +290,47 @@ span_char (const TpMrz *mrz,
            const Span  *span)
 {
   g_assert (span->len >= 1);
-  return mrz->lines[span->line][span->start];
+  return mrz->cells[span->line][span->start];
 }
 
-/* A copy for a message, with anything not printable shown as '?'. */
+/* Characters of a line for a message, as given, with control characters,
+ * characters that cannot be seen and bytes that are not UTF-8 shown as
+ * '?'. */
 static char *
-printable (const char *s,
-           gsize       len)
+printable_chars (const TpMrz *mrz,
+                 guint        line,
+                 guint        start,
+                 guint        len)
+{
+  GString *out = g_string_sized_new (len);
+
+  for (guint i = start; i < start + len; i++)
+    {
+      const char *p = char_ptr (mrz, line, i);
+      gsize n = chars_bytes (mrz, line, i, 1);
+
+      if (n == 1 && (guchar) p[0] >= 0x20 && (guchar) p[0] < 0x7f)
+        g_string_append_c (out, p[0]);
+      else if (n > 1 && g_unichar_isgraph (g_utf8_get_char (p)))
+        g_string_append_len (out, p, (gssize) n);
+      else
+        g_string_append_c (out, '?');
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+printable_span (const TpMrz *mrz,
+                const Span  *span)
+{
+  return printable_chars (mrz, span->line, span->start, span->len);
+}
+
+/* Cells for a message (a check digit's data), '?' for what is not
+ * printable ASCII. */
+static char *
+printable_cells (const char *s,
+                 gsize       len)
 {
   char *copy = g_strndup (s, len);
 
@@ -233,21 +340,32 @@ printable (const char *s,
   return copy;
 }
 
-/* The span's text with filler removed at the end (and at the start too when
- * both_ends). */
+/* The text of characters [start, start + len) of line, as given, with
+ * filler removed at the end (and at the start too when both_ends). */
 static char *
-strip_filler (const char *s,
-              gsize       len,
-              gboolean    both_ends)
+strip_filler (const TpMrz *mrz,
+              guint        line,
+              guint        start,
+              guint        len,
+              gboolean     both_ends)
 {
-  gsize start = 0;
+  const char *s = mrz->cells[line] + start;
+  guint first = 0;
 
   while (len > 0 && s[len - 1] == '<')
     len--;
   if (both_ends)
-    while (start < len && s[start] == '<')
-      start++;
-  return g_strndup (s + start, len - start);
+    while (first < len && s[first] == '<')
+      first++;
+  return chars_text (mrz, line, start + first, len - first);
+}
+
+static char *
+strip_filler_span (const TpMrz *mrz,
+                   const Span  *span,
+                   gboolean     both_ends)
+{
+  return strip_filler (mrz, span->line, span->start, span->len, both_ends);
 }
 
 static void
@@ -290,6 +408,29 @@ add_span_error (TpMrz      *mrz,
   add_error (mrz, field, span->line, span->start, span->start + span->len, "%s", message);
 }
 
+/* The character at (line, col) does not belong there. Outside the MRZ's
+ * character set, that is what is said; otherwise label holds the character
+ * at that position and expected is what the position takes. */
+static void
+add_char_error (TpMrz      *mrz,
+                const char *field,
+                const char *label,
+                guint       line,
+                guint       col,
+                const char *expected)
+{
+  g_autofree char *repr = char_repr (mrz, line, col);
+
+  if (!is_mrz_char (mrz->cells[line][col]))
+    add_error (mrz, field, line, col, col + 1,
+               "%s, line %u, position %u: %s is not an MRZ character (A–Z, 0–9, <)",
+               label, line + 1, col + 1, repr);
+  else
+    add_error (mrz, field, line, col, col + 1,
+               "%s holds %s at line %u, position %u: expected %s",
+               label, repr, line + 1, col + 1, expected != NULL ? expected : "another character");
+}
+
 static void
 add_numeric (Parser     *p,
              const Span *span,
@@ -319,11 +460,7 @@ check_chars (TpMrz       *mrz,
     {
       if (!allowed (s[i]))
         {
-          g_autofree char *repr = char_repr (s[i]);
-
-          add_error (mrz, field, span->line, span->start + i, span->start + i + 1,
-                     "%s holds %s at line %u, position %u: expected %s",
-                     label, repr, span->line + 1, span->start + i + 1, expected);
+          add_char_error (mrz, field, label, span->line, span->start + i, expected);
           return FALSE;
         }
     }
@@ -344,9 +481,9 @@ parse_document_code (Parser *p)
   const char *s = span_ptr (mrz, span);
   const char *allowed = NULL;
   const char *what = NULL;
-  g_autofree char *shown = printable (s, 2);
+  g_autofree char *shown = printable_span (mrz, span);
 
-  mrz->document_code = strip_filler (s, 2, FALSE);
+  mrz->document_code = strip_filler_span (mrz, span, FALSE);
 
   switch (p->layout->format)
     {
@@ -368,19 +505,16 @@ parse_document_code (Parser *p)
       g_assert_not_reached ();
     }
 
-  if (!is_letter (s[0]) || strchr (allowed, s[0]) == NULL)
+  if (!is_mrz_char (s[0]))
+    add_char_error (mrz, "document_code", "Document code", span->line, span->start, NULL);
+  else if (!is_letter (s[0]) || strchr (allowed, s[0]) == NULL)
     add_error (mrz, "document_code", span->line, span->start, span->start + 1,
                "Document code “%s” does not fit a %s zone: %s",
                shown,
                tp_mrz_format_to_string (p->layout->format), what);
   else if (!is_name_char (s[1]))
-    {
-      g_autofree char *repr = char_repr (s[1]);
-
-      add_error (mrz, "document_code", span->line, span->start + 1, span->start + 2,
-                 "Document code holds %s at line %u, position %u: its second character is a letter or <",
-                 repr, span->line + 1, span->start + 2);
-    }
+    add_char_error (mrz, "document_code", "Document code", span->line, span->start + 1,
+                    "a letter or < as its second character");
 }
 
 /* A state or nationality: letters, then < filler only ("D<<"). */
@@ -404,9 +538,17 @@ parse_code (Parser     *p,
         ok = FALSE;
     }
 
+  for (guint i = 0; !ok && i < span->len; i++)
+    if (!is_mrz_char (s[i]))
+      {
+        add_char_error (mrz, field, label, span->line, span->start + i, NULL);
+        *special = FALSE;
+        return strip_filler_span (mrz, span, FALSE);
+      }
+
   if (!ok)
     {
-      g_autofree char *shown = printable (s, span->len);
+      g_autofree char *shown = printable_span (mrz, span);
 
       add_error (mrz, field, span->line, span->start, span->start + span->len,
                  "%s “%s” is not a code: expected three letters, or letters followed by < filler (as in “D<<”)",
@@ -420,7 +562,7 @@ parse_code (Parser     *p,
       *special = tp_mrz_code_is_special (code);
     }
 
-  return strip_filler (s, span->len, FALSE);
+  return strip_filler_span (mrz, span, FALSE);
 }
 
 /* Verifies a check digit; data_span is where a mismatch is reported. */
@@ -444,16 +586,20 @@ verify_check (Parser      *p,
 
   while (shown_len > 0 && data[shown_len - 1] == '<')
     shown_len--;
-  shown = printable (data, shown_len > 0 ? shown_len : len);
+  shown = printable_cells (data, shown_len > 0 ? shown_len : len);
 
   if (!is_digit (check))
     {
-      g_autofree char *repr = char_repr (check);
+      g_autofree char *repr = char_repr (mrz, check_line, check_col);
+      g_autofree char *check_label = g_strdup_printf ("%s check digit", label);
 
       mrz->checks[which] = TP_MRZ_CHECK_INVALID;
-      add_error (mrz, field, check_line, check_col, check_col + 1,
-                 "%s check digit is %s, not a digit (%s%s%s gives %u)",
-                 label, repr, what, *what ? " " : "", shown, expected);
+      if (!is_mrz_char (check))
+        add_char_error (mrz, field, check_label, check_line, check_col, NULL);
+      else
+        add_error (mrz, field, check_line, check_col, check_col + 1,
+                   "%s is %s, not a digit (%s%s%s gives %u)",
+                   check_label, repr, what, *what ? " " : "", shown, expected);
     }
   else if ((guint) (check - '0') != expected)
     {
@@ -492,7 +638,7 @@ parse_document_number (Parser *p)
 
       if (k == 0)
         {
-          mrz->document_number = strip_filler (s, l->number.len, FALSE);
+          mrz->document_number = strip_filler_span (mrz, &l->number, FALSE);
           mrz->checks[TP_MRZ_CHECK_DOCUMENT_NUMBER] = TP_MRZ_CHECK_INVALID;
           add_error (mrz, "document_number", l->number_check.line, l->number_check.start,
                      l->number_check.start + 1,
@@ -515,11 +661,16 @@ parse_document_number (Parser *p)
                     number, l->number.len + k - 1, opt[k - 1], &l->number, digit.line, digit.start);
 
       p->long_taken = k;
-      mrz->document_number = g_steal_pointer (&number);
+      {
+        g_autofree char *head = chars_text (mrz, l->number.line, l->number.start, l->number.len);
+        g_autofree char *tail = chars_text (mrz, rest.line, rest.start, rest.len);
+
+        mrz->document_number = g_strconcat (head, tail, NULL);
+      }
     }
   else
     {
-      mrz->document_number = strip_filler (s, l->number.len, FALSE);
+      mrz->document_number = strip_filler_span (mrz, &l->number, FALSE);
       add_numeric (p, &l->number_check, "document_number");
       verify_check (p, TP_MRZ_CHECK_DOCUMENT_NUMBER, "document_number", "Document number", "the number",
                     s, l->number.len, check, &l->number, l->number_check.line, l->number_check.start);
@@ -619,11 +770,14 @@ parse_date (Parser     *p,
     {
       if (!is_digit (s[i]) && s[i] != '<')
         {
-          g_autofree char *repr = char_repr (s[i]);
+          g_autofree char *repr = char_repr (mrz, span->line, span->start + i);
 
-          add_error (mrz, field, span->line, span->start + i, span->start + i + 1,
-                     "%s %s holds %s at line %u, position %u: a date has only digits, with < for an unknown part",
-                     label, out->raw, repr, span->line + 1, span->start + i + 1);
+          if (!is_mrz_char (s[i]))
+            add_char_error (mrz, field, label, span->line, span->start + i, NULL);
+          else
+            add_error (mrz, field, span->line, span->start + i, span->start + i + 1,
+                       "%s %s holds %s at line %u, position %u: a date has only digits, with < for an unknown part",
+                       label, out->raw, repr, span->line + 1, span->start + i + 1);
           return;
         }
     }
@@ -732,11 +886,14 @@ parse_sex (Parser *p)
       break;
     default:
       {
-        g_autofree char *repr = char_repr (c);
+        g_autofree char *repr = char_repr (mrz, span->line, span->start);
 
         mrz->sex = 'X';
-        add_error (mrz, "sex", span->line, span->start, span->start + 1,
-                   "Sex is %s: expected M, F, X or < (unspecified)", repr);
+        if (!is_mrz_char (c))
+          add_char_error (mrz, "sex", "Sex", span->line, span->start, NULL);
+        else
+          add_error (mrz, "sex", span->line, span->start, span->start + 1,
+                     "Sex is %s: expected M, F, X or < (unspecified)", repr);
       }
       break;
     }
@@ -753,12 +910,12 @@ parse_optional (Parser *p)
 
   check_chars (mrz, "optional_data", l->optional_check.len ? "Personal number" : "Optional data",
                &own, is_mrz_char, "A–Z, 0–9 or <");
-  mrz->optional_data = strip_filler (span_ptr (mrz, &own), own.len, TRUE);
+  mrz->optional_data = strip_filler_span (mrz, &own, TRUE);
 
   if (l->optional2.len > 0)
     {
       check_chars (mrz, "optional_data", "Optional data", &l->optional2, is_mrz_char, "A–Z, 0–9 or <");
-      mrz->optional_data_2 = strip_filler (span_ptr (mrz, &l->optional2), l->optional2.len, TRUE);
+      mrz->optional_data_2 = strip_filler_span (mrz, &l->optional2, TRUE);
     }
 
   if (l->optional_check.len > 0)
@@ -803,12 +960,16 @@ parse_composite (Parser *p)
 
   if (!is_digit (check))
     {
-      g_autofree char *repr = char_repr (check);
+      g_autofree char *repr = char_repr (mrz, l->composite.line, l->composite.start);
 
       mrz->checks[TP_MRZ_CHECK_COMPOSITE] = TP_MRZ_CHECK_INVALID;
-      add_error (mrz, "composite", l->composite.line, l->composite.start, l->composite.start + 1,
-                 "Composite check digit is %s, not a digit (the characters it covers give %u)",
-                 repr, tp_mrz_check_digit (data->str, data->len));
+      if (!is_mrz_char (check))
+        add_char_error (mrz, "composite", "Composite check digit", l->composite.line,
+                        l->composite.start, NULL);
+      else
+        add_error (mrz, "composite", l->composite.line, l->composite.start, l->composite.start + 1,
+                   "Composite check digit is %s, not a digit (the characters it covers give %u)",
+                   repr, tp_mrz_check_digit (data->str, data->len));
     }
   else if ((guint) (check - '0') != tp_mrz_check_digit (data->str, data->len))
     {
@@ -823,14 +984,18 @@ parse_composite (Parser *p)
   g_string_free (data, TRUE);
 }
 
-/* '<' to spaces, runs of spaces to one, trimmed. */
+/* Characters [start, start + len) of line, as given: '<' to spaces, runs
+ * of spaces to one, trimmed. */
 static char *
-name_part (const char *s,
-           gsize       len)
+name_part (const TpMrz *mrz,
+           guint        line,
+           guint        start,
+           guint        len)
 {
+  const char *s = mrz->cells[line] + start;
   GString *out = g_string_sized_new (len);
 
-  for (gsize i = 0; i < len; i++)
+  for (guint i = 0; i < len; i++)
     {
       if (s[i] == '<')
         {
@@ -838,7 +1003,8 @@ name_part (const char *s,
             g_string_append_c (out, ' ');
         }
       else
-        g_string_append_c (out, s[i]);
+        g_string_append_len (out, char_ptr (mrz, line, start + i),
+                             (gssize) chars_bytes (mrz, line, start + i, 1));
     }
   if (out->len > 0 && out->str[out->len - 1] == ' ')
     g_string_truncate (out, out->len - 1);
@@ -851,8 +1017,8 @@ parse_name (Parser *p)
   TpMrz *mrz = p->mrz;
   const Span *span = &p->layout->name;
   const char *s = span_ptr (mrz, span);
-  gsize len = span->len;
-  gsize sep;
+  guint len = span->len;
+  guint sep;
 
   check_chars (mrz, "name", "Name", span, is_name_char, "letters A–Z and < filler");
 
@@ -874,12 +1040,12 @@ parse_name (Parser *p)
 
   if (sep + 1 < len)
     {
-      mrz->primary_identifier = name_part (s, sep);
-      mrz->secondary_identifier = name_part (s + sep + 2, len - sep - 2);
+      mrz->primary_identifier = name_part (mrz, span->line, span->start, sep);
+      mrz->secondary_identifier = name_part (mrz, span->line, span->start + sep + 2, len - sep - 2);
     }
   else
     {
-      mrz->primary_identifier = name_part (s, len);
+      mrz->primary_identifier = name_part (mrz, span->line, span->start, len);
       mrz->secondary_identifier = g_strdup ("");
     }
 }
@@ -924,13 +1090,14 @@ try_repair (Parser      *p,
   for (guint i = 0; i < p->numeric->len; i++)
     {
       const NumericPos *pos = &g_array_index (p->numeric, NumericPos, i);
-      char c = lines[pos->line][pos->column];
+      char c = mrz->cells[pos->line][pos->column];
 
       if (is_letter (c) && digit_for_letter[c - 'A'] != 0)
         {
           TpMrzSubstitution sub = { pos->line + 1, pos->column, c, digit_for_letter[c - 'A'], pos->field };
 
-          lines[pos->line][pos->column] = sub.to;
+          /* an ASCII letter: one byte, at the character's offset */
+          lines[pos->line][mrz->offsets[pos->line][pos->column]] = sub.to;
           g_array_append_val (subs, sub);
         }
     }
@@ -948,6 +1115,25 @@ try_repair (Parser      *p,
   mrz->repair = g_new0 (TpMrzRepair, 1);
   mrz->repair->lines = g_steal_pointer (&lines);
   mrz->repair->substitutions = g_steal_pointer (&subs);
+}
+
+/* Appends characters of a line as given. */
+static void
+append_chars (GString     *out,
+              const TpMrz *mrz,
+              guint        line,
+              guint        start,
+              guint        len)
+{
+  g_string_append_len (out, char_ptr (mrz, line, start), (gssize) chars_bytes (mrz, line, start, len));
+}
+
+static void
+append_span (GString     *out,
+             const TpMrz *mrz,
+             const Span  *span)
+{
+  append_chars (out, mrz, span->line, span->start, span->len);
 }
 
 static TpMrz *
@@ -983,6 +1169,29 @@ parse_lines (char         **lines,
 
   mrz->format = layout->format;
   mrz->lines = g_strdupv (lines);
+  mrz->cells = g_new0 (char *, layout->n_lines + 1);
+  mrz->offsets = g_new0 (guint *, layout->n_lines + 1);
+  for (guint l = 0; l < layout->n_lines; l++)
+    {
+      const char *line = mrz->lines[l];
+      gsize at = 0;
+
+      mrz->cells[l] = g_malloc (layout->line_len + 1);
+      mrz->offsets[l] = g_new (guint, layout->line_len + 1);
+      for (guint i = 0; i < layout->line_len; i++)
+        {
+          gsize n;
+
+          g_assert (line[at] != '\0');
+          n = utf8_char_len (line + at);
+          mrz->cells[l][i] = n == 1 && (guchar) line[at] < 0x80 ? line[at] : PLACEHOLDER;
+          mrz->offsets[l][i] = (guint) at;
+          at += n;
+        }
+      g_assert (line[at] == '\0');
+      mrz->cells[l][layout->line_len] = '\0';
+      mrz->offsets[l][layout->line_len] = (guint) at;
+    }
   mrz->errors = g_ptr_array_new_with_free_func (field_error_free);
   for (guint i = 0; i < TP_MRZ_N_CHECKS; i++)
     mrz->checks[i] = TP_MRZ_CHECK_ABSENT;
@@ -1021,17 +1230,17 @@ parse_lines (char         **lines,
   if (p.long_taken > 0)
     {
       g_string_append (info, mrz->document_number);
-      g_string_append_c (info, span_ptr (mrz, &layout->optional)[p.long_taken - 1]);
+      append_chars (info, mrz, layout->optional.line, layout->optional.start + p.long_taken - 1, 1);
     }
   else
     {
-      g_string_append_len (info, span_ptr (mrz, &layout->number), layout->number.len);
-      g_string_append_c (info, span_char (mrz, &layout->number_check));
+      append_span (info, mrz, &layout->number);
+      append_span (info, mrz, &layout->number_check);
     }
-  g_string_append_len (info, span_ptr (mrz, &layout->birth), 6);
-  g_string_append_c (info, span_char (mrz, &layout->birth_check));
-  g_string_append_len (info, span_ptr (mrz, &layout->expiry), 6);
-  g_string_append_c (info, span_char (mrz, &layout->expiry_check));
+  append_span (info, mrz, &layout->birth);
+  append_span (info, mrz, &layout->birth_check);
+  append_span (info, mrz, &layout->expiry);
+  append_span (info, mrz, &layout->expiry_check);
   mrz->mrz_information = g_string_free (info, FALSE);
 
   if (repair && !mrz->valid)
@@ -1040,8 +1249,8 @@ parse_lines (char         **lines,
   return g_steal_pointer (&mrz);
 }
 
-/* Splits text at white space; the pieces must make whole lines of one
- * format once joined. */
+/* Splits text at white space (ASCII); the pieces must make whole lines of
+ * one format once joined. Lengths are counted in characters (see above). */
 static char **
 split_lines (const char   *text,
              const Layout **layout_out,
@@ -1049,27 +1258,33 @@ split_lines (const char   *text,
 {
   g_autoptr(GString) joined = g_string_new (NULL);
   g_autoptr(GArray) lengths = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) offsets = g_array_new (FALSE, FALSE, sizeof (gsize));   /* of each character in joined */
   const char *s = text;
   guint n_lines, line_len;
   char **lines;
 
   while (*s)
     {
-      gsize len;
+      gsize len = 0, bytes = 0;
 
       while (*s && g_ascii_isspace (*s))
         s++;
       if (!*s)
         break;
-      len = 0;
-      while (s[len] && !g_ascii_isspace (s[len]))
-        len++;
-      g_string_append_len (joined, s, len);
+      while (s[bytes] && !g_ascii_isspace (s[bytes]))
+        {
+          gsize at = joined->len + bytes;
+
+          g_array_append_val (offsets, at);
+          bytes += utf8_char_len (s + bytes);
+          len++;
+        }
+      g_string_append_len (joined, s, (gssize) bytes);
       g_array_append_val (lengths, len);
-      s += len;
+      s += bytes;
     }
 
-  switch (joined->len)
+  switch (offsets->len)
     {
     case 90: n_lines = 3; line_len = 30; break;
     case 72: n_lines = 2; line_len = 36; break;
@@ -1103,9 +1318,15 @@ split_lines (const char   *text,
       return NULL;
     }
 
+  g_array_append_val (offsets, joined->len);
   lines = g_new0 (char *, n_lines + 1);
   for (guint i = 0; i < n_lines; i++)
-    lines[i] = g_strndup (joined->str + i * line_len, line_len);
+    {
+      gsize from = g_array_index (offsets, gsize, i * line_len);
+      gsize to = g_array_index (offsets, gsize, (i + 1) * line_len);
+
+      lines[i] = g_strndup (joined->str + from, to - from);
+    }
 
   if (n_lines == 3)
     *layout_out = &layout_td1;
@@ -1153,6 +1374,11 @@ tp_mrz_free (TpMrz *mrz)
   if (mrz == NULL)
     return;
   g_strfreev (mrz->lines);
+  g_strfreev (mrz->cells);
+  if (mrz->offsets != NULL)
+    for (guint i = 0; mrz->offsets[i] != NULL; i++)
+      g_free (mrz->offsets[i]);
+  g_free (mrz->offsets);
   g_free (mrz->document_code);
   g_free (mrz->issuing_state);
   g_free (mrz->document_number);

@@ -11,9 +11,14 @@
  * sends in one go (90, 72 or 88 characters) is split by length. Surrounding
  * white space is ignored. The pieces must make whole lines of one format
  * (each piece a multiple of the line length, 90, 72 or 88 characters in
- * all); anything else is not an MRZ. Characters are taken as printed: a lower-case
- * letter is not an MRZ character and is reported as an error in its field
- * (the parser does not upper-case; a front end that lets people type may).
+ * all); anything else is not an MRZ. Lengths and columns count characters
+ * of UTF-8 text, not bytes ("Ö" is one character); a byte that is not
+ * valid UTF-8 counts as one character. Characters are taken as printed: a
+ * lower-case letter, "Ö" or a byte that is not UTF-8 is not an MRZ
+ * character and is reported as an error in its field, at its column
+ * ("Name, line 1, position 6: “Ö” is not an MRZ character (A–Z, 0–9, <)");
+ * the parser does not upper-case or transliterate (a front end that lets
+ * people type may). Fields keep such characters as given.
  *
  * Dates are two-digit years; they resolve against a reference date (the day
  * of the check, today by default):
@@ -67,7 +72,7 @@ typedef enum {
  *   this version reports as “not an MRZ” instead)
  * @message: what was found and what was expected, for a person
  * @line: 1-based line of the zone
- * @start: first column (0-based) in that line
+ * @start: first column (0-based, in characters) in that line
  * @end: column after the last one (exclusive)
  *
  * A check digit that does not match is reported on the field it protects
@@ -138,7 +143,9 @@ typedef struct {
  * @format: the layout
  * @valid: TRUE when @errors is empty (every check digit holds, every field
  *   is well formed); an expired document can be valid
- * @lines: the lines read, NULL-terminated (after any splitting by length)
+ * @lines: the lines read, NULL-terminated (after any splitting by length),
+ *   as given (each holds the format's number of characters, which may be
+ *   more bytes)
  * @document_code: filler stripped ("P", "ID", "V")
  * @issuing_state: filler stripped ("UTO", "D" for “D<<”)
  * @document_number: the whole number, filler stripped; a TD1/TD2 number
@@ -190,6 +197,8 @@ typedef struct {
 
   /*< private >*/
   char            *mrz_information;
+  char           **cells;       /* one byte per character: ASCII, or not an MRZ character */
+  guint          **offsets;     /* byte offset of each character in lines[i], and of the end */
 } TpMrz;
 
 /* Parses and checks a zone. reference: the day dates resolve against

@@ -51,7 +51,12 @@ char     **tp_name_fold_tokens     (const char *utf8);
 gboolean   tp_name_has_diacritics  (const char *utf8);
 
 /* MRZ name field from primary and secondary identifiers:
- * ("Nguyễn", "Văn An") -> "NGUYEN<<VAN<AN". secondary may be NULL. */
+ * ("Nguyễn", "Văn An") -> "NGUYEN<<VAN<AN". secondary may be NULL. The
+ * primary identifier is given apart, so every separator inside it (space,
+ * hyphen, '<'...) becomes one filler and it stays one identifier, as ICAO
+ * 9303 Part 3 has it: ("O'Brien-Smith", "Mary Anne") ->
+ * "OBRIEN<SMITH<<MARY<ANNE". Only the two identifiers are separated by
+ * "<<". */
 char      *tp_name_to_mrz          (const char *primary,
                                     const char *secondary);
 

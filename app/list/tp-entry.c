@@ -648,6 +648,23 @@ decode_identifier (JsonNode      *node,
   return TRUE;
 }
 
+/* Whether the known part of date is after today's (local time): a year
+ * alone is after today only from next year on, a month from next month. */
+static gboolean
+partial_date_after_today (const TpPartialDate *date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint year = (guint) g_date_time_get_year (now);
+  guint month = (guint) g_date_time_get_month (now);
+  guint day = (guint) g_date_time_get_day_of_month (now);
+
+  if (date->year != year)
+    return date->year > year;
+  if (date->month == 0 || date->month != month)
+    return date->month > month;
+  return date->day > day;
+}
+
 static gboolean
 decode_person (JsonObject  *root,
                TpEntry     *entry,
@@ -673,6 +690,11 @@ decode_person (JsonObject  *root,
     {
       quoted = quote_value (s);
       return fail (error, "person.birth_date", "“%s” is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", quoted);
+    }
+  if (s != NULL && partial_date_after_today (&entry->birth_date))
+    {
+      quoted = quote_value (s);
+      return fail (error, "person.birth_date", "“%s” is in the future", quoted);
     }
 
   if (!get_string (person, "sex", "person.sex", FALSE, &s, error))
@@ -908,48 +930,6 @@ tp_entry_from_json (const char  *json,
 /* Canonical form */
 
 static void
-append_string (GString    *out,
-               const char *s)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = s; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      switch (c)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, (char) c);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
 append_member (GString    *out,
                gboolean   *first,
                const char *name)
@@ -957,7 +937,7 @@ append_member (GString    *out,
   if (!*first)
     g_string_append_c (out, ',');
   *first = FALSE;
-  append_string (out, name);
+  tp_json_append_string (out, name);
   g_string_append_c (out, ':');
 }
 
@@ -970,7 +950,7 @@ append_string_member (GString    *out,
   if (value == NULL)
     return;
   append_member (out, first, name);
-  append_string (out, value);
+  tp_json_append_string (out, value);
 }
 
 char *
@@ -1072,7 +1052,7 @@ tp_entry_to_json (const TpEntry *entry)
           {
             if (any)
               g_string_append_c (out, ',');
-            append_string (out, role_names[i].name);
+            tp_json_append_string (out, role_names[i].name);
             any = TRUE;
           }
       g_string_append_c (out, ']');

@@ -1046,6 +1046,10 @@ tp_store_open (const char        *path,
       goto fail;
     }
   sqlite3_extended_result_codes (self->db, TRUE);
+  /* Before the first read: another connection writing (a batch, a WAL
+   * checkpoint) must make this one wait, not fail with "database is
+   * locked". Waiting writes nothing. */
+  sqlite3_busy_timeout (self->db, 30000);
 
   if (!set_key (self, key, error))
     {
@@ -1058,7 +1062,6 @@ tp_store_open (const char        *path,
     goto fail;
 
   /* From here on the key is right and the file is a store: writes are allowed. */
-  sqlite3_busy_timeout (self->db, 30000);
   if (!_tp_store_exec (self,
                        "PRAGMA journal_mode = WAL;"
                        "PRAGMA synchronous = NORMAL;"
@@ -1118,8 +1121,10 @@ tp_store_batch_result_clear (TpStoreBatchResult *result)
 
   g_clear_pointer (&result->ignored_indices, g_array_unref);
   g_clear_pointer (&result->ignored_current, g_array_unref);
+  g_clear_pointer (&result->conflict_indices, g_array_unref);
   result->applied = 0;
   result->ignored = 0;
+  result->conflicts = 0;
   result->state_hash[0] = '\0';
 }
 
@@ -1158,6 +1163,7 @@ tp_store_apply_batch_full (TpStore              *self,
   memset (result, 0, sizeof *result);
   result->ignored_indices = g_array_new (FALSE, FALSE, sizeof (guint));
   result->ignored_current = g_array_new (FALSE, FALSE, sizeof (guint));
+  result->conflict_indices = g_array_new (FALSE, FALSE, sizeof (guint));
   g_return_val_if_fail (TP_IS_STORE (self), FALSE);
   g_return_val_if_fail (entries != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1182,6 +1188,19 @@ tp_store_apply_batch_full (TpStore              *self,
 
       if (!lookup_current (self, entry->id, &found, &current, old_digest, error))
         goto fail;
+
+      json = tp_entry_to_json (entry);
+      tp_state_hash_digest_json (json, strlen (json), digest);
+
+      /* The current version again: a repeat when the content is the same
+       * (the digest covers the canonical JSON), else a conflict. */
+      if (found && entry->version == current &&
+          memcmp (digest, old_digest, TP_STATE_HASH_SIZE) != 0)
+        {
+          g_array_append_val (result->conflict_indices, i);
+          result->conflicts++;
+          continue;
+        }
       if (found && entry->version <= current)
         {
           g_array_append_val (result->ignored_indices, i);
@@ -1190,8 +1209,6 @@ tp_store_apply_batch_full (TpStore              *self,
           continue;
         }
 
-      json = tp_entry_to_json (entry);
-      tp_state_hash_digest_json (json, strlen (json), digest);
       if (!write_version (self, entry, json, now, error) ||
           !write_current (self, entry, found, digest, error))
         goto fail;
@@ -1210,15 +1227,22 @@ tp_store_apply_batch_full (TpStore              *self,
   if (position != NULL && !write_feed_position (self, position, error))
     goto fail;
 
-  if (result->applied > 0 || result->ignored > 0 || position != NULL)
+  if (result->applied > 0 || result->ignored > 0 || result->conflicts > 0 || position != NULL)
     {
+      /* Members in canonical (sorted) order; "conflicts" only when there
+       * are some, so that earlier records keep their form. */
+      g_autofree char *conflicts = result->conflicts > 0
+                                     ? g_strdup_printf ("\"conflicts\":%u,", result->conflicts)
+                                     : g_strdup ("");
+
       if (position != NULL)
-        details = g_strdup_printf ("{\"applied\":%u,\"feed_sequence\":%" G_GINT64_FORMAT
+        details = g_strdup_printf ("{\"applied\":%u,%s\"feed_sequence\":%" G_GINT64_FORMAT
                                    ",\"ignored\":%u,\"state_hash\":\"%s\"}",
-                                   result->applied, position->sequence, result->ignored, hex);
+                                   result->applied, conflicts, position->sequence, result->ignored,
+                                   hex);
       else
-        details = g_strdup_printf ("{\"applied\":%u,\"ignored\":%u,\"state_hash\":\"%s\"}",
-                                   result->applied, result->ignored, hex);
+        details = g_strdup_printf ("{\"applied\":%u,%s\"ignored\":%u,\"state_hash\":\"%s\"}",
+                                   result->applied, conflicts, result->ignored, hex);
       if (!_tp_audit_log_append_locked (self, actor != NULL ? actor : "system", "list.batch",
                                         NULL, details, NULL, error))
         goto fail;
@@ -1233,8 +1257,10 @@ fail:
   _tp_store_rollback (self);
   g_array_set_size (result->ignored_indices, 0);
   g_array_set_size (result->ignored_current, 0);
+  g_array_set_size (result->conflict_indices, 0);
   result->applied = 0;
   result->ignored = 0;
+  result->conflicts = 0;
   return FALSE;
 }
 

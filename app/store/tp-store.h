@@ -101,10 +101,14 @@ guint       tp_store_get_schema_version  (TpStore           *store);
 
 typedef struct {
   guint   applied;          /* versions that became current */
-  guint   ignored;          /* versions older than or equal to the current one */
+  guint   ignored;          /* versions older than the current one, and exact
+                             * repeats of the current one (idempotent) */
   GArray *ignored_indices;  /* of guint: positions in the batch of the ignored versions */
   GArray *ignored_current;  /* of guint: the current version each one was ignored against */
   char    state_hash[TP_STATE_HASH_HEX_LEN + 1];   /* after the batch */
+  guint   conflicts;        /* the current version again, with different content:
+                             * not applied (a change needs a new version) */
+  GArray *conflict_indices; /* of guint: positions in the batch of the conflicts */
 } TpStoreBatchResult;
 
 void        tp_store_batch_result_clear  (TpStoreBatchResult *result);
@@ -123,9 +127,13 @@ void        tp_feed_position_clear       (TpFeedPosition    *position);
 
 /* Applies a batch of entry versions (TpEntry*, already validated by the
  * decoder) in one transaction: a version greater than the stored current
- * one becomes current (and goes into the history); an older or equal one is
- * ignored and reported in @result. Versions of one id may follow each other
- * in a batch. The state hash, an audit record ("list.batch") and, when
+ * one becomes current (and goes into the history); an older one, or the
+ * current one again with the same content (same canonical JSON), is
+ * ignored; the current version again with different content is a
+ * conflict: not applied, the stored version stays. Both are reported in
+ * @result, and the batch still applies the rest. Versions of one id may
+ * follow each other in a batch (a later one is compared with what the
+ * batch made current). The state hash, an audit record ("list.batch") and, when
  * @position is not NULL, the feed position are written in the same
  * transaction. @result is always initialised (clear it). */
 gboolean    tp_store_apply_batch         (TpStore            *store,

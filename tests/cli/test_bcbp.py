@@ -144,7 +144,7 @@ class ContractTest(unittest.TestCase):
                 + leg("ABC123", "YUL", "FRA", "AC", "0834", "326", "J", "001A", "0025", "1",
                       ">600" + "2A" + REPEATED + "USE1")
                 + leg("XYZ789", "FRA", "HAN", "LH", "0774", "327", "Y", "032C", "0117", "1")
-                + leg("QWE456", "HAN", "SGN", "VN", "213A", "330", "C", "004K", "3", "0",
+                + leg("QWE456", "HAN", "SGN", "VN", "0213A", "330", "C", "004K", "3", "0",
                       "2A" + REPEATED)
                 + S2_SECURITY)
         doc = run_json(text)
@@ -157,7 +157,7 @@ class ContractTest(unittest.TestCase):
         self.assertEqual([l["to"] for l in doc["legs"]], ["FRA", "HAN", "SGN"])
         self.assertEqual([l["flight_date"] for l in doc["legs"]],
                          ["2026-11-22", "2026-11-23", "2026-11-26"])
-        self.assertEqual(doc["legs"][2]["flight_number"], "213A")
+        self.assertEqual(doc["legs"][2]["flight_number"], "0213A")
         self.assertEqual(doc["legs"][2]["checkin_sequence"], "3")
         self.assertEqual(doc["legs"][0]["airline_use"], "USE1")
         self.assertIsNone(doc["legs"][1]["airline_numeric_code"])
@@ -239,6 +239,116 @@ class ContractTest(unittest.TestCase):
             self.assertTrue(any(needle in e for e in doc["errors"]),
                             "%r not in %r" % (needle, doc["errors"]))
             self.assertGreaterEqual(len(doc["legs"]), 1)
+
+    def test_mandatory_item_shapes(self):
+        # Malformed mandatory items are errors naming the item and the leg
+        cases = [
+            (dict(frm="ANL", to="H 0"), "To City Airport Code (item 38), leg 2"),
+            (dict(flight="A327J"), "Flight Number (item 43), leg 2"),
+            (dict(carrier=" LH"), "Operating carrier Designator (item 42), leg 2"),
+            (dict(compartment="7"), "Compartment Code (item 71), leg 2"),
+            (dict(seat="32-C"), "Seat Number (item 104), leg 2"),
+            (dict(seq="01-7"), "Check-In Sequence Number (item 107), leg 2"),
+            (dict(status="?"), "Passenger Status (item 113), leg 2"),
+        ]
+        for change, needle in cases:
+            fields = dict(pnr="XYZ789", frm="FRA", to="HAN", carrier="LH", flight="0774",
+                          date="327", compartment="Y", seat="032C", seq="0117", status="1")
+            fields.update(change)
+            text = (header(2) + leg("ABC123", "YUL", "FRA", "AC", "0834", "326", "J", "001A",
+                                    "0025", "1")
+                    + leg(fields["pnr"], fields["frm"], fields["to"], fields["carrier"],
+                          fields["flight"], fields["date"], fields["compartment"],
+                          fields["seat"], fields["seq"], fields["status"]))
+            doc = run_json(text, status=1)
+            self.assert_contract_shape(doc)
+            self.assertFalse(doc["valid"], change)
+            self.assertTrue(any(needle in e for e in doc["errors"]),
+                            "%r not in %r" % (needle, doc["errors"]))
+
+        # Known real-world deviations are warnings
+        text = header(1) + leg("ABC123", "YUL", "FRA", "AC", " 834", "326", "J", "INF", "",
+                               "1")
+        doc = run_json(text)
+        self.assertTrue(doc["valid"])
+        self.assertEqual(doc["legs"][0]["flight_number"], "834")
+        self.assertEqual(doc["legs"][0]["seat"], "INF")
+        for needle in ("Flight Number (item 43), leg 1", "Seat Number (item 104), leg 1",
+                       "Check-In Sequence Number (item 107), leg 1"):
+            self.assertTrue(any(needle in w for w in doc["warnings"]),
+                            "%r not in %r" % (needle, doc["warnings"]))
+
+    def test_wrong_variable_size_resync(self):
+        leg1_var = ">600" + "2A" + REPEATED + "USE1"       # 0x34 bytes
+        leg2 = leg("XYZ789", "FRA", "HAN", "LH", "0774", "327", "Y", "032C", "0117", "1")
+        good = (header(2) + leg("ABC123", "YUL", "FRA", "AC", "0834", "326", "J", "001A",
+                                "0025", "1", leg1_var) + leg2 + S2_SECURITY)
+        self.assertEqual(good[58:60], "34")
+        self.assertEqual(run_json(good)["warnings"], [])
+
+        # Within 8 bytes either way: leg 2 is found, a warning on leg 1's size
+        for size in (0x2F, 0x39, 0x2C, 0x3C):
+            doc = run_json(good[:58] + "%02X" % size + good[60:])
+            self.assertTrue(doc["valid"], doc["errors"])
+            self.assertEqual(len(doc["warnings"]), 1, doc["warnings"])
+            self.assertIn("Field size of variable size field (item 6), leg 1: declares 0x%02X"
+                          % size, doc["warnings"][0])
+            self.assertEqual([l["from"] for l in doc["legs"]], ["YUL", "FRA"])
+            self.assertEqual([l["to"] for l in doc["legs"]], ["FRA", "HAN"])
+            self.assertEqual(doc["legs"][1]["flight_number"], "0774")
+            self.assertEqual(doc["legs"][0]["airline_use"], "USE1")
+            self.assertEqual(doc["security"]["data"], "ABCDEFGH")
+
+        # Further off: leg 2 is garbage, and the pass is not valid
+        for size in (0x2A, 0x3E, 0x10):
+            doc = run_json(good[:58] + "%02X" % size + good[60:], status=1)
+            self.assert_contract_shape(doc)
+            self.assertFalse(doc["valid"])
+            self.assertTrue(any("leg 2" in e for e in doc["errors"]), doc["errors"])
+
+    def test_julian_date_number(self):
+        def julian(date, status):
+            text = header(1) + leg("ABC123", "YUL", "FRA", "AC", "0834", date, "J", "001A",
+                                   "0025", "1")
+            doc = run_json(text, status=status)
+            return doc["legs"][0]["julian_date"], doc["legs"][0]["flight_date"], doc["errors"]
+
+        self.assertEqual(julian("326", 0), (326, "2026-11-22", []))
+        for date, number in (("000", 0), ("367", 367), ("999", 999)):
+            value, flight_date, errors = julian(date, 1)
+            self.assertEqual(value, number)
+            self.assertIsInstance(value, int)
+            self.assertIsNone(flight_date)
+            self.assertTrue(any("Date of Flight" in e and "not a day of the year" in e
+                                for e in errors), errors)
+        for date in ("12A", " 26", "ABC"):
+            value, flight_date, errors = julian(date, 1)
+            self.assertIsNone(value)
+            self.assertIsNone(flight_date)
+            self.assertTrue(any("Date of Flight" in e for e in errors), errors)
+
+    def test_nul_byte_is_data(self):
+        # A NUL in the name: read on past it, a warning naming the item
+        doc = run_json(SAMPLE2[:5] + "\0" + SAMPLE2[6:] + "\n")
+        self.assertTrue(doc["valid"])
+        self.assertEqual(doc["passenger_name"], "DES?ARAIS/LUC")
+        self.assertEqual(doc["security"]["data"], "ABCDEFGH")
+        self.assertTrue(any("Passenger Name (item 11)" in w and "0x00" in w
+                            for w in doc["warnings"]), doc["warnings"])
+        # In a mandatory item: the item's error
+        doc = run_json(SAMPLE1[:49] + "\0" + SAMPLE1[50:], status=1)
+        self.assertTrue(any("Seat Number (item 104), leg 1" in e and "\\x00" in e
+                            for e in doc["errors"]), doc["errors"])
+        # In airline use: kept, with a warning
+        doc = run_json(S2_MANDATORY + "67" + S2_VARIABLE[:-2] + "\0Z" + S2_SECURITY)
+        self.assertTrue(doc["valid"])
+        self.assertEqual(doc["legs"][0]["airline_use"], "LX5\ufffdZ")
+        self.assertTrue(any("For individual airline use (item 4), leg 1" in w
+                            for w in doc["warnings"]), doc["warnings"])
+        # Too short once the NUL is not an end: still not a pass
+        proc = run(REF, SAMPLE1[:30] + "\0")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(b"31 characters", proc.stderr)
 
     def test_not_a_boarding_pass_exit_2(self):
         for text in ("", "\n", "hello\n", "X1" + SAMPLE1[2:], "MX" + SAMPLE1[2:],

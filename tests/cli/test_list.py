@@ -112,6 +112,59 @@ class ListCli(unittest.TestCase):
             self.assertEqual(set(e), {"line", "id", "message"})
         self.assertEqual(self.stats()["entries"], 2)
 
+    def test_resend_is_idempotent_and_conflicts_are_reported(self):
+        first = [entry("EB-%d" % i) for i in range(1, 6)]
+        r = self.import_(lines(*first))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        hash_before = self.stats()["state_hash"]
+        # the same file again: nothing changes, nothing is reported
+        r = self.run_cli("list", "import", "--db", self.db, "--key-file", self.key,
+                         "--batch-size", "2", stdin=lines(*first))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout), {"imported": 0, "rejected": 0, "ignored": 5,
+                                                "conflicts": 0, "errors": []})
+        # changed content under the same versions, across batches of two,
+        # between a bad line and a new entry: each conflict on its own line
+        changed2 = entry("EB-2", full_name="Trần Văn Bình")
+        changed5 = entry("EB-5", until="2027-01-01")
+        bad = entry("EB-9")
+        bad["list"] = "blacklist"
+        stdin = lines(entry("EB-1"), changed2, bad, entry("EB-6"), changed5, entry("EB-7"))
+        r = self.run_cli("list", "import", "--db", self.db, "--key-file", self.key,
+                         "--batch-size", "2", stdin=stdin)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual((out["imported"], out["rejected"], out["ignored"], out["conflicts"]),
+                         (2, 3, 1, 2))
+        self.assertEqual([(e["line"], e["id"]) for e in out["errors"]],
+                         [(2, "EB-2"), (3, "EB-9"), (5, "EB-5")])
+        self.assertEqual(out["errors"][0]["message"],
+                         "version 1 of EB-2 is already stored with different content; "
+                         "a change needs a new version")
+        self.assertEqual(out["errors"][2]["message"],
+                         "version 1 of EB-5 is already stored with different content; "
+                         "a change needs a new version")
+        # the stored versions stayed: only EB-6 and EB-7 were added
+        s = self.stats()
+        self.assertEqual((s["entries"], s["versions"]), (7, 7))
+        self.assertNotEqual(s["state_hash"], hash_before)
+        # a new version carries the change
+        r = self.import_(lines(dict(changed2, version=2)))
+        self.assertEqual(json.loads(r.stdout)["imported"], 1)
+        self.assertEqual(self.verify().returncode, 0)
+
+    def test_birth_date_in_future_rejected(self):
+        future = entry("EB-2", birth_date="2090-01-01")
+        future_year = entry("EB-3", birth_date="2090")
+        r = self.import_(lines(entry("EB-1"), future, future_year, entry("EB-4")))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        out = json.loads(r.stdout)
+        self.assertEqual((out["imported"], out["rejected"]), (2, 2))
+        self.assertEqual(out["errors"], [
+            {"line": 2, "id": "EB-2",
+             "message": "person.birth_date: “2090-01-01” is in the future"},
+            {"line": 3, "id": "EB-3", "message": "person.birth_date: “2090” is in the future"}])
+
     def test_hostile_lines_lose_nothing_else(self):
         deep = "[" * 100000 + "]" * 100000
         two = json.dumps(entry("EB-8")) + json.dumps(entry("EB-9"))
@@ -163,10 +216,24 @@ class ListCli(unittest.TestCase):
         r = self.import_(lines(entry("EB-1", 2, until="2026-12-31")))
         self.assertEqual(json.loads(r.stdout)["imported"], 1)
         self.assertEqual(self.stats("--at", "2026-09-01")["effective"]["total"], 1)
-        r = self.import_(lines(entry("EB-1", 3, status="cancelled"), entry("EB-1", 2), entry("EB-1", 3)))
+        # a stale version 2 and an exact repeat of 3: ignored, silently
+        r = self.import_(lines(entry("EB-1", 3, status="cancelled"), entry("EB-1", 2),
+                               entry("EB-1", 3, status="cancelled")))
         out = json.loads(r.stdout)
         self.assertEqual(r.returncode, 0)
-        self.assertEqual((out["imported"], out["rejected"], out["ignored"]), (1, 0, 2))
+        self.assertEqual((out["imported"], out["rejected"], out["ignored"], out["conflicts"]),
+                         (1, 0, 2, 0))
+        self.assertEqual(out["errors"], [])
+        # version 3 again with other content: a conflict, not applied
+        r = self.import_(lines(entry("EB-1", 3)))
+        out = json.loads(r.stdout)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual((out["imported"], out["rejected"], out["ignored"], out["conflicts"]),
+                         (0, 1, 0, 1))
+        self.assertEqual(out["errors"], [{
+            "line": 1, "id": "EB-1",
+            "message": "version 3 of EB-1 is already stored with different content; "
+                       "a change needs a new version"}])
         s = self.stats("--at", "2026-09-01")
         self.assertEqual(s["entries"], 1)
         self.assertEqual(s["versions"], 3)
@@ -205,7 +272,8 @@ class ListCli(unittest.TestCase):
     def test_empty_store_stats(self):
         r = self.import_("")
         self.assertEqual(r.returncode, 0)
-        self.assertEqual(json.loads(r.stdout), {"imported": 0, "rejected": 0, "ignored": 0, "errors": []})
+        self.assertEqual(json.loads(r.stdout), {"imported": 0, "rejected": 0, "ignored": 0,
+                                                "conflicts": 0, "errors": []})
         s = self.stats()
         self.assertEqual(s["entries"], 0)
         self.assertEqual(s["state_hash"], "0" * 64)

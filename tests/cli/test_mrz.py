@@ -232,11 +232,36 @@ class ContractTest(unittest.TestCase):
             self.assertIn("Not a machine readable zone", proc.stderr)
 
     def test_non_ascii_stays_json(self):
-        line = "P<UTOÉRIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<"   # É is two bytes: 44 bytes
+        line = "P<UTOÉRIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"   # 44 characters, 45 bytes
         proc = run([line, TD3[1]] + REF)
         self.assertEqual(proc.returncode, 1)
         doc = json.loads(proc.stdout)
-        self.assertIn("name", [e["field"] for e in doc["errors"]])
+        self.assert_contract(doc)
+        self.assertEqual(doc["format"], "TD3")
+        self.assertEqual(doc["errors"], [{
+            "field": "name", "line": 1, "start": 5, "end": 6,
+            "message": "Name, line 1, position 6: “É” is not an MRZ character (A–Z, 0–9, <)"}])
+        self.assertEqual(doc["primary_identifier"], "ÉRIKSSON")
+        self.assertTrue(all(doc["checks"].values()))
+
+    def test_lengths_in_characters(self):
+        # 43 characters (44 bytes) is not a TD3 line, and is said to be 43
+        proc = run(["P<UTOÉRIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<", TD3[1]] + REF)
+        self.assertEqual(proc.returncode, 2)
+        self.assertEqual(proc.stdout, "")
+        self.assertIn("found 2 lines of 43 and 44 characters", proc.stderr)
+        # A run from a keyboard wedge on stdin: split after 44 characters
+        doc = run_json(REF, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<Ö" + TD3[1] + "\n",
+                       status=1)
+        self.assertEqual([(e["field"], e["line"], e["start"]) for e in doc["errors"]],
+                         [("name", 1, 43)])
+        self.assertIn("“Ö” is not an MRZ character", doc["errors"][0]["message"])
+        # In a numeric field, at its column in characters
+        doc = run_json([TD3[0], "L898902C36UTO74Ö8122F1204159ZE184226B<<<<<10"] + REF,
+                       status=1)
+        self.assertEqual([(e["field"], e["start"], e["end"]) for e in doc["errors"]][0],
+                         ("birth_date", 15, 16))
+        self.assertIn("“Ö” is not an MRZ character (A–Z, 0–9, <)", doc["errors"][0]["message"])
 
     def test_help(self):
         proc = run(["--help"])

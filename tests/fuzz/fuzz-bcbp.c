@@ -32,8 +32,8 @@ walk_leg (const TpBcbpLeg *leg)
   g_assert (leg->pnr != NULL && leg->from != NULL && leg->to != NULL);
   g_assert (leg->carrier != NULL && leg->flight_number != NULL && leg->compartment != NULL);
   g_assert (leg->seat != NULL && leg->checkin_sequence != NULL && leg->passenger_status != NULL);
-  g_assert (leg->julian_date <= 366);
-  g_assert (!g_date_valid (&leg->flight_date) || leg->julian_date != 0);
+  g_assert (leg->julian_date >= -1 && leg->julian_date <= 999);
+  g_assert (!g_date_valid (&leg->flight_date) || (leg->julian_date >= 1 && leg->julian_date <= 366));
   total += strlen (leg->pnr) + strlen (leg->from) + strlen (leg->to) + strlen (leg->carrier);
   total += strlen (leg->flight_number) + strlen (leg->compartment) + strlen (leg->seat);
   total += strlen (leg->checkin_sequence) + strlen (leg->passenger_status);
@@ -116,7 +116,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_date_set_dmy (&last, 31, 12, 9999);
   for (guint i = 0; i < bcbp->n_legs; i++)
     {
-      guint julian = bcbp->legs[i].julian_date;
+      guint julian = (guint) MAX (bcbp->legs[i].julian_date, 0);
 
       tp_bcbp_resolve_flight_date (julian, &first, &out);
       tp_bcbp_resolve_flight_date (julian, &last, &out);

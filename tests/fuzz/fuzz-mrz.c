@@ -4,6 +4,8 @@
  *
  * Parses the input as text (cut at its first NUL, as a C string would be)
  * against a fixed reference date, and walks everything the result holds.
+ * Any bytes: lines are cut by characters (UTF-8, a byte that is not UTF-8
+ * being one character), and error messages must stay valid UTF-8.
  */
 #include "config.h"
 
@@ -48,9 +50,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   for (guint i = 0; i < mrz->errors->len; i++)
     {
       const TpMrzFieldError *err = g_ptr_array_index (mrz->errors, i);
+      /* columns count characters: within the format's line length */
+      guint line_len = mrz->format == TP_MRZ_FORMAT_TD1 ? 30
+                       : (mrz->format == TP_MRZ_FORMAT_TD2 || mrz->format == TP_MRZ_FORMAT_MRVB) ? 36
+                       : 44;
 
-      g_assert (err->line >= 1 && err->line <= 3);
-      g_assert (err->start < err->end && err->end <= strlen (mrz->lines[err->line - 1]));
+      g_assert (err->line >= 1 && err->line <= (mrz->format == TP_MRZ_FORMAT_TD1 ? 3u : 2u));
+      g_assert (err->start < err->end && err->end <= line_len);
+      g_assert (err->end <= strlen (mrz->lines[err->line - 1]));
+      g_assert (g_utf8_validate (err->message, -1, NULL));
       total += strlen (err->message) + strlen (err->field);
     }
   if (mrz->repair != NULL)
