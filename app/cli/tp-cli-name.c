@@ -8,8 +8,8 @@
  * non-empty line of standard input is one name.
  *
  * MRZ field: text before the first comma is the primary identifier and the
- * rest the secondary ("Nguyễn, Văn An"); without a comma the first token is
- * the primary identifier, as Vietnamese names put the family name first.
+ * rest the secondary ("Nguyễn, Văn An"); without a comma the first word (as
+ * written, so a hyphenated family name stays whole) is the primary identifier, as Vietnamese names put the family name first.
  * Exit status: 0, or 2 for bad usage or unreadable input.
  */
 #include "config.h"
@@ -23,23 +23,27 @@
 static char *
 mrz_for (const char *text)
 {
-  g_auto(GStrv) tokens = NULL;
-  g_autofree char *secondary = NULL;
   const char *comma = strchr (text, ',');
+  const char *p = text;
+  const char *start, *end;
+  g_autofree char *primary = NULL;
 
   if (comma != NULL)
     {
-      g_autofree char *primary = g_strndup (text, comma - text);
-
+      primary = g_strndup (text, comma - text);
       return tp_name_to_mrz (primary, comma + 1);
     }
 
-  tokens = tp_name_fold_tokens (text);
-  if (tokens[0] == NULL)
-    return g_strdup ("");
-  if (tokens[1] != NULL)
-    secondary = g_strjoinv (" ", tokens + 1);
-  return tp_name_to_mrz (tokens[0], secondary);
+  /* Without a comma the first word, as written, is the family name: a
+   * hyphenated one ("O'Brien-Smith") stays one primary identifier. */
+  while (g_ascii_isspace (*p))
+    p++;
+  start = p;
+  while (*p != '\0' && !g_ascii_isspace (*p))
+    p++;
+  end = p;
+  primary = g_strndup (start, end - start);
+  return tp_name_to_mrz (primary, *end != '\0' ? end : NULL);
 }
 
 static void
@@ -87,7 +91,7 @@ tp_cli_name (int    argc,
                                 "folded form (A-Z, ICAO 9303 Part 3 transliteration) and MRZ name field.\n"
                                 "The arguments together are one name; without arguments, one name per\n"
                                 "line of standard input. For the MRZ field, text before a comma is the\n"
-                                "primary identifier; without a comma, the first token (family name first).");
+                                "primary identifier; without a comma, the first word (family name first).");
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       fprintf (stderr, "touchpoint-cli name: %s\n", error->message);

@@ -42,6 +42,12 @@ class NameTest(unittest.TestCase):
         self.assertEqual(doc["input"], "Nguy\x1fen")
         self.assertEqual(doc["folded"], "NGUY EN")
 
+    def test_hyphenated_family_name_stays_whole(self):
+        doc, = name("O'Brien-Smith Mary Anne")
+        self.assertEqual(doc["mrz"], "OBRIEN<SMITH<<MARY<ANNE")
+        doc, = name("Nguyễn-Trần, Thị Mai")
+        self.assertEqual(doc["mrz"], "NGUYEN<TRAN<<THI<MAI")
+
     def test_plain_ascii(self):
         doc, = name("ERIKSSON ANNA MARIA")
         self.assertFalse(doc["has_diacritics"])
