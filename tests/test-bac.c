@@ -8,6 +8,7 @@
 
 #include "tp-bac.h"
 #include "tp-chip-error.h"
+#include "tp-test-util.h"
 
 /* ICAO Doc 9303 Part 11, Appendix D (see ../shared/testdata) */
 #define MRZ_INFO    "L898902C<369080619406236"
@@ -32,38 +33,6 @@
 #define READ4_DATA            "60145F01"
 #define READ18_PROTECTED      "0CB000040D9701128E082EA28A70F3C7B53500"
 #define READ18_DATA           "04303130365F36063034303030305C026175"
-
-static GByteArray *
-hex (const char *text)
-{
-  GByteArray *out = g_byte_array_new ();
-  gsize len = strlen (text);
-
-  g_assert_cmpuint (len % 2, ==, 0);
-  for (gsize i = 0; i < len; i += 2)
-    {
-      guint8 b = (g_ascii_xdigit_value (text[i]) << 4) | g_ascii_xdigit_value (text[i + 1]);
-      g_byte_array_append (out, &b, 1);
-    }
-  return out;
-}
-
-static char *
-to_hex (const guint8 *data,
-        gsize         len)
-{
-  GString *s = g_string_new (NULL);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (s, "%02X", data[i]);
-  return g_string_free (s, FALSE);
-}
-
-#define assert_bytes(data, len, expected_hex) \
-  G_STMT_START { \
-    g_autofree char *_h = to_hex ((data), (len)); \
-    g_assert_cmpstr (_h, ==, (expected_hex)); \
-  } G_STMT_END
 
 /* Replays a fixed sequence of random bytes */
 typedef struct {
@@ -132,9 +101,9 @@ test_keys (void)
 
   g_assert_true (tp_bac_derive_keys (MRZ_INFO, &keys, &error));
   g_assert_no_error (error);
-  assert_bytes (keys.k_seed, 16, K_SEED);
-  assert_bytes (keys.k_enc, 16, K_ENC);
-  assert_bytes (keys.k_mac, 16, K_MAC);
+  tp_test_assert_bytes (keys.k_seed, 16, K_SEED);
+  tp_test_assert_bytes (keys.k_enc, 16, K_ENC);
+  tp_test_assert_bytes (keys.k_mac, 16, K_MAC);
 
   g_assert_false (tp_bac_derive_keys ("L898902C<3", &keys, &error));
   g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_INVALID_ARGUMENT);
@@ -159,12 +128,12 @@ canned_transmit (gpointer       user_data,
   switch (chip->step++)
     {
     case 0:
-      assert_bytes (capdu, capdu_len, "0084000008");
-      answer = hex (RND_IC "9000");
+      tp_test_assert_bytes (capdu, capdu_len, "0084000008");
+      answer = tp_test_hex (RND_IC "9000");
       break;
     case 1:
-      assert_bytes (capdu, capdu_len, "0082000028" E_IFD M_IFD "28");
-      answer = hex (chip->refuse ? "6300" : CHIP_RESP "9000");
+      tp_test_assert_bytes (capdu, capdu_len, "0082000028" E_IFD M_IFD "28");
+      answer = tp_test_hex (chip->refuse ? "6300" : CHIP_RESP "9000");
       break;
     default:
       g_assert_not_reached ();
@@ -178,7 +147,7 @@ test_terminal_vectors (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TpSm) sm = NULL;
-  g_autoptr(GByteArray) randoms = hex (RND_IFD K_IFD);
+  g_autoptr(GByteArray) randoms = tp_test_hex (RND_IFD K_IFD);
   Replay replay = { randoms, 0 };
   CannedChip chip = { 0, FALSE };
   TpBacKeys keys;
@@ -190,10 +159,10 @@ test_terminal_vectors (void)
   g_assert_no_error (error);
   g_assert_nonnull (sm);
   g_assert_cmpint (tp_sm_get_cipher (sm), ==, TP_SM_CIPHER_3DES);
-  assert_bytes (tp_sm_get_enc_key (sm), 16, KS_ENC);
-  assert_bytes (tp_sm_get_mac_key (sm), 16, KS_MAC);
+  tp_test_assert_bytes (tp_sm_get_enc_key (sm), 16, KS_ENC);
+  tp_test_assert_bytes (tp_sm_get_mac_key (sm), 16, KS_MAC);
   tp_sm_get_ssc (sm, ssc);
-  assert_bytes (ssc, 8, SSC);
+  tp_test_assert_bytes (ssc, 8, SSC);
 
   /* The same chip refusing: wrong keys */
   chip.step = 0;
@@ -210,9 +179,9 @@ static void
 test_chip_vectors (void)
 {
   g_autoptr(TpBacChip) chip = NULL;
-  g_autoptr(GByteArray) randoms = hex (RND_IC K_IC);
+  g_autoptr(GByteArray) randoms = tp_test_hex (RND_IC K_IC);
   g_autoptr(GByteArray) response = g_byte_array_new ();
-  g_autoptr(GByteArray) ea_data = hex (E_IFD M_IFD);
+  g_autoptr(GByteArray) ea_data = tp_test_hex (E_IFD M_IFD);
   g_autoptr(TpApdu) get_challenge = tp_apdu_new (0x00, 0x84, 0, 0, NULL, 0, 8);
   g_autoptr(TpApdu) ea = tp_apdu_new (0x00, 0x82, 0, 0, ea_data->data, ea_data->len, 40);
   g_autoptr(TpSm) sm = NULL;
@@ -229,24 +198,24 @@ test_chip_vectors (void)
   g_assert_null (sm);
 
   g_assert_cmphex (tp_bac_chip_process (chip, get_challenge, response, &sm), ==, 0x9000);
-  assert_bytes (response->data, response->len, RND_IC);
+  tp_test_assert_bytes (response->data, response->len, RND_IC);
   g_byte_array_set_size (response, 0);
 
   g_assert_cmphex (tp_bac_chip_process (chip, ea, response, &sm), ==, 0x9000);
-  assert_bytes (response->data, response->len, CHIP_RESP);
+  tp_test_assert_bytes (response->data, response->len, CHIP_RESP);
   g_assert_nonnull (sm);
-  assert_bytes (tp_sm_get_enc_key (sm), 16, KS_ENC);
-  assert_bytes (tp_sm_get_mac_key (sm), 16, KS_MAC);
+  tp_test_assert_bytes (tp_sm_get_enc_key (sm), 16, KS_ENC);
+  tp_test_assert_bytes (tp_sm_get_mac_key (sm), 16, KS_MAC);
   tp_sm_get_ssc (sm, ssc);
-  assert_bytes (ssc, 8, SSC);
+  tp_test_assert_bytes (ssc, 8, SSC);
 }
 
 static TpSm *
 vector_session (void)
 {
-  g_autoptr(GByteArray) enc = hex (KS_ENC);
-  g_autoptr(GByteArray) mac = hex (KS_MAC);
-  g_autoptr(GByteArray) ssc = hex (SSC);
+  g_autoptr(GByteArray) enc = tp_test_hex (KS_ENC);
+  g_autoptr(GByteArray) mac = tp_test_hex (KS_MAC);
+  g_autoptr(GByteArray) ssc = tp_test_hex (SSC);
 
   return tp_sm_new (TP_SM_CIPHER_3DES, enc->data, mac->data, ssc->data);
 }
@@ -257,21 +226,21 @@ test_sm_vectors (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(TpSm) terminal = vector_session ();
   g_autoptr(TpSm) chip = vector_session ();
-  g_autoptr(GByteArray) file_id = hex ("011E");
+  g_autoptr(GByteArray) file_id = tp_test_hex ("011E");
   g_autoptr(TpApdu) select = tp_apdu_new (0x00, 0xA4, 0x02, 0x0C, file_id->data, 2, 0);
   g_autoptr(TpApdu) read4 = tp_apdu_new (0x00, 0xB0, 0x00, 0x00, NULL, 0, 4);
   g_autoptr(TpApdu) read18 = tp_apdu_new (0x00, 0xB0, 0x00, 0x04, NULL, 0, 0x12);
   g_autoptr(GByteArray) capdu = NULL;
   g_autoptr(GByteArray) rapdu = NULL;
   g_autoptr(GByteArray) data = g_byte_array_new ();
-  g_autoptr(GByteArray) ef_com = hex (READ4_DATA READ18_DATA);
+  g_autoptr(GByteArray) ef_com = tp_test_hex (READ4_DATA READ18_DATA);
   g_autoptr(TpApdu) plain = NULL;
   guint16 sw = 0;
 
   /* SELECT EF.COM */
   capdu = tp_sm_protect_command (terminal, select, &error);
   g_assert_no_error (error);
-  assert_bytes (capdu->data, capdu->len, SELECT_COM_PROTECTED);
+  tp_test_assert_bytes (capdu->data, capdu->len, SELECT_COM_PROTECTED);
 
   plain = tp_sm_unprotect_command (chip, capdu->data, capdu->len, &sw, &error);
   g_assert_no_error (error);
@@ -279,12 +248,12 @@ test_sm_vectors (void)
   g_assert_cmphex (plain->cla, ==, 0x00);
   g_assert_cmphex (plain->ins, ==, 0xA4);
   g_assert_cmpuint (plain->le, ==, 0);
-  assert_bytes (plain->data->data, plain->data->len, "011E");
+  tp_test_assert_bytes (plain->data->data, plain->data->len, "011E");
   g_clear_pointer (&plain, tp_apdu_free);
 
   rapdu = tp_sm_protect_response (chip, NULL, 0, 0x9000, &error);
   g_assert_no_error (error);
-  assert_bytes (rapdu->data, rapdu->len, SELECT_COM_RESPONSE);
+  tp_test_assert_bytes (rapdu->data, rapdu->len, SELECT_COM_RESPONSE);
 
   g_assert_true (tp_sm_unprotect_response (terminal, rapdu->data, rapdu->len, data, &sw, &error));
   g_assert_no_error (error);
@@ -297,7 +266,7 @@ test_sm_vectors (void)
   /* READ BINARY, four bytes */
   capdu = tp_sm_protect_command (terminal, read4, &error);
   g_assert_no_error (error);
-  assert_bytes (capdu->data, capdu->len, READ4_PROTECTED);
+  tp_test_assert_bytes (capdu->data, capdu->len, READ4_PROTECTED);
 
   plain = tp_sm_unprotect_command (chip, capdu->data, capdu->len, &sw, &error);
   g_assert_no_error (error);
@@ -307,19 +276,19 @@ test_sm_vectors (void)
 
   rapdu = tp_sm_protect_response (chip, ef_com->data, 4, 0x9000, &error);
   g_assert_no_error (error);
-  assert_bytes (rapdu->data, rapdu->len, READ4_RESPONSE);
+  tp_test_assert_bytes (rapdu->data, rapdu->len, READ4_RESPONSE);
 
   g_assert_true (tp_sm_unprotect_response (terminal, rapdu->data, rapdu->len, data, &sw, &error));
   g_assert_no_error (error);
   g_assert_cmphex (sw, ==, 0x9000);
-  assert_bytes (data->data, data->len, READ4_DATA);
+  tp_test_assert_bytes (data->data, data->len, READ4_DATA);
   g_clear_pointer (&capdu, g_byte_array_unref);
   g_clear_pointer (&rapdu, g_byte_array_unref);
 
   /* READ BINARY, 0x12 bytes from offset 4 */
   capdu = tp_sm_protect_command (terminal, read18, &error);
   g_assert_no_error (error);
-  assert_bytes (capdu->data, capdu->len, READ18_PROTECTED);
+  tp_test_assert_bytes (capdu->data, capdu->len, READ18_PROTECTED);
 
   plain = tp_sm_unprotect_command (chip, capdu->data, capdu->len, &sw, &error);
   g_assert_no_error (error);
@@ -330,7 +299,7 @@ test_sm_vectors (void)
   g_assert_no_error (error);
   g_assert_true (tp_sm_unprotect_response (terminal, rapdu->data, rapdu->len, data, &sw, &error));
   g_assert_no_error (error);
-  assert_bytes (data->data, data->len, READ18_DATA);
+  tp_test_assert_bytes (data->data, data->len, READ18_DATA);
   g_assert_cmpuint (tp_sm_get_verified_count (terminal), ==, 3);
   g_assert_cmpuint (tp_sm_get_verified_count (chip), ==, 3);
 }
@@ -341,7 +310,7 @@ test_sm_response_vector (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TpSm) terminal = vector_session ();
-  g_autoptr(GByteArray) rapdu = hex (READ4_RESPONSE);
+  g_autoptr(GByteArray) rapdu = tp_test_hex (READ4_RESPONSE);
   g_autoptr(GByteArray) data = g_byte_array_new ();
   guint16 sw = 0;
   guint8 ssc[8] = { 0x88, 0x70, 0x22, 0x12, 0x0C, 0x06, 0xC2, 0x29 };
@@ -350,7 +319,7 @@ test_sm_response_vector (void)
   tp_sm_set_ssc (terminal, ssc);
   g_assert_true (tp_sm_unprotect_response (terminal, rapdu->data, rapdu->len, data, &sw, &error));
   g_assert_no_error (error);
-  assert_bytes (data->data, data->len, READ4_DATA);
+  tp_test_assert_bytes (data->data, data->len, READ4_DATA);
 
   /* One bit flipped in the MAC */
   tp_sm_set_ssc (terminal, ssc);

@@ -12,31 +12,16 @@
 #include "tp-lds.h"
 #include "tp-test-pki.h"
 #include "tp-tlv.h"
-
-static TpTestPki *pki;
-static TpTestDocument *shared_doc;
+#include "tp-test-util.h"
 
 static GBytes *
 hex (const char *text)
 {
-  GByteArray *out = g_byte_array_new ();
-
-  for (const char *p = text; *p != '\0'; )
-    {
-      guint8 b;
-
-      if (g_ascii_isspace (*p))
-        {
-          p++;
-          continue;
-        }
-      g_assert_true (g_ascii_isxdigit (p[0]) && g_ascii_isxdigit (p[1]));
-      b = (guint8) ((g_ascii_xdigit_value (p[0]) << 4) | g_ascii_xdigit_value (p[1]));
-      g_byte_array_append (out, &b, 1);
-      p += 2;
-    }
-  return g_byte_array_free_to_bytes (out);
+  return g_byte_array_free_to_bytes (tp_test_hex (text));
 }
+
+static TpTestPki *pki;
+static TpTestDocument *shared_doc;
 
 static TpTestDocument *
 make_doc (const TpTestDocumentOptions *options)

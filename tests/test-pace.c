@@ -20,6 +20,7 @@
 #include "tp-chip-error.h"
 #include "tp-pace.h"
 #include "tp-tlv.h"
+#include "tp-test-util.h"
 
 /* ICAO Doc 9303 Part 11 Appendix G (see ../shared/testdata) */
 #define G_MRZ_INFO     "T22000129364081251010318"
@@ -44,46 +45,14 @@
 #define G2_Z           "854D8DF5827FA6852D1A4FA701CDDDCA"
 #define G2_S           "FA5B7E3E49753A0DB9178B7B9BD898C8"
 
-static GByteArray *
-hex (const char *text)
-{
-  GByteArray *out = g_byte_array_new ();
-  gsize len = strlen (text);
-
-  g_assert_cmpuint (len % 2, ==, 0);
-  for (gsize i = 0; i < len; i += 2)
-    {
-      guint8 b = (g_ascii_xdigit_value (text[i]) << 4) | g_ascii_xdigit_value (text[i + 1]);
-      g_byte_array_append (out, &b, 1);
-    }
-  return out;
-}
-
-static char *
-to_hex (const guint8 *data,
-        gsize         len)
-{
-  GString *s = g_string_new (NULL);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (s, "%02X", data[i]);
-  return g_string_free (s, FALSE);
-}
-
-#define assert_bytes(data, len, expected_hex) \
-  G_STMT_START { \
-    g_autofree char *_h = to_hex ((data), (len)); \
-    g_assert_cmpstr (_h, ==, (expected_hex)); \
-  } G_STMT_END
-
 /* Appendix G: EF.CardAccess, K_pi and the nonce */
 
 static void
 test_card_access (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GByteArray) g1 = hex (G1_CARD_ACCESS);
-  g_autoptr(GByteArray) g2 = hex (G2_CARD_ACCESS);
+  g_autoptr(GByteArray) g1 = tp_test_hex (G1_CARD_ACCESS);
+  g_autoptr(GByteArray) g2 = tp_test_hex (G2_CARD_ACCESS);
   g_autoptr(GPtrArray) infos = NULL;
   g_autoptr(GBytes) encoded = NULL;
   const TpPaceInfo *info;
@@ -168,10 +137,10 @@ static void
 test_k_pi_and_nonce (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GByteArray) g1_z = hex (G1_Z);
-  g_autoptr(GByteArray) g2_z = hex (G2_Z);
-  g_autoptr(GByteArray) g1_card_access = hex (G1_CARD_ACCESS);
-  g_autoptr(GByteArray) g2_card_access = hex (G2_CARD_ACCESS);
+  g_autoptr(GByteArray) g1_z = tp_test_hex (G1_Z);
+  g_autoptr(GByteArray) g2_z = tp_test_hex (G2_Z);
+  g_autoptr(GByteArray) g1_card_access = tp_test_hex (G1_CARD_ACCESS);
+  g_autoptr(GByteArray) g2_card_access = tp_test_hex (G2_CARD_ACCESS);
   guint8 digest[20];
   guint8 k_pi[16];
   guint8 s[16];
@@ -186,13 +155,13 @@ test_k_pi_and_nonce (void)
 
   /* Our KDF: K_pi = KDF(SHA-1(MRZ information), 3), s = D(K_pi, z) */
   g_assert_true (EVP_Digest (G_MRZ_INFO, strlen (G_MRZ_INFO), digest, NULL, EVP_sha1 (), NULL));
-  assert_bytes (digest, 20, G_MRZ_SHA1);
+  tp_test_assert_bytes (digest, 20, G_MRZ_SHA1);
   g_assert_true (tp_sm_kdf (TP_SM_CIPHER_AES_128, digest, 20, TP_SM_KDF_PACE, k_pi, &error));
-  assert_bytes (k_pi, 16, G_K_PI);
+  tp_test_assert_bytes (k_pi, 16, G_K_PI);
   g_assert_true (tp_sm_decrypt (TP_SM_CIPHER_AES_128, k_pi, NULL, g1_z->data, 16, s, &error));
-  assert_bytes (s, 16, G1_S);
+  tp_test_assert_bytes (s, 16, G1_S);
   g_assert_true (tp_sm_decrypt (TP_SM_CIPHER_AES_128, k_pi, NULL, g2_z->data, 16, s, &error));
-  assert_bytes (s, 16, G2_S);
+  tp_test_assert_bytes (s, 16, G2_S);
   g_assert_no_error (error);
 
   /* OpenPACE with the password as this code passes it: SHA-1 of the MRZ
@@ -209,7 +178,7 @@ test_k_pi_and_nonce (void)
       BUF_MEM_grow (z, 16);
       memcpy (z->data, cases[i].z->data, 16);
       g_assert_cmpint (PACE_STEP2_dec_nonce (ctx, sec, z), ==, 1);
-      assert_bytes ((const guint8 *) ctx->pace_ctx->nonce->data, ctx->pace_ctx->nonce->length,
+      tp_test_assert_bytes ((const guint8 *) ctx->pace_ctx->nonce->data, ctx->pace_ctx->nonce->length,
                     cases[i].s);
       BUF_MEM_free (z);
       PACE_SEC_clear_free (sec);
@@ -246,7 +215,7 @@ x_hex (const EC_GROUP *group,
   g_assert_cmpint (EC_POINT_get_affine_coordinates (group, point, x, NULL, bn), ==, 1);
   g_assert_cmpint (BN_bn2binpad (x, buf, 32), ==, 32);
   BN_free (x);
-  h = to_hex (buf, 32);
+  h = tp_test_to_hex (buf, 32);
   return h;
 }
 
@@ -296,7 +265,7 @@ cmac8 (const guint8 *key,
   g_assert_cmpint (EVP_MAC_final (ctx, out, &out_len, 16), ==, 1);
   EVP_MAC_CTX_free (ctx);
   EVP_MAC_free (mac);
-  return to_hex (out, 8);
+  return tp_test_to_hex (out, 8);
 }
 
 static void
@@ -310,7 +279,7 @@ test_g1_mapping (void)
   g_autoptr(GByteArray) pk_pcd = NULL;
   g_autoptr(GByteArray) t_ifd_input = NULL;
   g_autoptr(GByteArray) t_ic_input = NULL;
-  g_autoptr(GByteArray) ks_mac = hex (G1_KS_MAC);
+  g_autoptr(GByteArray) ks_mac = tp_test_hex (G1_KS_MAC);
   g_autofree char *h_x = NULL;
   g_autofree char *mapped_x = NULL;
   g_autofree char *k_hex = NULL;
@@ -346,11 +315,11 @@ test_g1_mapping (void)
   g_assert_cmpstr (k_hex, ==, G1_K_X);
 
   /* Session keys from K.x */
-  k_x = hex (k_hex);
+  k_x = tp_test_hex (k_hex);
   g_assert_true (tp_sm_kdf (TP_SM_CIPHER_AES_128, k_x->data, k_x->len, TP_SM_KDF_ENC, key, NULL));
-  assert_bytes (key, 16, G1_KS_ENC);
+  tp_test_assert_bytes (key, 16, G1_KS_ENC);
   g_assert_true (tp_sm_kdf (TP_SM_CIPHER_AES_128, k_x->data, k_x->len, TP_SM_KDF_MAC, key, NULL));
-  assert_bytes (key, 16, G1_KS_MAC);
+  tp_test_assert_bytes (key, 16, G1_KS_MAC);
 
   /* Tokens: CMAC over the other side's public key data object, without
    * padding: T_IFD over PK_IC, T_IC over PK_PCD */
@@ -365,7 +334,7 @@ test_g1_mapping (void)
 
   /* OpenPACE computes the same tokens once given the keys */
   {
-    g_autoptr(GByteArray) card_access = hex (G1_CARD_ACCESS);
+    g_autoptr(GByteArray) card_access = tp_test_hex (G1_CARD_ACCESS);
     EAC_CTX *ctx = EAC_CTX_new ();
     BUF_MEM *pub = BUF_MEM_new ();
     BUF_MEM *token;
@@ -385,7 +354,7 @@ test_g1_mapping (void)
     memcpy (pub->data, pk_ic->data, pk_ic->len);
     token = PACE_STEP3D_compute_authentication_token (ctx, pub);
     g_assert_nonnull (token);
-    assert_bytes ((const guint8 *) token->data, token->length, G1_T_IFD);
+    tp_test_assert_bytes ((const guint8 *) token->data, token->length, G1_T_IFD);
     BUF_MEM_free (token);
     BUF_MEM_free (pub);
     EAC_CTX_clear_free (ctx);
@@ -422,7 +391,7 @@ static void
 test_g1_mse (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GByteArray) g1 = hex (G1_CARD_ACCESS);
+  g_autoptr(GByteArray) g1 = tp_test_hex (G1_CARD_ACCESS);
   g_autoptr(GPtrArray) infos = tp_pace_parse_card_access (g1->data, g1->len, NULL);
   g_autoptr(GByteArray) seen = NULL;
   g_autoptr(TpSm) sm = NULL;
@@ -431,14 +400,14 @@ test_g1_mse (void)
                                         FALSE, TP_PACE_PASSWORD_MRZ, G_MRZ_INFO, &sm, &error));
   g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_STATUS);
   g_assert_nonnull (strstr (error->message, "6A80"));
-  assert_bytes (seen->data, seen->len, G1_MSE_SET_AT);
+  tp_test_assert_bytes (seen->data, seen->len, G1_MSE_SET_AT);
   g_clear_pointer (&seen, g_byte_array_unref);
   g_clear_error (&error);
 
   /* With the parameter id and the CAN */
   g_assert_false (tp_pace_authenticate (refuse_after_mse, &seen, g_ptr_array_index (infos, 0),
                                         TRUE, TP_PACE_PASSWORD_CAN, "123456", &sm, &error));
-  assert_bytes (seen->data, seen->len, "0022C1A412800A04007F00070202040202830102" "84010D");
+  tp_test_assert_bytes (seen->data, seen->len, "0022C1A412800A04007F00070202040202830102" "84010D");
 }
 
 /* Our terminal against our chip */
@@ -517,7 +486,7 @@ check_session (Link *link,
   g_assert_true (tp_sm_transmit (sm, link_transmit, link, apdu, data, &sw, &error));
   g_assert_no_error (error);
   g_assert_cmphex (sw, ==, 0x9000);
-  assert_bytes (data->data, data->len, "030201");
+  tp_test_assert_bytes (data->data, data->len, "030201");
 }
 
 typedef struct {
@@ -636,7 +605,7 @@ test_chip_rejects (void)
   g_autoptr(TpPaceInfo) info = tp_pace_info_new_for (TP_PACE_MAPPING_GM, TRUE, TP_SM_CIPHER_AES_128, 12);
   g_autoptr(TpPaceChip) chip = tp_pace_chip_new (G_MRZ_INFO, NULL);
   g_autoptr(GByteArray) response = g_byte_array_new ();
-  g_autoptr(GByteArray) mse_data = hex ("800A04007F00070202040202830101");
+  g_autoptr(GByteArray) mse_data = tp_test_hex ("800A04007F00070202040202830101");
   g_autoptr(TpApdu) mse = tp_apdu_new (0x00, 0x22, 0xC1, 0xA4, mse_data->data, mse_data->len, 0);
   g_autoptr(TpApdu) step1 = tp_apdu_new (0x10, 0x86, 0, 0, (const guint8 *) "\x7C\x00", 2, 256);
   g_autoptr(TpApdu) step1_unchained = tp_apdu_new (0x00, 0x86, 0, 0, (const guint8 *) "\x7C\x00", 2, 256);

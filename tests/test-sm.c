@@ -11,38 +11,7 @@
 #include "tp-apdu.h"
 #include "tp-chip-error.h"
 #include "tp-sm.h"
-
-static GByteArray *
-hex (const char *text)
-{
-  GByteArray *out = g_byte_array_new ();
-  gsize len = strlen (text);
-
-  g_assert_cmpuint (len % 2, ==, 0);
-  for (gsize i = 0; i < len; i += 2)
-    {
-      guint8 b = (g_ascii_xdigit_value (text[i]) << 4) | g_ascii_xdigit_value (text[i + 1]);
-      g_byte_array_append (out, &b, 1);
-    }
-  return out;
-}
-
-static char *
-to_hex (const guint8 *data,
-        gsize         len)
-{
-  GString *s = g_string_new (NULL);
-
-  for (gsize i = 0; i < len; i++)
-    g_string_append_printf (s, "%02X", data[i]);
-  return g_string_free (s, FALSE);
-}
-
-#define assert_bytes(data, len, expected_hex) \
-  G_STMT_START { \
-    g_autofree char *_h = to_hex ((data), (len)); \
-    g_assert_cmpstr (_h, ==, (expected_hex)); \
-  } G_STMT_END
+#include "tp-test-util.h"
 
 static GByteArray *
 pattern (gsize len)
@@ -68,7 +37,7 @@ check_encoding (TpApdu     *apdu,
   g_autoptr(TpApdu) parsed = NULL;
 
   g_assert_no_error (error);
-  assert_bytes (encoded->data, encoded->len, expected);
+  tp_test_assert_bytes (encoded->data, encoded->len, expected);
 
   parsed = tp_apdu_parse (encoded->data, encoded->len, &error);
   g_assert_no_error (error);
@@ -87,7 +56,7 @@ test_apdu_encode (void)
   g_autoptr(GByteArray) big = pattern (300);
   g_autoptr(GError) error = NULL;
   TpApdu *apdu;
-  g_autofree char *big_hex = to_hex (big->data, big->len);
+  g_autofree char *big_hex = tp_test_to_hex (big->data, big->len);
   g_autofree char *expected = NULL;
 
   apdu = tp_apdu_new (0x00, 0xA4, 0x04, 0x0C, NULL, 0, 0);        /* case 1 */
@@ -155,7 +124,7 @@ test_apdu_parse_malformed (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_autoptr(GByteArray) b = hex (bad[i]);
+      g_autoptr(GByteArray) b = tp_test_hex (bad[i]);
       g_autoptr(GError) error = NULL;
       g_autoptr(TpApdu) apdu = tp_apdu_parse (b->data, b->len, &error);
 
@@ -268,9 +237,9 @@ test_kdf (void)
 {
   g_autoptr(GError) error = NULL;
   /* ICAO 9303-11 Appendix G.1: K_pi = KDF(SHA-1(MRZ information), 3) */
-  g_autoptr(GByteArray) mrz_hash = hex ("7E2D2A41C74EA0B38CD36F863939BFA8E9032AAD");
+  g_autoptr(GByteArray) mrz_hash = tp_test_hex ("7E2D2A41C74EA0B38CD36F863939BFA8E9032AAD");
   /* G.1: KSenc and KSmac from the shared secret K.x */
-  g_autoptr(GByteArray) k = hex ("28768D20701247DAE81804C9E780EDE582A9996DB4A315020B2733197DB84925");
+  g_autoptr(GByteArray) k = tp_test_hex ("28768D20701247DAE81804C9E780EDE582A9996DB4A315020B2733197DB84925");
   guint8 key[32];
   guint8 digest[32];
   guint8 counter[4] = { 0, 0, 0, 1 };
@@ -278,12 +247,12 @@ test_kdf (void)
 
   g_assert_true (tp_sm_kdf (TP_SM_CIPHER_AES_128, mrz_hash->data, mrz_hash->len,
                             TP_SM_KDF_PACE, key, &error));
-  assert_bytes (key, 16, "89DED1B26624EC1E634C1989302849DD");
+  tp_test_assert_bytes (key, 16, "89DED1B26624EC1E634C1989302849DD");
 
   g_assert_true (tp_sm_kdf (TP_SM_CIPHER_AES_128, k->data, k->len, TP_SM_KDF_ENC, key, &error));
-  assert_bytes (key, 16, "F5F0E35C0D7161EE6724EE513A0D9A7F");
+  tp_test_assert_bytes (key, 16, "F5F0E35C0D7161EE6724EE513A0D9A7F");
   g_assert_true (tp_sm_kdf (TP_SM_CIPHER_AES_128, k->data, k->len, TP_SM_KDF_MAC, key, &error));
-  assert_bytes (key, 16, "FE251C7858B356B24514B3BD5F4297D1");
+  tp_test_assert_bytes (key, 16, "FE251C7858B356B24514B3BD5F4297D1");
 
   /* AES-192/256 take SHA-256 */
   input = g_byte_array_new ();
@@ -303,23 +272,23 @@ test_parity (void)
   guint8 key[4] = { 0x00, 0x01, 0xFE, 0x7F };
 
   tp_des_set_odd_parity (key, 4);
-  assert_bytes (key, 4, "0101FE7F");
+  tp_test_assert_bytes (key, 4, "0101FE7F");
 }
 
 static void
 test_padding (void)
 {
-  g_autoptr(GByteArray) buf = hex ("0102");
+  g_autoptr(GByteArray) buf = tp_test_hex ("0102");
   gsize len = 0;
 
   tp_sm_pad (buf, 8);
-  assert_bytes (buf->data, buf->len, "0102800000000000");
+  tp_test_assert_bytes (buf->data, buf->len, "0102800000000000");
   g_assert_true (tp_sm_unpad (buf->data, buf->len, &len));
   g_assert_cmpuint (len, ==, 2);
 
   g_byte_array_set_size (buf, 0);
   tp_sm_pad (buf, 8);
-  assert_bytes (buf->data, buf->len, "8000000000000000");
+  tp_test_assert_bytes (buf->data, buf->len, "8000000000000000");
 
   g_assert_false (tp_sm_unpad ((const guint8 *) "\x01\x00\x00", 3, &len));
   g_assert_false (tp_sm_unpad ((const guint8 *) "\x00\x00", 2, &len));
@@ -434,13 +403,13 @@ test_round_trip (gconstpointer user_data)
   tp_sm_get_ssc (pair.terminal, ssc_after);
   if (cipher == TP_SM_CIPHER_3DES)
     {
-      assert_bytes (ssc_before, 8, "00000000FFFFFFFF");
-      assert_bytes (ssc_after, 8, "0000000100000001");
+      tp_test_assert_bytes (ssc_before, 8, "00000000FFFFFFFF");
+      tp_test_assert_bytes (ssc_after, 8, "0000000100000001");
     }
   else
     {
-      assert_bytes (ssc_before, 16, "00000000FFFFFFFFFFFFFFFFFFFFFFFE");
-      assert_bytes (ssc_after, 16, "00000001000000000000000000000000");
+      tp_test_assert_bytes (ssc_before, 16, "00000000FFFFFFFFFFFFFFFFFFFFFFFE");
+      tp_test_assert_bytes (ssc_after, 16, "00000001000000000000000000000000");
     }
 
   /* An error status, protected */
@@ -533,7 +502,7 @@ forge_response (TpSmCipher    cipher,
                 const char   *dos_hex,
                 guint16       sw)
 {
-  g_autoptr(GByteArray) dos = hex (dos_hex);
+  g_autoptr(GByteArray) dos = tp_test_hex (dos_hex);
   g_autoptr(GByteArray) input = g_byte_array_new ();
   GByteArray *out = g_byte_array_new ();
   gsize block = tp_sm_cipher_block_size (cipher);
@@ -719,7 +688,7 @@ test_malformed_responses (gconstpointer user_data)
         EVP_CIPHER_CTX_free (ctx);
       }
     g_assert_true (tp_sm_encrypt (cipher, tp_sm_get_enc_key (pair.terminal), iv, plain, block, enc, NULL));
-    enc_hex = to_hex (enc, block);
+    enc_hex = tp_test_to_hex (enc, block);
     dos = g_strdup_printf ("87%02X01%s99029000", (guint) block + 1, enc_hex);
     rapdu = forge_response (cipher, tp_sm_get_mac_key (pair.terminal), ssc, dos, 0x9000);
     expect_rejected (pair.terminal, rapdu, "padding");
