@@ -229,6 +229,8 @@ test_icao_latin (void)
     { "Müller-Lüdenscheidt", "MÜLLER LÜDENSCHEIDT", "MUELLER LUEDENSCHEIDT" },
     { "A\xcc\x88rger", "ÄRGER", "AERGER" },     /* decomposed Ä */
     { "u\xcc\x88", "Ü", "UE" },
+    /* U+0344 is itself U+0308 U+0301: a + U+0344 is Ä with an acute (fuzzer find) */
+    { "Va\xcd\x84", "VÄ\xcc\x81", "VAE" },
     /* Nordic */
     { "Åsa Ørsted", "ÅSA ØRSTED", "AASA OERSTED" },
     { "Ærø", "ÆRØ", "AEROE" },

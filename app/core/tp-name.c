@@ -333,10 +333,15 @@ absorb_marks (gunichar       c,
       gsize len;
       gunichar m = decode (*p, end, &len);
 
+      gunichar parts[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+      gsize n_parts;
+
       if (m == INVALID_CHAR || !g_unichar_ismark (m))
         break;
-      if (n_marks < G_N_ELEMENTS (marks))
-        marks[n_marks++] = m;
+      /* Some marks decompose themselves (U+0344 -> U+0308 U+0301) */
+      n_parts = g_unichar_fully_decompose (m, FALSE, parts, G_N_ELEMENTS (parts));
+      for (gsize k = 0; k < n_parts && n_marks < G_N_ELEMENTS (marks); k++)
+        marks[n_marks++] = parts[k];
       *p += len;
     }
 
