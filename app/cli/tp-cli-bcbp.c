@@ -27,33 +27,6 @@
 #include "tp-bcbp.h"
 #include "tp-cli.h"
 
-/* Barcode text is ASCII when well formed; anything else is made valid
- * UTF-8 so that the output stays JSON. */
-static void
-add_string_len (JsonBuilder *builder,
-                const char  *name,
-                const char  *value,
-                gssize       len)
-{
-  json_builder_set_member_name (builder, name);
-  if (value == NULL)
-    json_builder_add_null_value (builder);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (value, len);
-
-      json_builder_add_string_value (builder, valid);
-    }
-}
-
-static void
-add_string (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  add_string_len (builder, name, value, -1);
-}
-
 static void
 add_date (JsonBuilder *builder,
           const char  *name,
@@ -107,31 +80,31 @@ add_leg (JsonBuilder     *b,
          const TpBcbpLeg *leg)
 {
   json_builder_begin_object (b);
-  add_string (b, "pnr", leg->pnr);
-  add_string (b, "from", leg->from);
-  add_string (b, "to", leg->to);
-  add_string (b, "carrier", leg->carrier);
-  add_string (b, "flight_number", leg->flight_number);
+  tp_cli_add_string (b, "pnr", leg->pnr);
+  tp_cli_add_string (b, "from", leg->from);
+  tp_cli_add_string (b, "to", leg->to);
+  tp_cli_add_string (b, "carrier", leg->carrier);
+  tp_cli_add_string (b, "flight_number", leg->flight_number);
   add_int_or_null (b, "julian_date", leg->julian_date, leg->julian_date >= 0);
   add_date (b, "flight_date", &leg->flight_date);
-  add_string (b, "compartment", leg->compartment);
-  add_string (b, "seat", leg->seat);
-  add_string (b, "checkin_sequence", leg->checkin_sequence);
-  add_string (b, "passenger_status", leg->passenger_status);
+  tp_cli_add_string (b, "compartment", leg->compartment);
+  tp_cli_add_string (b, "seat", leg->seat);
+  tp_cli_add_string (b, "checkin_sequence", leg->checkin_sequence);
+  tp_cli_add_string (b, "passenger_status", leg->passenger_status);
 
   /* Extra members */
   add_int_or_null (b, "variable_size", leg->variable_size, leg->variable_size >= 0);
-  add_string (b, "airline_numeric_code", leg->airline_numeric_code);
-  add_string (b, "document_serial", leg->document_serial);
-  add_string (b, "selectee", leg->selectee);
-  add_string (b, "document_verification", leg->document_verification);
-  add_string (b, "marketing_carrier", leg->marketing_carrier);
-  add_string (b, "frequent_flyer_airline", leg->frequent_flyer_airline);
-  add_string (b, "frequent_flyer_number", leg->frequent_flyer_number);
-  add_string (b, "id_ad_indicator", leg->id_ad_indicator);
-  add_string (b, "free_baggage_allowance", leg->free_baggage_allowance);
-  add_string (b, "fast_track", leg->fast_track);
-  add_string_len (b, "airline_use", leg->airline_use, (gssize) leg->airline_use_len);
+  tp_cli_add_string (b, "airline_numeric_code", leg->airline_numeric_code);
+  tp_cli_add_string (b, "document_serial", leg->document_serial);
+  tp_cli_add_string (b, "selectee", leg->selectee);
+  tp_cli_add_string (b, "document_verification", leg->document_verification);
+  tp_cli_add_string (b, "marketing_carrier", leg->marketing_carrier);
+  tp_cli_add_string (b, "frequent_flyer_airline", leg->frequent_flyer_airline);
+  tp_cli_add_string (b, "frequent_flyer_number", leg->frequent_flyer_number);
+  tp_cli_add_string (b, "id_ad_indicator", leg->id_ad_indicator);
+  tp_cli_add_string (b, "free_baggage_allowance", leg->free_baggage_allowance);
+  tp_cli_add_string (b, "fast_track", leg->fast_track);
+  tp_cli_add_string_len (b, "airline_use", leg->airline_use, (gssize) leg->airline_use_len);
   json_builder_end_object (b);
 }
 
@@ -145,8 +118,8 @@ build_json (const TpBcbp *bcbp)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "valid");
   json_builder_add_boolean_value (b, bcbp->valid);
-  add_string (b, "format_code", format_code);
-  add_string (b, "passenger_name", bcbp->passenger_name);
+  tp_cli_add_string (b, "format_code", format_code);
+  tp_cli_add_string (b, "passenger_name", bcbp->passenger_name);
   json_builder_set_member_name (b, "eticket");
   json_builder_add_boolean_value (b, bcbp->eticket);
   add_int_or_null (b, "version", bcbp->version, bcbp->version >= 0);
@@ -161,8 +134,8 @@ build_json (const TpBcbp *bcbp)
   if (bcbp->has_security)
     {
       json_builder_begin_object (b);
-      add_string (b, "type", bcbp->security_type);
-      add_string_len (b, "data", bcbp->security_data, (gssize) bcbp->security_data_len);
+      tp_cli_add_string (b, "type", bcbp->security_type);
+      tp_cli_add_string_len (b, "data", bcbp->security_data, (gssize) bcbp->security_data_len);
       add_int_or_null (b, "length", bcbp->security_length, bcbp->security_length >= 0);
       json_builder_end_object (b);
     }
@@ -177,16 +150,16 @@ build_json (const TpBcbp *bcbp)
   json_builder_add_int_value (b, bcbp->number_of_legs);
   json_builder_set_member_name (b, "name_full");
   json_builder_add_boolean_value (b, bcbp->name_full);
-  add_string (b, "surname", name->surname);
-  add_string (b, "given_names", name->given_names);
-  add_string (b, "title", name->title);
-  add_string (b, "passenger_description", bcbp->passenger_description);
-  add_string (b, "source_of_checkin", bcbp->source_of_checkin);
-  add_string (b, "source_of_issuance", bcbp->source_of_issuance);
-  add_string (b, "date_of_issue_raw", bcbp->date_of_issue_raw);
+  tp_cli_add_string (b, "surname", name->surname);
+  tp_cli_add_string (b, "given_names", name->given_names);
+  tp_cli_add_string (b, "title", name->title);
+  tp_cli_add_string (b, "passenger_description", bcbp->passenger_description);
+  tp_cli_add_string (b, "source_of_checkin", bcbp->source_of_checkin);
+  tp_cli_add_string (b, "source_of_issuance", bcbp->source_of_issuance);
+  tp_cli_add_string (b, "date_of_issue_raw", bcbp->date_of_issue_raw);
   add_date (b, "date_of_issue", &bcbp->date_of_issue);
-  add_string (b, "document_type", bcbp->document_type);
-  add_string (b, "issuer", bcbp->issuer);
+  tp_cli_add_string (b, "document_type", bcbp->document_type);
+  tp_cli_add_string (b, "issuer", bcbp->issuer);
   json_builder_set_member_name (b, "baggage_tags");
   json_builder_begin_array (b);
   for (guint i = 0; i < G_N_ELEMENTS (bcbp->baggage_tags); i++)
@@ -233,16 +206,11 @@ tp_cli_bcbp (int    argc,
       return 2;
     }
 
-  if (reference_text != NULL)
+  if (!tp_cli_parse_date_or_today (reference_text, &reference, &error))
     {
-      if (!tp_cli_parse_date (reference_text, &reference, &error))
-        {
-          fprintf (stderr, "touchpoint-cli bcbp: --reference-date: %s\n", error->message);
-          return 2;
-        }
+      fprintf (stderr, "touchpoint-cli bcbp: --reference-date: %s\n", error->message);
+      return 2;
     }
-  else
-    tp_cli_today (&reference);
 
   /* Every byte counts, NUL bytes included: the parser reports them. */
   text = tp_cli_read_stdin (&len, &error);

@@ -247,11 +247,7 @@ list_import (const char *db,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "line");
       json_builder_add_int_value (builder, e->line);
-      json_builder_set_member_name (builder, "id");
-      if (e->id != NULL)
-        json_builder_add_string_value (builder, e->id);
-      else
-        json_builder_add_null_value (builder);
+      tp_cli_add_string (builder, "id", e->id);
       json_builder_set_member_name (builder, "message");
       json_builder_add_string_value (builder, e->message);
       json_builder_end_object (builder);
@@ -381,15 +377,10 @@ tp_cli_list (int    argc,
   if (g_str_equal (argv[1], "import"))
     return list_import (db, key_file, batch_size, actor != NULL ? actor : g_get_user_name ());
 
-  if (at != NULL)
+  if (!tp_cli_parse_date_or_today (at, &date, &error))
     {
-      if (!tp_cli_parse_date (at, &date, &error))
-        {
-          usage_error (context, error->message);
-          return 2;
-        }
+      usage_error (context, error->message);
+      return 2;
     }
-  else
-    tp_cli_today (&date);
   return list_stats (db, key_file, &date);
 }

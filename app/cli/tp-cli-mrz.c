@@ -67,16 +67,11 @@ tp_cli_mrz (int    argc,
       return 2;
     }
 
-  if (reference_text != NULL)
+  if (!tp_cli_parse_date_or_today (reference_text, &reference, &error))
     {
-      if (!tp_cli_parse_date (reference_text, &reference, &error))
-        {
-          fprintf (stderr, "touchpoint-cli mrz: --reference-date: %s\n", error->message);
-          return 2;
-        }
+      fprintf (stderr, "touchpoint-cli mrz: --reference-date: %s\n", error->message);
+      return 2;
     }
-  else
-    tp_cli_today (&reference);
 
   if (argc > 1)
     {

@@ -84,16 +84,11 @@ tp_cli_population (int    argc,
                  : "--seed: expected a whole number", help);
       return 2;
     }
-  if (at != NULL)
+  if (!tp_cli_parse_date_or_today (at, &today, &error))
     {
-      if (!tp_cli_parse_date (at, &today, &error))
-        {
-          fprintf (stderr, "touchpoint-cli population: --at: %s\n", error->message);
-          return 2;
-        }
+      fprintf (stderr, "touchpoint-cli population: --at: %s\n", error->message);
+      return 2;
     }
-  else
-    tp_cli_today (&today);
 
   population = tp_population_new (seed, (guint) n_entries, &today);
 

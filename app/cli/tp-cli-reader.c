@@ -37,22 +37,6 @@ quiet_libnfc (void)
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value == NULL)
-    json_builder_add_null_value (b);
-  else
-    {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
-
-      json_builder_add_string_value (b, valid);
-    }
-}
-
-static void
 add_bool (JsonBuilder *b,
           const char  *name,
           gboolean     value)
@@ -125,9 +109,9 @@ tp_cli_readers (int    argc,
       const TpReaderInfo *info = g_ptr_array_index (readers, i);
 
       json_builder_begin_object (b);
-      add_string (b, "connstring", info->connstring);
-      add_string (b, "name", info->name);
-      add_string (b, "kind", tp_transport_kind_to_string (info->kind));
+      tp_cli_add_string (b, "connstring", info->connstring);
+      tp_cli_add_string (b, "name", info->name);
+      tp_cli_add_string (b, "kind", tp_transport_kind_to_string (info->kind));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -379,9 +363,9 @@ fail (const char   *reader,
 
   fprintf (stderr, "touchpoint-cli read: %s\n", error->message);
   json_builder_begin_object (b);
-  add_string (b, "error", error->message);
-  add_string (b, "reason", reason);
-  add_string (b, "reader", reader);
+  tp_cli_add_string (b, "error", error->message);
+  tp_cli_add_string (b, "reason", reason);
+  tp_cli_add_string (b, "reader", reader);
   json_builder_end_object (b);
   tp_cli_print_builder (b);
   return 2;
@@ -392,7 +376,7 @@ add_check (JsonBuilder  *b,
            const char   *name,
            TpCheckState  state)
 {
-  add_string (b, name, tp_check_state_to_string (state));
+  tp_cli_add_string (b, name, tp_check_state_to_string (state));
 }
 
 static void
@@ -417,9 +401,9 @@ build_document_json (JsonBuilder      *b,
   g_autoptr(GPtrArray) read_errors = g_ptr_array_new_with_free_func (g_free);
 
   json_builder_begin_object (b);
-  add_string (b, "access", doc->access);
-  add_string (b, "mapping", doc->mapping);
-  add_string (b, "sm", doc->sm);
+  tp_cli_add_string (b, "access", doc->access);
+  tp_cli_add_string (b, "mapping", doc->mapping);
+  tp_cli_add_string (b, "sm", doc->sm);
 
   json_builder_set_member_name (b, "dg1");
   if (doc->dg1 != NULL && doc->dg1->mrz != NULL)
@@ -443,7 +427,7 @@ build_document_json (JsonBuilder      *b,
   if (doc->face != NULL)
     {
       json_builder_begin_object (b);
-      add_string (b, "format", tp_face_format_to_string (doc->face->format));
+      tp_cli_add_string (b, "format", tp_face_format_to_string (doc->face->format));
       add_int (b, "width", doc->face->width);
       add_int (b, "height", doc->face->height);
       add_int (b, "bytes", doc->face->image ? (gint64) g_bytes_get_size (doc->face->image) : 0);
@@ -454,7 +438,7 @@ build_document_json (JsonBuilder      *b,
 
   json_builder_set_member_name (b, "passive_auth");
   json_builder_begin_object (b);
-  add_string (b, "result", tp_passive_auth_verdict_to_string (pa->verdict));
+  tp_cli_add_string (b, "result", tp_passive_auth_verdict_to_string (pa->verdict));
   add_bool (b, "signature", pa->signature);
   json_builder_set_member_name (b, "hashes");
   json_builder_begin_object (b);
@@ -471,15 +455,15 @@ build_document_json (JsonBuilder      *b,
     }
   json_builder_end_object (b);
   add_bool (b, "chain", pa->chain);
-  add_string (b, "csca", pa->csca_subject);
-  add_string (b, "revocation", tp_revocation_status_to_string (pa->revocation));
+  tp_cli_add_string (b, "csca", pa->csca_subject);
+  tp_cli_add_string (b, "revocation", tp_revocation_status_to_string (pa->revocation));
   add_strings (b, "errors", pa->errors);
   /* Extras */
   add_strings (b, "warnings", pa->warnings);
-  add_string (b, "chain_status", tp_chain_status_to_string (pa->chain_status));
-  add_string (b, "hash_algorithm", pa->hash_algorithm);
-  add_string (b, "signature_algorithm", pa->signature_algorithm);
-  add_string (b, "document_signer", pa->ds_subject);
+  tp_cli_add_string (b, "chain_status", tp_chain_status_to_string (pa->chain_status));
+  tp_cli_add_string (b, "hash_algorithm", pa->hash_algorithm);
+  tp_cli_add_string (b, "signature_algorithm", pa->signature_algorithm);
+  tp_cli_add_string (b, "document_signer", pa->ds_subject);
   add_bool (b, "ds_expired", pa->ds_expired);
   json_builder_end_object (b);
 
@@ -495,12 +479,12 @@ build_document_json (JsonBuilder      *b,
   add_int (b, "elapsed_ms", doc->elapsed_us / 1000);
 
   /* Extras */
-  add_string (b, "reader", reader);
+  tp_cli_add_string (b, "reader", reader);
   add_bool (b, "verified", tp_document_is_verified (doc));
-  add_string (b, "pace_protocol", doc->pace_protocol);
-  add_string (b, "chip_auth_reason", doc->chip_auth_reason);
-  add_string (b, "active_auth_reason", doc->active_auth_reason);
-  add_string (b, "mrz_mismatch", doc->mrz_mismatch);
+  tp_cli_add_string (b, "pace_protocol", doc->pace_protocol);
+  tp_cli_add_string (b, "chip_auth_reason", doc->chip_auth_reason);
+  tp_cli_add_string (b, "active_auth_reason", doc->active_auth_reason);
+  tp_cli_add_string (b, "mrz_mismatch", doc->mrz_mismatch);
   add_bool (b, "extended_length", doc->extended_length);
   add_int (b, "read_size", (gint64) doc->read_size);
   add_int (b, "bytes_out", (gint64) doc->bytes_out);
@@ -629,8 +613,8 @@ add_infos (JsonBuilder         *b,
   for (gsize i = 0; i < n; i++)
     {
       json_builder_begin_object (b);
-      add_string (b, "name", infos[i].name);
-      add_string (b, "summary", infos[i].summary);
+      tp_cli_add_string (b, "name", infos[i].name);
+      tp_cli_add_string (b, "summary", infos[i].summary);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -676,13 +660,13 @@ tp_cli_sim (int    argc,
         }
       lines = g_strsplit (tp_sim_chip_get_mrz (chip), "\n", -1);
       json_builder_begin_object (b);
-      add_string (b, "spec", tp_sim_chip_get_spec (chip));
+      tp_cli_add_string (b, "spec", tp_sim_chip_get_spec (chip));
       json_builder_set_member_name (b, "mrz");
       json_builder_begin_array (b);
       for (guint i = 0; lines[i] != NULL; i++)
         json_builder_add_string_value (b, lines[i]);
       json_builder_end_array (b);
-      add_string (b, "can", tp_sim_chip_get_can (chip));
+      tp_cli_add_string (b, "can", tp_sim_chip_get_can (chip));
       add_bool (b, "extended_length", tp_sim_chip_supports_extended (chip));
       json_builder_end_object (b);
       tp_cli_print_builder (b);
@@ -697,7 +681,7 @@ tp_cli_sim (int    argc,
           return 2;
         }
       json_builder_begin_object (b);
-      add_string (b, "trust", argv[2]);
+      tp_cli_add_string (b, "trust", argv[2]);
       json_builder_end_object (b);
       tp_cli_print_builder (b);
       return 0;

@@ -110,11 +110,7 @@ print_error (const char *id,
   g_autofree char *text = g_strdup_printf ("line %u: %s", line, message);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  if (id != NULL)
-    json_builder_add_string_value (b, id);
-  else
-    json_builder_add_null_value (b);
+  tp_cli_add_string (b, "id", id);
   json_builder_set_member_name (b, "error");
   json_builder_add_string_value (b, text);
   json_builder_end_object (b);

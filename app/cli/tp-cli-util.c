@@ -94,6 +94,19 @@ tp_cli_parse_date (const char  *text,
   return TRUE;
 }
 
+gboolean
+tp_cli_parse_date_or_today (const char  *text,
+                            GDate       *out,
+                            GError     **error)
+{
+  if (text == NULL)
+    {
+      tp_cli_today (out);
+      return TRUE;
+    }
+  return tp_cli_parse_date (text, out, error);
+}
+
 void
 tp_cli_today (GDate *out)
 {
@@ -108,20 +121,31 @@ tp_cli_today (GDate *out)
 
 /* The `mrz` command's object for a parsed zone, shared with `read` (its
  * "dg1" member): the same members in the same order. */
-static void
-mrz_add_string (JsonBuilder *builder,
-                const char  *name,
-                const char  *value)
+/* A string member, or null; text that is not valid UTF-8 (barcodes, chips)
+ * is made valid so that the output stays JSON. */
+void
+tp_cli_add_string_len (JsonBuilder *builder,
+                       const char  *name,
+                       const char  *value,
+                       gssize       len)
 {
   json_builder_set_member_name (builder, name);
   if (value == NULL)
     json_builder_add_null_value (builder);
   else
     {
-      g_autofree char *valid = g_utf8_make_valid (value, -1);
+      g_autofree char *valid = g_utf8_make_valid (value, len);
 
       json_builder_add_string_value (builder, valid);
     }
+}
+
+void
+tp_cli_add_string (JsonBuilder *builder,
+                   const char  *name,
+                   const char  *value)
+{
+  tp_cli_add_string_len (builder, name, value, -1);
 }
 
 static void
@@ -130,8 +154,8 @@ mrz_add_date (JsonBuilder     *builder,
               const char      *iso_name,
               const TpMrzDate *date)
 {
-  mrz_add_string (builder, name, date->raw);
-  mrz_add_string (builder, iso_name, date->complete ? date->iso : NULL);
+  tp_cli_add_string (builder, name, date->raw);
+  tp_cli_add_string (builder, iso_name, date->complete ? date->iso : NULL);
 }
 
 static void
@@ -141,7 +165,7 @@ mrz_add_char (JsonBuilder *builder,
 {
   char s[2] = { c, '\0' };
 
-  mrz_add_string (builder, name, s);
+  tp_cli_add_string (builder, name, s);
 }
 
 void
@@ -156,19 +180,19 @@ tp_cli_add_mrz_object (JsonBuilder *b,
                       : g_strdup_printf ("%04u", mrz->birth_date.year);
 
   json_builder_begin_object (b);
-  mrz_add_string (b, "format", tp_mrz_format_to_string (mrz->format));
+  tp_cli_add_string (b, "format", tp_mrz_format_to_string (mrz->format));
   json_builder_set_member_name (b, "valid");
   json_builder_add_boolean_value (b, mrz->valid);
-  mrz_add_string (b, "document_code", mrz->document_code);
-  mrz_add_string (b, "issuing_state", mrz->issuing_state);
-  mrz_add_string (b, "document_number", mrz->document_number);
-  mrz_add_string (b, "nationality", mrz->nationality);
+  tp_cli_add_string (b, "document_code", mrz->document_code);
+  tp_cli_add_string (b, "issuing_state", mrz->issuing_state);
+  tp_cli_add_string (b, "document_number", mrz->document_number);
+  tp_cli_add_string (b, "nationality", mrz->nationality);
   mrz_add_date (b, "birth_date", "birth_date_iso", &mrz->birth_date);
   mrz_add_char (b, "sex", mrz->sex);
   mrz_add_date (b, "expiry_date", "expiry_date_iso", &mrz->expiry_date);
-  mrz_add_string (b, "optional_data", mrz->optional_data);
-  mrz_add_string (b, "primary_identifier", mrz->primary_identifier);
-  mrz_add_string (b, "secondary_identifier", mrz->secondary_identifier);
+  tp_cli_add_string (b, "optional_data", mrz->optional_data);
+  tp_cli_add_string (b, "primary_identifier", mrz->primary_identifier);
+  tp_cli_add_string (b, "secondary_identifier", mrz->secondary_identifier);
 
   json_builder_set_member_name (b, "checks");
   json_builder_begin_object (b);
@@ -188,8 +212,8 @@ tp_cli_add_mrz_object (JsonBuilder *b,
       const TpMrzFieldError *err = g_ptr_array_index (mrz->errors, i);
 
       json_builder_begin_object (b);
-      mrz_add_string (b, "field", err->field);
-      mrz_add_string (b, "message", err->message);
+      tp_cli_add_string (b, "field", err->field);
+      tp_cli_add_string (b, "message", err->message);
       json_builder_set_member_name (b, "line");
       json_builder_add_int_value (b, err->line);
       json_builder_set_member_name (b, "start");
@@ -205,18 +229,18 @@ tp_cli_add_mrz_object (JsonBuilder *b,
   json_builder_set_member_name (b, "expired");
   json_builder_add_boolean_value (b, mrz->expired);
   if (mrz->optional_data_2 != NULL)
-    mrz_add_string (b, "optional_data_2", mrz->optional_data_2);
+    tp_cli_add_string (b, "optional_data_2", mrz->optional_data_2);
   if (birth_partial != NULL)
-    mrz_add_string (b, "birth_date_partial", birth_partial);
+    tp_cli_add_string (b, "birth_date_partial", birth_partial);
 
   if (mrz->issuing_state_special || mrz->nationality_special)
     {
       json_builder_set_member_name (b, "special_codes");
       json_builder_begin_object (b);
       if (mrz->issuing_state_special)
-        mrz_add_string (b, "issuing_state", tp_mrz_special_code_describe (mrz->issuing_state));
+        tp_cli_add_string (b, "issuing_state", tp_mrz_special_code_describe (mrz->issuing_state));
       if (mrz->nationality_special)
-        mrz_add_string (b, "nationality", tp_mrz_special_code_describe (mrz->nationality));
+        tp_cli_add_string (b, "nationality", tp_mrz_special_code_describe (mrz->nationality));
       json_builder_end_object (b);
     }
 
@@ -246,7 +270,7 @@ tp_cli_add_mrz_object (JsonBuilder *b,
           json_builder_add_int_value (b, sub->column);
           mrz_add_char (b, "from", sub->from);
           mrz_add_char (b, "to", sub->to);
-          mrz_add_string (b, "field", sub->field);
+          tp_cli_add_string (b, "field", sub->field);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -34,6 +34,20 @@ gboolean  tp_cli_parse_date      (const char  *text,
                                   GDate       *out,
                                   GError     **error);
 void      tp_cli_today           (GDate       *out);
+/* tp_cli_parse_date(), or today (local) when text is NULL: the rule of
+ * --reference-date and --at. */
+gboolean  tp_cli_parse_date_or_today (const char *text,
+                                      GDate      *out,
+                                      GError    **error);
+/* A string member, or null when value is NULL; invalid UTF-8 is repaired
+ * (g_utf8_make_valid) so that the output stays JSON. */
+void      tp_cli_add_string      (JsonBuilder *builder,
+                                  const char  *name,
+                                  const char  *value);
+void      tp_cli_add_string_len  (JsonBuilder *builder,
+                                  const char  *name,
+                                  const char  *value,
+                                  gssize       len);
 /* Adds the `mrz` command's JSON object for a parsed zone at the builder's
  * current position (the "dg1" member of `read` uses it too). */
 void      tp_cli_add_mrz_object  (JsonBuilder *builder,
