@@ -146,9 +146,11 @@ struct _TpMatcher {
   /* Built by tp_matcher_build() */
   guint32    *df;
   float      *weight;
+  float      *pos_weight;         /* 3 per folded id: as first, middle, last token */
   guint8     *folded_len;
   guint16    *folded_group;
   guint16    *accented_group;
+  guint32    *accented_df;
   Csr         postings;
   Csr         by_day;
   Csr         by_month;
@@ -746,6 +748,42 @@ query_raw_cb (TpMatcher  *self,
     }
 }
 
+enum { POS_FIRST, POS_MIDDLE, POS_LAST, N_POS };
+
+static inline guint
+token_position (guint j,
+                guint n)
+{
+  return j + 1 == n ? POS_LAST : j == 0 ? POS_FIRST : POS_MIDDLE;
+}
+
+/* Rarity of entry token @j of @n: how few entries carry that token in that
+ * place (VĂN is a third of middle names, VÂN a rare given name; both fold
+ * to VAN; NGUYỄN is a third of family names, NGUYÊN a rare given name). */
+static inline double
+entry_token_weight (const TpMatcher *self,
+                    guint32          id,
+                    guint            j,
+                    guint            n)
+{
+  /* A name of one token has no places: NGUYỄN alone is not a rare given
+   * name. */
+  if (n == 1)
+    return self->weight[id];
+  return self->pos_weight[(gsize) id * N_POS + token_position (j, n)];
+}
+
+/* One letter between two names that are both common is two names
+ * (THANH/THẮNG, THÔNG/THÀNH), not a slip: a typo explains the pair only
+ * when one side is rare beside the other (NHUNG/NUHNG). Counts are the
+ * list's own, as written (accented) when both sides carry accents. */
+static gboolean
+typo_plausible (guint32 q_df,
+                guint32 e_df)
+{
+  return MIN (q_df, e_df) <= TP_MATCHER_TYPO_RARITY_RATIO * MAX (q_df, e_df);
+}
+
 /* Pair classification: the single rule both search paths apply. by_string
  * compares strings, as an engine without interned tokens does. */
 static PairKind
@@ -776,7 +814,9 @@ classify (const TpMatcher *self,
         return PAIR_EQUIV;
       if (q->len >= TP_MATCHER_TYPO_MIN_LENGTH && elen >= TP_MATCHER_TYPO_MIN_LENGTH &&
           (folded_equal || tp_name_edit_distance (q->folded, ef, 1) <= 1) &&
-          tp_name_edit_distance (q->accented, ea, 1) <= 1)
+          tp_name_edit_distance (q->accented, ea, 1) <= 1 &&
+          typo_plausible (q->accented_id != NO_ID ? self->accented_df[q->accented_id] : 0,
+                          self->accented_df[e_accented]))
         return PAIR_TYPO;
     }
   else
@@ -786,7 +826,8 @@ classify (const TpMatcher *self,
       if (q->folded_group != 0 && q->folded_group == self->folded_group[e_folded])
         return PAIR_EQUIV;
       if (q->len >= TP_MATCHER_TYPO_MIN_LENGTH && elen >= TP_MATCHER_TYPO_MIN_LENGTH &&
-          tp_name_edit_distance (q->folded, ef, 1) <= 1)
+          tp_name_edit_distance (q->folded, ef, 1) <= 1 &&
+          typo_plausible (q->folded_id != NO_ID ? self->df[q->folded_id] : 0, self->df[e_folded]))
         return PAIR_TYPO;
     }
   return PAIR_NONE;
@@ -886,7 +927,7 @@ compare_names (const TpMatcher *self,
         pairs[n_pairs].q = (guint8) i;
         pairs[n_pairs].e = (guint8) j;
         pairs[n_pairs].kind = (guint8) kind;
-        pairs[n_pairs].value = (float) (pair_score (kind) * 100.0 + self->weight[ef[j]]);
+        pairs[n_pairs].value = (float) (pair_score (kind) * 100.0 + entry_token_weight (self, ef[j], j, n));
         n_pairs++;
       }
   if (n_pairs > 1)
@@ -950,7 +991,7 @@ compare_names (const TpMatcher *self,
 
       if ((q_used & (1u << i)) == 0)
         continue;
-      w = self->weight[ef[out->q_pair[i]]];
+      w = entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
       matched_w += w * pair_score (kind);
       out->weight += w * pair_evidence (kind);
       if (kind == PAIR_TYPO)
@@ -977,16 +1018,20 @@ compare_names (const TpMatcher *self,
   total_w = 0;
   for (guint i = 0; i < m; i++)
     if (q_used & (1u << i))
-      total_w += self->weight[ef[out->q_pair[i]]];
+      total_w += entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
   for (guint j = 0; j < n; j++)
     if (out->e_unmatched & (1u << j))
-      total_w += self->weight[ef[j]];
+      total_w += entry_token_weight (self, ef[j], j, n);
   for (guint i = 0; i < m; i++)
     if (out->q_unmatched & (1u << i))
       total_w += ctx->tokens[i].max_weight > 0 ? ctx->tokens[i].max_weight : 1.0;
   out->score = total_w > 0 ? matched_w / total_w : 0;
 
   n_missing = count_bits (out->q_unmatched) + count_bits (out->e_unmatched);
+  /* Each difference beyond the first is a second, independent slip: it
+   * costs evidence (the name must be that much rarer). */
+  if (n_missing + n_typo + n_equiv > 1)
+    out->weight -= (n_missing + n_typo + n_equiv - 1) * TP_MATCHER_EXTRA_DIFFERENCE_WEIGHT;
 
   if (m == 1 && n == 1)
     {
@@ -1446,7 +1491,8 @@ add_expansion (const TpMatcher *self,
     return;
   ctx->qmask[id] |= (guint8) (1u << i);
   t->cost += self->df[id];
-  t->max_weight = MAX (t->max_weight, self->weight[id]);
+  for (guint c = 0; c < N_POS; c++)
+    t->max_weight = MAX (t->max_weight, self->pos_weight[(gsize) id * N_POS + c]);
 }
 
 static void
@@ -2076,6 +2122,8 @@ tp_matcher_free (TpMatcher *self)
   g_clear_pointer (&self->no_birth, g_array_unref);
   g_free (self->df);
   g_free (self->weight);
+  g_free (self->pos_weight);
+  g_free (self->accented_df);
   g_free (self->folded_len);
   g_free (self->folded_group);
   g_free (self->accented_group);
@@ -2228,9 +2276,26 @@ tp_matcher_build (TpMatcher *self)
   /* Vocabulary: frequencies, weights, lengths, groups */
   self->df = g_new0 (guint32, MAX (n_vocab, 1));
   self->weight = g_new0 (float, MAX (n_vocab, 1));
+  self->pos_weight = g_new0 (float, (gsize) MAX (n_vocab, 1) * N_POS);
   self->folded_len = g_new0 (guint8, MAX (n_vocab, 1));
   self->folded_group = g_new0 (guint16, MAX (n_vocab, 1));
   self->accented_group = g_new0 (guint16, MAX (n_acc, 1));
+  self->accented_df = g_new0 (guint32, MAX (n_acc, 1));
+  for (guint r = 0; r < n; r++)
+    {
+      const Rec *rec = rec_at (self, r);
+      const guint32 *ea = accents_at (self, rec->token_offset);
+
+      for (guint j = 0; j < rec->n_tokens; j++)
+        {
+          gboolean seen = FALSE;
+
+          for (guint k = 0; k < j; k++)
+            seen |= ea[k] == ea[j];
+          if (!seen)
+            self->accented_df[ea[j]]++;
+        }
+    }
   for (guint r = 0; r < n; r++)
     {
       const Rec *rec = rec_at (self, r);
@@ -2246,6 +2311,21 @@ tp_matcher_build (TpMatcher *self)
             self->df[ef[j]]++;
         }
     }
+  {
+    g_autofree guint32 *pos_df = g_new0 (guint32, (gsize) MAX (n_vocab, 1) * N_POS);
+
+    for (guint r = 0; r < n; r++)
+      {
+        const Rec *rec = rec_at (self, r);
+        const guint32 *ef = folded_at (self, rec->token_offset);
+
+        for (guint j = 0; j < rec->n_tokens; j++)
+          pos_df[(gsize) ef[j] * N_POS + token_position (j, rec->n_tokens)]++;
+      }
+    /* Smoothed: a token never seen in a place is as rare as one seen once. */
+    for (gsize k = 0; k < (gsize) n_vocab * N_POS; k++)
+      self->pos_weight[k] = (float) log ((double) (n + 1) / (pos_df[k] + 1));
+  }
   for (guint32 id = 0; id < n_vocab; id++)
     {
       const char *s = vocab_string (&self->folded, id);

@@ -79,13 +79,24 @@
 
 G_BEGIN_DECLS
 
+/* Name evidence is counted in nats of rarity: ln(N / entries carrying the
+ * token in that place: first, middle or last). */
 #define TP_MATCHER_MIN_NAME_WEIGHT     4.0
-#define TP_MATCHER_NO_DAY_WEIGHT       3.4   /* ≈ ln 30 */
-#define TP_MATCHER_NO_MONTH_WEIGHT     5.9   /* ≈ ln 365 */
+/* What a partial birth date (either side) adds to the name evidence needed.
+ * About ln 30 and ln 365 plus 15 %: the operating point where a million-
+ * entry list clears 99 % of non-listed travellers and still holds 99 % of
+ * listed ones (the sweep is in docs/benchmarks.md). */
+#define TP_MATCHER_NO_DAY_WEIGHT       3.9
+#define TP_MATCHER_NO_MONTH_WEIGHT     6.8
 #define TP_MATCHER_STRONG_NAME_WEIGHT 12.0
+/* Each name difference (missing token, typo, equivalent) beyond the first. */
+#define TP_MATCHER_EXTRA_DIFFERENCE_WEIGHT 3.0
 /* Typo tolerance: one edit (Damerau) only between tokens of at least this
- * many letters; LE, VU, AN, HUNG get none. */
+ * many letters; LE, VU, AN, HUNG get none. And only when one of the two is
+ * rare beside the other (at most this share of its count in the list):
+ * two common names one letter apart are two names. */
 #define TP_MATCHER_TYPO_MIN_LENGTH     5
+#define TP_MATCHER_TYPO_RARITY_RATIO   0.1
 /* Tokens beyond this many in one name are ignored. */
 #define TP_MATCHER_MAX_TOKENS          8
 
