@@ -178,7 +178,7 @@ raw_open (const char *db_path,
 
   g_assert_true (g_file_get_contents (key_path, &hex, NULL, NULL));
   g_strstrip (hex);
-  pragma = g_strdup_printf ("PRAGMA key = \"x'%s'\"; PRAGMA cipher_page_size = 16384;", hex);
+  pragma = g_strdup_printf ("PRAGMA key = \"x'%s'\"; PRAGMA cipher_compatibility = 3; PRAGMA cipher_page_size = 16384;", hex);
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, pragma, NULL, NULL, NULL), ==, SQLITE_OK);
   return db;

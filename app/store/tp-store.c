@@ -843,6 +843,12 @@ check_store (TpStore  *self,
    * SQLCipher's cost is mostly per page (a read, a decryption, an HMAC), so
    * loading a million entries takes a quarter less CPU than with 4 KiB
    * pages, while imports stay as fast (64 KiB pages halve import speed). */
+  /* One file format on both: SQLCipher 4 derives the HMAC key with SHA-512
+   * by default where 3 uses SHA-1, and would read a store written by 3 as
+   * a wrong key. Compatibility 3 pins 4 to the older format; SQLCipher 3
+   * does not know the pragma and ignores it. */
+  if (!_tp_store_exec (self, "PRAGMA cipher_compatibility = 3", error))
+    return FALSE;
   if (!_tp_store_exec (self, "PRAGMA cipher_page_size = " G_STRINGIFY (TP_STORE_PAGE_SIZE), error))
     return FALSE;
 

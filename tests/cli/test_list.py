@@ -356,9 +356,14 @@ class ListCli(unittest.TestCase):
             self.skipTest("sqlcipher shell not installed")
         with open(self.key) as f:
             key = f.read().strip()
-        sql = ("PRAGMA key = \"x'%s'\"; PRAGMA cipher_page_size = 16384; "
+        sql = ("PRAGMA key = \"x'%s'\"; PRAGMA cipher_compatibility = 3; PRAGMA cipher_page_size = 16384; "
                "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2;" % key)
-        subprocess.run([shell, self.db], input=sql, capture_output=True, text=True, check=True)
+        done = subprocess.run([shell, self.db], input=sql, capture_output=True, text=True)
+        if "version mismatch" in done.stderr + done.stdout:
+            # the shell refuses a library other than its own (a SQLCipher 4
+            # library swapped in with LD_LIBRARY_PATH)
+            self.skipTest("sqlcipher shell does not run with this library")
+        self.assertEqual(done.returncode, 0, done.stderr)
         r = self.verify()
         self.assertEqual(r.returncode, 1)
         out = json.loads(r.stdout)
