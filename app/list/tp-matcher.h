@@ -39,15 +39,20 @@
  *  national ID is downgraded, never dropped: PROBABLE when the name also
  *  agrees, POSSIBLE otherwise, the contradiction listed in conflicts.
  *
- * Name evidence: each paired token counts its rarity in the loaded list,
- * ln(N/df) — in full when equal, 0.9 for an MRZ prefix, 0.8 for a surname
- * variant, 0.6 for a one-letter difference (two Vietnamese syllables one
- * letter apart are often two names: THÔNG/THẮNG). The sum must reach
+ * Name evidence: each paired token counts its rarity in the loaded list
+ * in the place it has in the entry's name (first, middle or last token;
+ * a one-token name counts its rarity anywhere), ln(N/df) — in full when
+ * equal, 0.9 for an MRZ prefix, 0.8 for a surname variant, 0.6 for a
+ * one-letter difference, which is only a typo when one of the two tokens
+ * is rare beside the other (THANH/THẮNG, both common, are two names;
+ * THAGN is a slip). Each difference beyond the first costs
+ * TP_MATCHER_EXTRA_DIFFERENCE_WEIGHT. The sum must reach
  * TP_MATCHER_MIN_NAME_WEIGHT when the full birth date is the same; a
  * partial date narrows less, so the name must make up for it:
  * TP_MATCHER_NO_DAY_WEIGHT more when a side knows only year and month,
  * TP_MATCHER_NO_MONTH_WEIGHT more when a side knows only the year. So
- * NGUYEN, or NGUYEN VAN, alone never matches, and a year-only entry for
+ * NGUYEN alone never matches (nor NGUYEN VAN against a name where VĂN is
+ * the middle name), and a year-only entry for
  * Nguyễn Thị Thảo does not flag every Nguyễn Thị Thảo born that year. When
  * either side has no birth date at all, a name hit needs the full name and
  * TP_MATCHER_STRONG_NAME_WEIGHT. When both sides carry a 12-digit national
