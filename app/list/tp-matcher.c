@@ -2281,46 +2281,32 @@ tp_matcher_build (TpMatcher *self)
   self->folded_group = g_new0 (guint16, MAX (n_vocab, 1));
   self->accented_group = g_new0 (guint16, MAX (n_acc, 1));
   self->accented_df = g_new0 (guint32, MAX (n_acc, 1));
-  for (guint r = 0; r < n; r++)
-    {
-      const Rec *rec = rec_at (self, r);
-      const guint32 *ea = accents_at (self, rec->token_offset);
-
-      for (guint j = 0; j < rec->n_tokens; j++)
-        {
-          gboolean seen = FALSE;
-
-          for (guint k = 0; k < j; k++)
-            seen |= ea[k] == ea[j];
-          if (!seen)
-            self->accented_df[ea[j]]++;
-        }
-    }
-  for (guint r = 0; r < n; r++)
-    {
-      const Rec *rec = rec_at (self, r);
-      const guint32 *ef = folded_at (self, rec->token_offset);
-
-      for (guint j = 0; j < rec->n_tokens; j++)
-        {
-          gboolean seen = FALSE;
-
-          for (guint k = 0; k < j; k++)
-            seen |= ef[k] == ef[j];
-          if (!seen)
-            self->df[ef[j]]++;
-        }
-    }
   {
     g_autofree guint32 *pos_df = g_new0 (guint32, (gsize) MAX (n_vocab, 1) * N_POS);
 
+    /* Entries carrying each token (folded, and as written), and each
+     * folded token in each place */
     for (guint r = 0; r < n; r++)
       {
         const Rec *rec = rec_at (self, r);
         const guint32 *ef = folded_at (self, rec->token_offset);
+        const guint32 *ea = accents_at (self, rec->token_offset);
 
         for (guint j = 0; j < rec->n_tokens; j++)
-          pos_df[(gsize) ef[j] * N_POS + token_position (j, rec->n_tokens)]++;
+          {
+            gboolean seen_folded = FALSE, seen_accented = FALSE;
+
+            for (guint k = 0; k < j; k++)
+              {
+                seen_folded |= ef[k] == ef[j];
+                seen_accented |= ea[k] == ea[j];
+              }
+            if (!seen_folded)
+              self->df[ef[j]]++;
+            if (!seen_accented)
+              self->accented_df[ea[j]]++;
+            pos_df[(gsize) ef[j] * N_POS + token_position (j, rec->n_tokens)]++;
+          }
       }
     /* Smoothed: a token never seen in a place is as rare as one seen once. */
     for (gsize k = 0; k < (gsize) n_vocab * N_POS; k++)
