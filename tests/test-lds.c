@@ -731,6 +731,26 @@ test_dg12 (void)
   g_assert_cmpstr (dg2->personalization_time, ==, "20250601093000");
   g_assert_cmpuint (dg2->other_persons->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (dg2->other_persons, 1), ==, "B");
+
+  /* A personalization time that is neither 14 digits nor 7 BCD bytes, and
+   * a date of issue that is 5 bytes: each is named in the error. */
+  {
+    g_autoptr(GBytes) bad_time = hex ("6C 09 5F55 06 202506010930");
+    g_autoptr(GBytes) bad_date = hex ("6C 08 5F26 05 2025060100");
+    TpLdsDg12 *none;
+
+    none = tp_lds_dg12_parse (g_bytes_get_data (bad_time, NULL), g_bytes_get_size (bad_time), &error);
+    g_assert_null (none);
+    g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "personalization time (5F55)"));
+    g_assert_nonnull (strstr (error->message, "7 BCD bytes"));
+    g_clear_error (&error);
+    none = tp_lds_dg12_parse (g_bytes_get_data (bad_date, NULL), g_bytes_get_size (bad_date), &error);
+    g_assert_null (none);
+    g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "date of issue (5F26) is 5 bytes"));
+    g_clear_error (&error);
+  }
 }
 
 /* ---- DG14 and DG15 ------------------------------------------------------ */

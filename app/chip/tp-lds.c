@@ -892,6 +892,46 @@ set_bytes (GBytes      **field,
     *field = g_bytes_new (tlv->value, tlv->length);
 }
 
+/* A date or time element: @n_digits ASCII digits or @n_digits / 2 BCD
+ * bytes; the first occurrence counts. */
+static gboolean
+set_digits (char        **field,
+            const TpTlv  *tlv,
+            gsize         n_digits,
+            const char   *what,
+            const char   *element,
+            GError      **error)
+{
+  if (*field != NULL)
+    return TRUE;
+  *field = digits_value (tlv, n_digits);
+  if (*field == NULL)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: %s (%X) is %" G_GSIZE_FORMAT " bytes that are neither %s nor %"
+                   G_GSIZE_FORMAT " BCD bytes", what, element, tlv->tag, tlv->length,
+                   n_digits == 8 ? "YYYYMMDD" : "YYYYMMDDhhmmss", n_digits / 2);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One more name in a list element (other names, other persons). */
+static gboolean
+add_text (GPtrArray    *list,
+          const TpTlv  *tlv,
+          const char   *what,
+          gboolean     *latin1,
+          GError      **error)
+{
+  char *text = text_value (tlv, what, latin1, error);
+
+  if (text == NULL)
+    return FALSE;
+  g_ptr_array_add (list, text);
+  return TRUE;
+}
+
 static char *
 name_part (const char *s,
            gsize       len)
@@ -939,29 +979,11 @@ tp_lds_dg11_parse (const guint8  *data,
         case 0x5F18: ok = set_text (&dg->custody_information, &tlv, "DG11", &dg->latin1, error); break;
         case 0x5F16: set_bytes (&dg->proof_of_citizenship, &tlv); break;
         case 0x5F2B:
-          if (dg->birth_date == NULL)
-            {
-              dg->birth_date = digits_value (&tlv, 8);
-              if (dg->birth_date == NULL)
-                {
-                  g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                               "DG11: full date of birth (5F2B) is %" G_GSIZE_FORMAT " bytes that are "
-                               "neither YYYYMMDD nor 4 BCD bytes", tlv.length);
-                  ok = FALSE;
-                }
-              dg->birth_date_iso = iso_date (dg->birth_date);
-            }
+          ok = set_digits (&dg->birth_date, &tlv, 8, "DG11", "full date of birth", error);
+          if (ok && dg->birth_date_iso == NULL)
+            dg->birth_date_iso = iso_date (dg->birth_date);
           break;
-        case 0x5F0F:
-          {
-            char *text = text_value (&tlv, "DG11", &dg->latin1, error);
-
-            if (text == NULL)
-              ok = FALSE;
-            else
-              g_ptr_array_add (dg->other_names, text);
-          }
-          break;
+        case 0x5F0F: ok = add_text (dg->other_names, &tlv, "DG11", &dg->latin1, error); break;
         case 0xA0:
           ok = read_group (&tlv, 0x5F0F, "DG11", dg->other_names, &dg->latin1, error);
           break;
@@ -1048,42 +1070,14 @@ tp_lds_dg12_parse (const guint8  *data,
         case 0x5F1D: set_bytes (&dg->front_image, &tlv); break;
         case 0x5F1E: set_bytes (&dg->rear_image, &tlv); break;
         case 0x5F26:
-          if (dg->date_of_issue == NULL)
-            {
-              dg->date_of_issue = digits_value (&tlv, 8);
-              if (dg->date_of_issue == NULL)
-                {
-                  g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                               "DG12: date of issue (5F26) is %" G_GSIZE_FORMAT " bytes that are "
-                               "neither YYYYMMDD nor 4 BCD bytes", tlv.length);
-                  ok = FALSE;
-                }
-              dg->date_of_issue_iso = iso_date (dg->date_of_issue);
-            }
+          ok = set_digits (&dg->date_of_issue, &tlv, 8, "DG12", "date of issue", error);
+          if (ok && dg->date_of_issue_iso == NULL)
+            dg->date_of_issue_iso = iso_date (dg->date_of_issue);
           break;
         case 0x5F55:
-          if (dg->personalization_time == NULL)
-            {
-              dg->personalization_time = digits_value (&tlv, 14);
-              if (dg->personalization_time == NULL)
-                {
-                  g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                               "DG12: personalization time (5F55) is %" G_GSIZE_FORMAT " bytes that are "
-                               "neither YYYYMMDDhhmmss nor 7 BCD bytes", tlv.length);
-                  ok = FALSE;
-                }
-            }
+          ok = set_digits (&dg->personalization_time, &tlv, 14, "DG12", "personalization time", error);
           break;
-        case 0x5F1A:
-          {
-            char *text = text_value (&tlv, "DG12", &dg->latin1, error);
-
-            if (text == NULL)
-              ok = FALSE;
-            else
-              g_ptr_array_add (dg->other_persons, text);
-          }
-          break;
+        case 0x5F1A: ok = add_text (dg->other_persons, &tlv, "DG12", &dg->latin1, error); break;
         case 0xA0:
           ok = read_group (&tlv, 0x5F1A, "DG12", dg->other_persons, &dg->latin1, error);
           break;
