@@ -17,15 +17,14 @@
 #include "tp-nfc-transport.h"
 #include "tp-reader.h"
 #include "tp-sim-chip.h"
+#include "tp-test-util.h"
 
 static char *trust_dir;
 static TpTrustStore *trust;
 
 typedef struct {
-  GSubprocess      *process;
-  GDataInputStream *out;
-  GOutputStream    *in;
-  char             *connstring;
+  TpTestChild *child;
+  char        *connstring;
 } Emulator;
 
 static const char *
@@ -46,19 +45,11 @@ static Emulator *
 emulator_start (const char *profile,
                 const char *extra)
 {
-  g_autoptr(GError) error = NULL;
+  const char *argv[] = { emulator_path (), "--control", "--profile", profile, extra, NULL };
   Emulator *emu = g_new0 (Emulator, 1);
   g_autofree char *line = NULL;
 
-  emu->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                   &error, emulator_path (), "--control", "--profile", profile,
-                                   extra, NULL);
-  g_assert_no_error (error);
-  emu->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (emu->process));
-  emu->in = g_subprocess_get_stdin_pipe (emu->process);
-  line = g_data_input_stream_read_line_utf8 (emu->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
+  emu->child = tp_test_child_start (argv, &line);
   g_assert_true (g_str_has_prefix (line, "/dev/"));
   emu->connstring = g_strconcat ("nfc:pn532_uart:", line, NULL);
   return emu;
@@ -68,28 +59,14 @@ static void
 emulator_control (Emulator   *emu,
                   const char *command)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_strconcat (command, "\n", NULL);
-  g_autofree char *line = NULL;
-
-  g_output_stream_write_all (emu->in, text, strlen (text), NULL, NULL, &error);
-  g_assert_no_error (error);
-  line = g_data_input_stream_read_line_utf8 (emu->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "ok"));
+  tp_test_child_control (emu->child, command);
 }
 
 static void
 emulator_stop (Emulator *emu)
 {
-  g_autoptr(GError) error = NULL;
-
   /* End of input makes it quit */
-  g_output_stream_close (emu->in, NULL, NULL);
-  g_subprocess_wait (emu->process, NULL, &error);
-  g_assert_no_error (error);
-  g_object_unref (emu->out);
-  g_object_unref (emu->process);
+  tp_test_child_stop (emu->child);
   g_free (emu->connstring);
   g_free (emu);
 }
@@ -310,18 +287,7 @@ main (int    argc,
   ret = g_test_run ();
 
   tp_trust_store_free (trust);
-  {
-    g_autoptr(GDir) dir = g_dir_open (trust_dir, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (trust_dir, name, NULL);
-
-        g_remove (child);
-      }
-    g_rmdir (trust_dir);
-  }
+  tp_test_remove_tree (trust_dir);
   g_free (trust_dir);
   return ret;
 }

@@ -32,6 +32,7 @@
 #include "tp-pcsc-transport.h"
 #include "tp-reader.h"
 #include "tp-sim-chip.h"
+#include "tp-test-util.h"
 
 #define VPCD_DRIVER    "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 #define VPCD_DEFAULT_PORT 35963
@@ -43,11 +44,7 @@ static int vpcd_port;
 static char *reader_name;
 static char *skip_reason;
 
-typedef struct {
-  GSubprocess      *process;
-  GDataInputStream *out;
-  GOutputStream    *in;
-} Card;
+typedef TpTestChild Card;
 
 static const char *
 card_path (void)
@@ -217,19 +214,12 @@ wait_card_state (gboolean present,
 static Card *
 card_start (const char *profile)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *port = g_strdup_printf ("%d", vpcd_port);
+  const char *argv[] = { card_path (), "--control", "--port", port, "--profile", profile,
+                         g_getenv ("TP_VPCD_VERBOSE") ? "-v" : NULL, NULL };
   g_autofree char *line = NULL;
-  Card *card = g_new0 (Card, 1);
+  Card *card = tp_test_child_start (argv, &line);
 
-  card->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                                    &error, card_path (), "--control", "--port", port,
-                                    "--profile", profile, g_getenv ("TP_VPCD_VERBOSE") ? "-v" : NULL, NULL);
-  g_assert_no_error (error);
-  card->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (card->process));
-  card->in = g_subprocess_get_stdin_pipe (card->process);
-  line = g_data_input_stream_read_line_utf8 (card->out, NULL, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpstr (line, ==, "ready");
   g_assert_true (wait_card_state (TRUE, 10000));
   return card;
@@ -239,28 +229,13 @@ static void
 card_control (Card       *card,
               const char *command)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_strconcat (command, "\n", NULL);
-  g_autofree char *line = NULL;
-
-  g_output_stream_write_all (card->in, text, strlen (text), NULL, NULL, &error);
-  g_assert_no_error (error);
-  line = g_data_input_stream_read_line_utf8 (card->out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "ok"));
+  tp_test_child_control (card, command);
 }
 
 static void
 card_stop (Card *card)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_close (card->in, NULL, NULL);
-  g_subprocess_wait (card->process, NULL, &error);
-  g_assert_no_error (error);
-  g_object_unref (card->out);
-  g_object_unref (card->process);
-  g_free (card);
+  tp_test_child_stop (card);
   /* The reader sees the card leave before the next test starts */
   wait_card_state (FALSE, 5000);
 }
@@ -528,26 +503,6 @@ test_cli (void)
   card_stop (card);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -592,7 +547,7 @@ main (int    argc,
       g_clear_object (&pcscd);
     }
   tp_trust_store_free (trust);
-  remove_tree (work_dir);
+  tp_test_remove_tree (work_dir);
   g_free (work_dir);
   g_free (reader_name);
   g_free (skip_reason);

@@ -18,29 +18,10 @@
 #include "tp-error.h"
 #include "tp-reader.h"
 #include "tp-sim-transport.h"
+#include "tp-test-util.h"
 
 static char *trust_dir;
 static TpTrustStore *trust;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
 
 static TpTransport *
 open_sim (const char *spec)
@@ -894,7 +875,7 @@ main (int    argc,
   ret = g_test_run ();
 
   tp_trust_store_free (trust);
-  remove_tree (trust_dir);
+  tp_test_remove_tree (trust_dir);
   g_free (trust_dir);
   return ret;
 }

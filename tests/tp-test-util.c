@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 #include "tp-test-util.h"
 
 GByteArray *
@@ -37,4 +40,71 @@ tp_test_to_hex (const guint8 *data,
   for (gsize i = 0; i < len; i++)
     g_string_append_printf (s, "%02X", data[i]);
   return g_string_free (s, FALSE);
+}
+
+void
+tp_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      tp_test_remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+TpTestChild *
+tp_test_child_start (const char * const *argv,
+                     char              **first_line)
+{
+  g_autoptr(GError) error = NULL;
+  TpTestChild *child = g_new0 (TpTestChild, 1);
+
+  child->process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                                      &error);
+  g_assert_no_error (error);
+  child->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child->process));
+  child->in = g_subprocess_get_stdin_pipe (child->process);
+  *first_line = g_data_input_stream_read_line_utf8 (child->out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*first_line);
+  return child;
+}
+
+void
+tp_test_child_control (TpTestChild *child,
+                       const char  *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strconcat (command, "\n", NULL);
+  g_autofree char *line = NULL;
+
+  g_output_stream_write_all (child->in, text, strlen (text), NULL, NULL, &error);
+  g_assert_no_error (error);
+  line = g_data_input_stream_read_line_utf8 (child->out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "ok"));
+}
+
+void
+tp_test_child_stop (TpTestChild *child)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (child->in, NULL, NULL);
+  g_subprocess_wait (child->process, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (child->out);
+  g_object_unref (child->process);
+  g_free (child);
 }

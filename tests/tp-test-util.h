@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -20,5 +20,24 @@ char       *tp_test_to_hex  (const guint8 *data,
     g_autofree char *_h = tp_test_to_hex ((data), (len)); \
     g_assert_cmpstr (_h, ==, (expected_hex)); \
   } G_STMT_END
+
+/* Removes @path and everything below it (test scratch directories). */
+void        tp_test_remove_tree (const char *path);
+
+/* An emulator process driven line by line on stdin/stdout (tp-pn532-emu,
+ * tp-vpcd-card in --control mode): started with @argv, its first line
+ * read into @first_line; commands answer a line starting with "ok";
+ * end of input makes it quit. Failures fail the test. */
+typedef struct {
+  GSubprocess      *process;
+  GDataInputStream *out;
+  GOutputStream    *in;
+} TpTestChild;
+
+TpTestChild *tp_test_child_start   (const char * const *argv,
+                                    char              **first_line);
+void         tp_test_child_control (TpTestChild        *child,
+                                    const char         *command);
+void         tp_test_child_stop    (TpTestChild        *child);
 
 G_END_DECLS
