@@ -35,7 +35,6 @@
 #include "tp-store.h"
 #include "tp-store-matcher.h"
 
-#define MAX_LINE (64 * 1024)
 
 static TpMatcher *
 load_matcher (const char  *db,
@@ -240,14 +239,6 @@ tp_cli_screen (int    argc,
       line[len] = '\0';
       if (strspn (line, " \t") == len)
         continue;
-      if (len > MAX_LINE)
-        {
-          g_autofree char *message = g_strdup_printf ("%zu bytes long, a query is at most %d", len, MAX_LINE);
-
-          print_error (NULL, line_number, message);
-          rejected++;
-          continue;
-        }
       if (!screen_line (matcher, &options, line, len, line_number))
         rejected++;
     }

@@ -257,6 +257,18 @@ class ScreenCli(unittest.TestCase):
         self.assertTrue(out[4]["error"].startswith("line 6: "))
         self.assertEqual((out[5]["id"], out[5]["verdict"]), ("b", "CLEAR"))
 
+    def test_oversized_line_reported_and_skipped(self):
+        big = {"id": "big", "primary": "A" * 70000}
+        r = self.run_cli("screen", "--db", self.db, "--key-file", self.key, "--at", AT,
+                         stdin=lines(big, {"id": "b", "document_number": "C1234567", "issuing_state": "VNM"}))
+        self.assertEqual(r.returncode, 1, r.stderr)
+        out = [json.loads(line) for line in r.stdout.splitlines()]
+        self.assertEqual(len(out), 2)
+        self.assertIsNone(out[0]["id"])
+        self.assertTrue(out[0]["error"].startswith("line 1: "), out[0])
+        self.assertIn("bytes long, at most 65536", out[0]["error"])
+        self.assertEqual((out[1]["id"], out[1]["verdict"]), ("b", "STOP"))
+
     def test_any_field_may_be_missing(self):
         out = self.screen({}, {"id": "only-date", "birth_date": "1980"},
                           {"id": "only-name", "primary": "NGUYEN"},
