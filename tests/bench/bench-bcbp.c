@@ -14,8 +14,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 
+#include "bench-util.h"
 #include "tp-bcbp.h"
 
 #define S2_HEAD "M1DESMARAIS/LUC       EAB12C3 YULFRAAC 0834 326J003A0027 1"
@@ -41,36 +41,13 @@ static const char *passes[] = {
   "M5DESMARAIS/LUC       EABC123 YULFRAAC 0834 3X6J001A0025 100",
 };
 
-static char *
-cpu_model (void)
-{
-  g_autofree char *info = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/cpuinfo", &info, NULL, NULL))
-    return g_strdup ("unknown CPU");
-  lines = g_strsplit (info, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], "model name"))
-        {
-          const char *colon = strchr (lines[i], ':');
-
-          if (colon != NULL)
-            return g_strstrip (g_strdup (colon + 1));
-        }
-    }
-  return g_strdup ("unknown CPU");
-}
-
 int
 main (int    argc,
       char **argv)
 {
   double seconds = argc > 1 ? g_ascii_strtod (argv[1], NULL) : 3.0;
-  g_autofree char *cpu = cpu_model ();
+  g_autofree char *machine = tp_bench_machine ();
   gsize lengths[G_N_ELEMENTS (passes)];
-  struct utsname uts;
   GDate reference;
   gint64 start, now, deadline;
   guint64 parsed = 0, valid = 0, bytes = 0;
@@ -80,12 +57,6 @@ main (int    argc,
     seconds = 3.0;
   g_date_clear (&reference, 1);
   g_date_set_dmy (&reference, 20, 11, 2026);
-  if (uname (&uts) != 0)
-    {
-      g_strlcpy (uts.sysname, "?", sizeof uts.sysname);
-      g_strlcpy (uts.release, "?", sizeof uts.release);
-      g_strlcpy (uts.machine, "?", sizeof uts.machine);
-    }
 
   for (gsize i = 0; i < G_N_ELEMENTS (passes); i++)
     {
@@ -125,7 +96,6 @@ main (int    argc,
           " passes (%" G_GUINT64_FORMAT " valid) in %.2f s, mix of %u passes\n",
           parsed / elapsed, elapsed * 1e6 / parsed, bytes / elapsed / 1e6, parsed, valid,
           elapsed, (guint) G_N_ELEMENTS (passes));
-  printf ("machine: %s; %s %s %s; GLib %u.%u.%u\n", cpu, uts.sysname, uts.release, uts.machine,
-          glib_major_version, glib_minor_version, glib_micro_version);
+  printf ("machine: %s; one thread\n", machine);
   return 0;
 }

@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench-util.h"
 #include "tp-matcher.h"
 #include "tp-population.h"
 #include "tp-store.h"
@@ -172,8 +173,12 @@ run_in_memory (guint n,
   pop = tp_population_new (seed, n, &today);
   tp_screen_options_init (&options, &today, 1777593600);  /* 2026-05-01 00:00 UTC */
 
-  printf ("bench-matcher: N=%u entries, %u queries per kind, seed %" G_GUINT64_FORMAT "\n",
-          n, n_queries, seed);
+  {
+    g_autofree char *machine = tp_bench_machine ();
+
+    printf ("bench-matcher: N=%u entries, %u queries per kind, seed %" G_GUINT64_FORMAT "\nmachine: %s\n",
+            n, n_queries, seed, machine);
+  }
   rss_before = current_rss_mb ();
 
   for (guint i = 0; i < n; i++)

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
+#include "bench-util.h"
 #include "tp-mrz.h"
 
 static const char *zones[] = {
@@ -30,35 +30,12 @@ static const char *zones[] = {
   "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C3GUTO74O8122F1204159ZE184226B<<<<<10",
 };
 
-static char *
-cpu_model (void)
-{
-  g_autofree char *info = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/cpuinfo", &info, NULL, NULL))
-    return g_strdup ("unknown CPU");
-  lines = g_strsplit (info, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (g_str_has_prefix (lines[i], "model name"))
-        {
-          const char *colon = strchr (lines[i], ':');
-
-          if (colon != NULL)
-            return g_strstrip (g_strdup (colon + 1));
-        }
-    }
-  return g_strdup ("unknown CPU");
-}
-
 int
 main (int    argc,
       char **argv)
 {
   double seconds = argc > 1 ? g_ascii_strtod (argv[1], NULL) : 3.0;
-  g_autofree char *cpu = cpu_model ();
-  struct utsname uts;
+  g_autofree char *machine = tp_bench_machine ();
   GDate reference;
   gint64 start, now, deadline;
   guint64 parsed = 0, valid = 0;
@@ -68,12 +45,6 @@ main (int    argc,
     seconds = 3.0;
   g_date_clear (&reference, 1);
   g_date_set_dmy (&reference, 1, 5, 2026);
-  if (uname (&uts) != 0)
-    {
-      g_strlcpy (uts.sysname, "?", sizeof uts.sysname);
-      g_strlcpy (uts.release, "?", sizeof uts.release);
-      g_strlcpy (uts.machine, "?", sizeof uts.machine);
-    }
 
   /* warm up */
   for (guint i = 0; i < 1000; i++)
@@ -100,8 +71,6 @@ main (int    argc,
           "mix of %u TD1/TD2/TD3 zones incl. errors and an OCR repair), %.2f µs per zone\n",
           (double) parsed / elapsed, parsed, elapsed, valid, (guint) G_N_ELEMENTS (zones),
           elapsed * 1e6 / (double) parsed);
-  printf ("machine: %s, %u logical CPUs, %s %s %s; compiler %s; GLib %u.%u.%u; one thread\n",
-          cpu, g_get_num_processors (), uts.sysname, uts.release, uts.machine,
-          __VERSION__, glib_major_version, glib_minor_version, glib_micro_version);
+  printf ("machine: %s; one thread\n", machine);
   return 0;
 }

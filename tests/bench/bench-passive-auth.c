@@ -17,33 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <glib/gstdio.h>
 
+#include "bench-util.h"
 #include "tp-passive-auth.h"
 #include "tp-sod.h"
 #include "tp-test-pki.h"
 #include "tp-trust-store.h"
-
-static char *
-cpu_model (void)
-{
-  g_autofree char *info = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/cpuinfo", &info, NULL, NULL))
-    return g_strdup ("unknown CPU");
-  lines = g_strsplit (info, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "model name"))
-      {
-        const char *colon = strchr (lines[i], ':');
-
-        if (colon != NULL)
-          return g_strstrip (g_strdup (colon + 1));
-      }
-  return g_strdup ("unknown CPU");
-}
 
 static int
 compare_doubles (gconstpointer a,
@@ -73,20 +53,17 @@ main (int    argc,
       char **argv)
 {
   guint iterations = argc > 1 ? (guint) atoi (argv[1]) : 200;
-  g_autofree char *cpu = cpu_model ();
+  g_autofree char *machine = tp_bench_machine ();
   g_autoptr(TpTestPki) pki = tp_test_pki_new (NULL);
   g_autoptr(TpTrustStore) store = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *trust = NULL;
-  struct utsname uts;
   gsize n_types;
   const TpTestKeyType *types = tp_test_signature_key_types (&n_types);
 
   if (iterations == 0)
     iterations = 200;
-  if (uname (&uts) != 0)
-    g_strlcpy (uts.release, "?", sizeof uts.release);
 
   dir = g_dir_make_tmp ("bench-passive-auth-XXXXXX", &error);
   g_assert_no_error (error);
@@ -95,8 +72,8 @@ main (int    argc,
       !tp_trust_store_add_path (store, trust, &error))
     g_error ("%s", error->message);
 
-  printf ("passive authentication, %u iterations each (%s, %s %s, OpenSSL %s)\n",
-          iterations, cpu, uts.sysname, uts.release, OpenSSL_version (OPENSSL_VERSION_STRING));
+  printf ("passive authentication, %u iterations each (%s; OpenSSL %s)\n",
+          iterations, machine, OpenSSL_version (OPENSSL_VERSION_STRING));
 
   for (gsize t = 0; t < n_types; t++)
     {

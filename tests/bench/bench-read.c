@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bench-util.h"
 #include "tp-document-reader.h"
 #include "tp-sim-transport.h"
 
@@ -78,7 +79,12 @@ main (int    argc,
       return 1;
     }
 
-  printf ("bench-read: %s, %u runs per mode (medians; max in brackets)\n\n", connstring, runs);
+  {
+    g_autofree char *machine = tp_bench_machine ();
+
+    printf ("bench-read: %s, %u runs per mode (medians; max in brackets)\nmachine: %s\n\n",
+            connstring, runs, machine);
+  }
   printf ("%-36s %6s %9s %9s %12s %12s %12s %10s\n", "mode", "APDUs", "bytes in", "bytes out",
           "software ms", "total ms", "transport ms", "PA ms");
 

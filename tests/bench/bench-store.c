@@ -27,6 +27,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
+#include "bench-util.h"
 #include "tp-population.h"
 #include "tp-state-hash.h"
 #include "tp-store.h"
@@ -55,26 +56,6 @@ peak_rss_kib (void)
 
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_maxrss;
-}
-
-static char *
-cpu_model (void)
-{
-  g_autofree char *info = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents ("/proc/cpuinfo", &info, NULL, NULL))
-    return g_strdup ("unknown CPU");
-  lines = g_strsplit (info, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (g_str_has_prefix (lines[i], "model name"))
-      {
-        const char *colon = strchr (lines[i], ':');
-
-        if (colon != NULL)
-          return g_strstrip (g_strdup (colon + 1));
-      }
-  return g_strdup ("unknown CPU");
 }
 
 static gint64
@@ -172,7 +153,7 @@ main (int    argc,
   g_autofree char *db = NULL;
   g_autofree char *key_path = NULL;
   g_autofree char *wal = NULL;
-  g_autofree char *cpu = cpu_model ();
+  g_autofree char *machine = tp_bench_machine ();
   g_autoptr(TpKeySource) key = NULL;
   g_autoptr(TpStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -209,7 +190,7 @@ main (int    argc,
   g_unlink (db);
   g_unlink (wal);
 
-  printf ("bench-store: %u listed people, %s, %s\n", n, cpu, sqlite3_libversion ());
+  printf ("bench-store: %u listed people; %s; SQLite %s\n", n, machine, sqlite3_libversion ());
   key = tp_key_file_new (key_path);
   t_start = now_s ();
   store = tp_store_open (db, key, TP_STORE_OPEN_CREATE, &error);
