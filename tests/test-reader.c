@@ -588,6 +588,23 @@ test_no_card (void)
   g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_NO_CARD);
 }
 
+/* A chip answering SELECT with a status no standard defines (0000): a
+ * clear error, not a crash, and no document. */
+static void
+test_select_status_0000 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpTransport) transport = open_sim ("bac-3des:no-sfi,select-0000");
+  g_autoptr(TpAccessKey) key = key_for (transport);
+  g_autoptr(TpDocument) doc = NULL;
+
+  doc = tp_document_reader_read (transport, key, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (doc);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "0000"));
+}
+
 static void
 test_cancelled (void)
 {
@@ -866,6 +883,7 @@ main (int    argc,
   g_test_add_func ("/reader/negative/drop-forever", test_drop_forever);
   g_test_add_func ("/reader/negative/no-card", test_no_card);
   g_test_add_func ("/reader/negative/cancelled", test_cancelled);
+  g_test_add_func ("/reader/negative/select-0000", test_select_status_0000);
   g_test_add_func ("/reader/connstrings", test_connstrings);
   g_test_add_func ("/reader/worker/read", test_worker_read);
   g_test_add_func ("/reader/worker/error", test_worker_error);

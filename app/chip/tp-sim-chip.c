@@ -125,6 +125,7 @@ static const TpSimChipInfo quirk_infos[] = {
   { "max-le=N", "refuses READ BINARY with Le above N with 6700" },
   { "6cxx", "answers 6Cxx (the Le to use) instead of 6700 to a too large Le (max-le=223 unless given)" },
   { "no-sfi", "no READ BINARY by short file identifier (6A86): files must be selected" },
+  { "select-0000", "answers SELECT of a file with status 0000, which no standard defines" },
   { "eof-9000", "answers 9000 instead of 6282 when a read passes the end of a file" },
   { "drop-field[=N]", "leaves the field in the middle of DG2, once (or N times)" },
   { "garbage", "answers random bytes once access control is done" },
@@ -147,6 +148,7 @@ typedef struct {
   guint             max_le;          /* 0: none */
   gboolean          answer_6cxx;
   gboolean          no_sfi;
+  gboolean          select_0000;
   gboolean          eof_9000;
   guint             drop_field;      /* times */
   gboolean          garbage;
@@ -236,6 +238,8 @@ parse_quirks (const char  *text,
         q->answer_6cxx = TRUE;
       else if (g_str_equal (name, "no-sfi"))
         q->no_sfi = TRUE;
+      else if (g_str_equal (name, "select-0000"))
+        q->select_0000 = TRUE;
       else if (g_str_equal (name, "eof-9000"))
         q->eof_9000 = TRUE;
       else if (g_str_equal (name, "drop-field"))
@@ -651,6 +655,8 @@ do_select (TpSimChip    *chip,
   else
     return TP_SW_WRONG_DATA;
 
+  if (chip->quirks.select_0000 && fid != FID_MF)
+    return 0x0000;
   if (fid == FID_MF)
     {
       if (cmd->p1 != 0x00)

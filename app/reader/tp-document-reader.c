@@ -450,18 +450,20 @@ select_application (Reader  *r,
   return TRUE;
 }
 
-static guint16
+/* FALSE with @error set when the command did not go through; otherwise
+ * the chip's status word in @sw, whatever it is (a hostile chip may
+ * answer 0000). */
+static gboolean
 select_file (Reader   *r,
              guint16   fid,
+             guint16  *sw,
              GError  **error)
 {
   const guint8 id[2] = { fid >> 8, fid & 0xFF };
   g_autoptr(TpApdu) apdu = tp_apdu_new (0x00, 0xA4, 0x02, 0x0C, id, 2, 0);
-  guint16 sw = 0;
 
-  if (!xmit (r, apdu, NULL, &sw, error))
-    return 0;
-  return sw;
+  *sw = 0;
+  return xmit (r, apdu, NULL, sw, error);
 }
 
 /* ---- the chip's capabilities ------------------------------------------ */
@@ -564,8 +566,7 @@ read_mf_file (Reader   *r,
   if (sw != TP_SW_OK && sw != TP_SW_END_OF_FILE)
     {
       /* No short file identifiers here: select it. */
-      sw = select_file (r, fid, error);
-      if (sw != TP_SW_OK)
+      if (!select_file (r, fid, &sw, error) || sw != TP_SW_OK)
         return NULL;
       g_clear_pointer (&apdu, tp_apdu_free);
       apdu = tp_apdu_new (0x00, 0xB0, 0x00, 0x00, NULL, 0,
@@ -912,8 +913,7 @@ read_chunk (Reader      *r,
 
   if (!*selected)
     {
-      *sw = select_file (r, fid, error);
-      if (*sw == 0)
+      if (!select_file (r, fid, sw, error))
         return FALSE;
       if (*sw == TP_SW_FILE_NOT_FOUND)
         {
@@ -1465,11 +1465,15 @@ read_document (Reader  *r,
     }
 
   /* Nothing after chip authentication proved it: prove it now. */
-  if (r->ca_pending_proof &&
-      select_file (r, TP_LDS_FID_COM, &local) == 0 && !is_recoverable (local))
+  if (r->ca_pending_proof)
     {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
+      guint16 sw;
+
+      if (!select_file (r, TP_LDS_FID_COM, &sw, &local) && !is_recoverable (local))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
     }
 
   return TRUE;
