@@ -200,6 +200,39 @@ test_get_response (void)
   g_assert_cmpmem (data->data, data->len, answer->data, answer->len);
 }
 
+/* Announces more data forever and never sends any */
+static gboolean
+empty_chain_transmit (gpointer       user_data,
+                      const guint8  *capdu,
+                      gsize          capdu_len,
+                      GByteArray    *rapdu,
+                      GError       **error)
+{
+  guint *exchanges = user_data;
+
+  (*exchanges)++;
+  g_assert_cmpuint (*exchanges, <, 100);
+  if (*exchanges == 1)
+    g_byte_array_append (rapdu, (const guint8 *) "AB", 2);
+  tp_rapdu_append_sw (rapdu, 0x6110);
+  return TRUE;
+}
+
+static void
+test_get_response_without_data (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(TpApdu) apdu = tp_apdu_new (0x00, 0xB0, 0, 0, NULL, 0, 256);
+  guint exchanges = 0;
+  guint16 sw = 0;
+
+  g_assert_false (tp_apdu_transmit (empty_chain_transmit, &exchanges, apdu, data, &sw, &error));
+  g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "6110"));
+  g_assert_cmpuint (exchanges, ==, 2);
+}
+
 static gboolean
 failing_transmit (gpointer       user_data,
                   const guint8  *capdu,
@@ -897,6 +930,7 @@ main (int   argc,
   g_test_add_func ("/sm/apdu/parse-malformed", test_apdu_parse_malformed);
   g_test_add_func ("/sm/apdu/rapdu-split", test_rapdu_split);
   g_test_add_func ("/sm/apdu/get-response", test_get_response);
+  g_test_add_func ("/sm/apdu/get-response-without-data", test_get_response_without_data);
   g_test_add_func ("/sm/apdu/transmit-failures", test_transmit_failures);
   g_test_add_func ("/sm/kdf", test_kdf);
   g_test_add_func ("/sm/parity", test_parity);

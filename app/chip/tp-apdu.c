@@ -336,6 +336,14 @@ tp_apdu_transmit_raw (TpApduTransmitFunc   transmit,
                           piece, error))
         return FALSE;
       tp_rapdu_split (piece->data, piece->len, NULL, &sw, NULL);
+      /* More announced and nothing given: asking again would never end. */
+      if (TP_SW1 (sw) == 0x61 && piece->len <= 2)
+        {
+          g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_PROTOCOL,
+                       "The chip announces more data (%04X) but its GET RESPONSE answer holds none",
+                       sw);
+          return FALSE;
+        }
       g_byte_array_append (rapdu, piece->data, piece->len);
       if (rapdu->len > MAX_CHAINED_RESPONSE)
         {
