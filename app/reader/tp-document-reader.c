@@ -622,11 +622,16 @@ probe_chip (Reader  *r,
    * bytes do not: only worth an APDU when the reader moves extended APDUs. */
   if (tp_transport_supports_extended (r->transport) && !r->options->no_extended)
     {
-      g_autoptr(GBytes) atr_info = read_mf_file (r, SFI_ATR_INFO, FID_ATR_INFO, error);
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(GBytes) atr_info = read_mf_file (r, SFI_ATR_INFO, FID_ATR_INFO, &read_error);
       TpTlv info, item;
 
-      if (atr_info == NULL && error && *error)
-        return FALSE;
+      /* NULL without an error: the file is not there */
+      if (read_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&read_error));
+          return FALSE;
+        }
       if (atr_info != NULL &&
           tp_tlv_find (g_bytes_get_data (atr_info, NULL), g_bytes_get_size (atr_info), 0x7F66, &info, NULL))
         {
@@ -650,9 +655,12 @@ probe_chip (Reader  *r,
         }
     }
 
-  card_access = read_mf_file (r, SFI_CARD_ACCESS, TP_LDS_FID_CARD_ACCESS, error);
-  if (card_access == NULL && error && *error)
-    return FALSE;
+  card_access = read_mf_file (r, SFI_CARD_ACCESS, TP_LDS_FID_CARD_ACCESS, &local);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   if (card_access != NULL)
     {
       r->pace_infos = tp_pace_parse_card_access (g_bytes_get_data (card_access, NULL),
