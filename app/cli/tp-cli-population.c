@@ -71,19 +71,25 @@ tp_cli_population (int    argc,
       fprintf (stderr, "touchpoint-cli population: %s\n", error->message);
       return 2;
     }
-  if (argc > 1 || n_entries < 0 ||
-      (seed_text != NULL && !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL)) ||
-      (kind_text != NULL && !tp_query_kind_from_string (kind_text, &only)))
-    {
-      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+  {
+    const char *problem = NULL;
 
-      fprintf (stderr, "touchpoint-cli population: %s\n\n%s",
-               argc > 1 ? "unexpected argument" : n_entries < 0 ? "--entries must be 0 or more"
-               : kind_text != NULL && only == TP_QUERY_N_KINDS
-                 ? "--kind: expected listed-identifier, listed-new-document, not-listed or formerly-listed"
-                 : "--seed: expected a whole number", help);
-      return 2;
-    }
+    if (argc > 1)
+      problem = "unexpected argument";
+    else if (n_entries < 0)
+      problem = "--entries must be 0 or more";
+    else if (seed_text != NULL && !g_ascii_string_to_unsigned (seed_text, 10, 0, G_MAXUINT64, &seed, NULL))
+      problem = "--seed: expected a whole number";
+    else if (kind_text != NULL && !tp_query_kind_from_string (kind_text, &only))
+      problem = "--kind: expected listed-identifier, listed-new-document, not-listed or formerly-listed";
+    if (problem != NULL)
+      {
+        g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+        fprintf (stderr, "touchpoint-cli population: %s\n\n%s", problem, help);
+        return 2;
+      }
+  }
   if (!tp_cli_parse_date_or_today (at, &today, &error))
     {
       fprintf (stderr, "touchpoint-cli population: --at: %s\n", error->message);

@@ -318,6 +318,19 @@ class ScreenCli(unittest.TestCase):
 
     # population -----------------------------------------------------------
 
+    def test_population_usage_errors_name_the_option(self):
+        cases = [
+            (["--seed", "x", "--kind", "not-listed"], "--seed: expected a whole number"),
+            (["--kind", "nope"], "--kind: expected"),
+            (["--entries", "-1"], "--entries must be 0 or more"),
+            (["extra"], "unexpected argument"),
+        ]
+        for args, message in cases:
+            r = self.run_cli("population", *args)
+            self.assertEqual(r.returncode, 2, args)
+            self.assertEqual(r.stdout, "")
+            self.assertTrue(r.stderr.startswith("touchpoint-cli population: " + message), (args, r.stderr))
+
     def test_population_deterministic(self):
         a = self.run_cli("population", "--entries", "50", "--seed", "9", "--at", AT)
         b = self.run_cli("population", "--entries", "50", "--seed", "9", "--at", AT)
