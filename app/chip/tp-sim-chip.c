@@ -133,6 +133,7 @@ static const TpSimChipInfo quirk_infos[] = {
   { "overlong", "returns 16 bytes more than Le asked for" },
   { "clone", "chip and active authentication keys do not match DG14 and DG15" },
   { "tampered[=DGn]", "a data group (DG2 unless named) changed after EF.SOD was signed" },
+  { "missing=DGn", "a data group listed in EF.COM and EF.SOD that the chip does not hold (6A82)" },
   { "unknown-csca", "EF.SOD signed under a CSCA that is in no trust store" },
   { "impostor-csca", "EF.SOD signed under a CSCA with the real name and another key" },
   { "expired-ds", "EF.SOD signed by an expired Document Signer" },
@@ -156,6 +157,7 @@ typedef struct {
   gboolean          overlong;
   gboolean          clone;
   guint             tampered_dg;     /* 0: none */
+  guint             missing_dg;      /* 0: none */
   TpTestSignerKind  signer;
   gboolean          no_ds_certificate;
   gboolean          no_bac;
@@ -226,7 +228,7 @@ parse_quirks (const char  *text,
 
       if (*name == '\0')
         continue;
-      if (value != NULL && !g_str_equal (name, "tampered") &&
+      if (value != NULL && !g_str_equal (name, "tampered") && !g_str_equal (name, "missing") &&
           !g_ascii_string_to_unsigned (value, 10, 0, 65536, &number, NULL))
         goto bad_value;
 
@@ -263,6 +265,13 @@ parse_quirks (const char  *text,
               q->tampered_dg = (guint) number;
             }
         }
+      else if (g_str_equal (name, "missing"))
+        {
+          if (value == NULL || g_ascii_strncasecmp (value, "DG", 2) != 0 ||
+              !g_ascii_string_to_unsigned (value + 2, 10, 1, 16, &number, NULL))
+            goto bad_value;
+          q->missing_dg = (guint) number;
+        }
       else if (g_str_equal (name, "unknown-csca"))
         q->signer = TP_TEST_SIGNER_UNKNOWN_CSCA;
       else if (g_str_equal (name, "impostor-csca"))
@@ -293,7 +302,7 @@ parse_quirks (const char  *text,
 
     bad_value:
       g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_INVALID_ARGUMENT,
-                   "Software chip quirk “%s” has a bad value “%s”", name, value);
+                   "Software chip quirk “%s” has a bad value “%s”", name, value ? value : "");
       return FALSE;
     }
 
@@ -578,6 +587,8 @@ lookup_file (TpSimChip *chip,
 
       return data == REMOVED ? NULL : data;
     }
+  if (chip->app_selected && chip->quirks.missing_dg != 0 && fid == tp_lds_dg_fid (chip->quirks.missing_dg))
+    return NULL;
   if (chip->app_selected)
     return is_app_file (fid) ? tp_lds_files_get (chip->doc->document->files, fid) : NULL;
   if (fid == TP_LDS_FID_CARD_ACCESS)

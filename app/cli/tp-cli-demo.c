@@ -153,8 +153,11 @@ dg11_display_name (const TpLdsDg11 *dg11)
   return g_strstrip (g_string_free (g_steal_pointer (&name), FALSE));
 }
 
+/* Reads the chip; *printed: the printed MRZ used to open it, parsed (the
+ * identity to fall back on when the chip withholds DG1). */
 static TpDocument *
 read_passport (const DemoOptions  *opts,
+               TpMrz             **printed,
                GError            **error)
 {
   g_autoptr(TpTransport) transport = NULL;
@@ -191,6 +194,7 @@ read_passport (const DemoOptions  *opts,
   key = tp_access_key_new_from_mrz (mrz_text, error);
   if (key == NULL)
     return NULL;
+  *printed = tp_mrz_parse (mrz_text, NULL, NULL);
 
   /* Trust: the CSCAs given, or the test PKI's when reading the software chip */
   if (opts->trust != NULL)
@@ -245,6 +249,17 @@ read_passport (const DemoOptions  *opts,
   printf ("             chip authentication: %s; active authentication: %s\n",
           check_mark (doc->chip_auth), check_mark (doc->active_auth));
   printf ("             printed MRZ against the chip: %s\n", check_mark (doc->mrz_match));
+  for (guint i = 0; i < doc->files->len; i++)
+    {
+      const TpDocumentFile *file = g_ptr_array_index (doc->files, i);
+
+      if (file->error != NULL)
+        printf ("  !          %s\n", file->error);
+    }
+  for (guint i = 0; i < doc->errors->len; i++)
+    printf ("  !          %s\n", (const char *) g_ptr_array_index (doc->errors, i));
+  printf ("  chip       %s\n", tp_document_is_verified (doc) ? "VERIFIED: every check passed"
+                                                           : "NOT VERIFIED: see the checks above");
   return doc;
 }
 
@@ -270,6 +285,15 @@ check_boarding_pass (const DemoOptions *opts,
   g_autoptr(TpBcbp) pass = NULL;
   g_autoptr(TpBoardingCheck) check = NULL;
 
+  if (opts->boarding_pass == NULL && mrz == NULL)
+    {
+      /* The simulated scan prints the passport's name: without DG1 there
+       * is none to print. */
+      g_set_error_literal (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                           "The chip gave no readable DG1, so there is no name to print on a "
+                           "simulated boarding pass; give one with --boarding-pass");
+      return FALSE;
+    }
   text = opts->boarding_pass != NULL ? g_strdup (opts->boarding_pass)
                                      : boarding_pass_for (mrz, opts->airport, today);
   pass = tp_bcbp_parse (text, strlen (text), today, error);
@@ -301,11 +325,14 @@ check_boarding_pass (const DemoOptions *opts,
   return TRUE;
 }
 
+/* The identity to screen: the chip's DG1, or the printed MRZ when the
+ * chip gave none (a chip must not make a traveller unscreenable). */
 static TpQuery *
-query_from_document (const TpDocument *doc)
+query_from_document (const TpDocument *doc,
+                     const TpMrz      *printed)
 {
   TpQuery *q = tp_query_new ();
-  const TpMrz *m = doc->dg1 ? doc->dg1->mrz : NULL;
+  const TpMrz *m = doc->dg1 && doc->dg1->mrz ? doc->dg1->mrz : printed;
 
   q->id = g_strdup ("demo");
   if (m != NULL)
@@ -336,11 +363,12 @@ query_from_document (const TpDocument *doc)
 static void
 screen (TpStore          *store,
         const TpDocument *doc,
+        const TpMrz      *printed,
         const GDate      *today,
         GError          **error)
 {
   g_autoptr(TpMatcher) matcher = NULL;
-  g_autoptr(TpQuery) query = query_from_document (doc);
+  g_autoptr(TpQuery) query = query_from_document (doc, printed);
   TpScreenOptions options;
   TpScreenResult *result;
   gint64 start;
@@ -377,6 +405,8 @@ tp_cli_demo (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(TpStore) store = NULL;
   g_autoptr(TpDocument) doc = NULL;
+  g_autoptr(TpMrz) printed = NULL;
+  const TpMrz *identity;
   g_autofree char *dir = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%d %H:%M");
@@ -424,16 +454,19 @@ tp_cli_demo (int    argc,
     goto failed;
 
   heading ("2. Passport on the reader");
-  doc = read_passport (&opts, &error);
+  doc = read_passport (&opts, &printed, &error);
   if (doc == NULL)
     goto failed;
+  identity = doc->dg1 && doc->dg1->mrz ? doc->dg1->mrz : printed;
+  if (identity == printed && printed != NULL)
+    printf ("  identity   from the printed MRZ: the chip gave no DG1 to confirm it\n");
 
   heading ("3. Boarding pass");
-  if (!check_boarding_pass (&opts, doc->dg1 ? doc->dg1->mrz : NULL, &today, &error))
+  if (!check_boarding_pass (&opts, identity, &today, &error))
     goto failed;
 
   heading ("4. Screening");
-  screen (store, doc, &today, &error);
+  screen (store, doc, printed, &today, &error);
   if (error != NULL)
     goto failed;
   goto out;

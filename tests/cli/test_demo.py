@@ -28,6 +28,7 @@ class DemoTest(unittest.TestCase):
         self.assertIn("name matches passport: ok", out)
         self.assertIn("VERDICT: STOP", out)
         self.assertIn("EB-2025-004417", out)
+        self.assertIn("chip       VERIFIED", out)
         # the cancelled and the expired bans never hit
         self.assertNotIn("EB-2026-000102", out)
         self.assertNotIn("EB-2024-000977", out)
@@ -37,6 +38,19 @@ class DemoTest(unittest.TestCase):
         proc = demo("--reader", "sim:full:tampered")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertIn("passive authentication: invalid", proc.stdout)
+        self.assertIn("chip       NOT VERIFIED", proc.stdout)
+
+    def test_chip_without_dg1_still_screens_the_printed_identity(self):
+        # a chip that withholds DG1 must not make the traveller unscreenable
+        proc = demo("--reader", "sim:full:missing=DG1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        out = proc.stdout
+        self.assertIn("DG1 is listed in EF.COM but the chip has no such file", out)
+        self.assertIn("chip       NOT VERIFIED", out)
+        self.assertIn("identity   from the printed MRZ", out)
+        self.assertIn("name matches passport: ok", out)
+        self.assertIn("VERDICT: STOP", out)
+        self.assertIn("EB-2025-004417", out)
 
     def test_pass_for_another_airport_and_person(self):
         pass_ = "M1TRAN/THI HUONG      EABC123 SGNNRTVN 0300 327Y001A0001 100"
