@@ -71,19 +71,6 @@ emulator_stop (Emulator *emu)
   g_free (emu);
 }
 
-static TpAccessKey *
-key_for_profile (const char *profile)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TpSimChip) chip = tp_sim_chip_new (profile, &error);
-  TpAccessKey *key;
-
-  g_assert_no_error (error);
-  key = tp_access_key_new_from_mrz (tp_sim_chip_get_mrz (chip), &error);
-  g_assert_no_error (error);
-  return key;
-}
-
 typedef struct {
   const char  *profile;
   const char  *extra;
@@ -111,7 +98,7 @@ test_read (gconstpointer data)
   g_autoptr(GError) error = NULL;
   Emulator *emu = emulator_start (c->profile, c->extra);
   g_autoptr(TpTransport) transport = tp_transport_open (emu->connstring, &error);
-  g_autoptr(TpAccessKey) key = key_for_profile (c->profile);
+  g_autoptr(TpAccessKey) key = tp_test_sim_key (c->profile);
   g_autoptr(TpReadOptions) options = tp_read_options_new ();
   g_autoptr(TpDocument) doc = NULL;
 
@@ -163,7 +150,7 @@ test_no_card (void)
   g_autoptr(GError) error = NULL;
   Emulator *emu = emulator_start ("bac-3des", "--no-card");
   g_autoptr(TpTransport) transport = tp_transport_open (emu->connstring, &error);
-  g_autoptr(TpAccessKey) key = key_for_profile ("bac-3des");
+  g_autoptr(TpAccessKey) key = tp_test_sim_key ("bac-3des");
   g_autoptr(TpDocument) doc = NULL;
 
   g_assert_no_error (error);

@@ -252,19 +252,6 @@ open_reader (void)
   return transport;
 }
 
-static TpAccessKey *
-key_for_profile (const char *profile)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TpSimChip) chip = tp_sim_chip_new (profile, &error);
-  TpAccessKey *key;
-
-  g_assert_no_error (error);
-  key = tp_access_key_new_from_mrz (tp_sim_chip_get_mrz (chip), &error);
-  g_assert_no_error (error);
-  return key;
-}
-
 static gboolean
 skip_if_unavailable (void)
 {
@@ -308,7 +295,7 @@ test_read (gconstpointer data)
 
   card = card_start (c->profile);
   transport = open_reader ();
-  key = key_for_profile (c->profile);
+  key = tp_test_sim_key (c->profile);
   options = tp_read_options_new ();
   options->trust = trust;
 
@@ -365,7 +352,7 @@ test_no_card (void)
     return;
 
   transport = open_reader ();
-  key = key_for_profile ("bac-3des");
+  key = tp_test_sim_key ("bac-3des");
   doc = tp_document_reader_read (transport, key, NULL, NULL, NULL, NULL, &error);
   g_assert_null (doc);
   g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_NO_CARD);

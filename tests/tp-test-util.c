@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "tp-sim-chip.h"
 #include "tp-test-util.h"
 
 GByteArray *
@@ -107,4 +108,17 @@ tp_test_child_stop (TpTestChild *child)
   g_object_unref (child->out);
   g_object_unref (child->process);
   g_free (child);
+}
+
+TpAccessKey *
+tp_test_sim_key (const char *spec)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpSimChip) chip = tp_sim_chip_new (spec, &error);
+  TpAccessKey *key;
+
+  g_assert_no_error (error);
+  key = tp_access_key_new_from_mrz (tp_sim_chip_get_mrz (chip), &error);
+  g_assert_no_error (error);
+  return key;
 }

@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "tp-document-reader.h"
+
 G_BEGIN_DECLS
 
 /* Bytes from hex text ("0CA4 020C"); white space is skipped, anything
@@ -20,6 +22,10 @@ char       *tp_test_to_hex  (const guint8 *data,
     g_autofree char *_h = tp_test_to_hex ((data), (len)); \
     g_assert_cmpstr (_h, ==, (expected_hex)); \
   } G_STMT_END
+
+/* The access key of the software chip @spec (its printed MRZ): what a
+ * test reading an emulated reader opens the chip with. */
+TpAccessKey *tp_test_sim_key (const char *spec);
 
 /* Removes @path and everything below it (test scratch directories). */
 void        tp_test_remove_tree (const char *path);
