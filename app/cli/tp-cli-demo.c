@@ -287,11 +287,11 @@ check_boarding_pass (const DemoOptions *opts,
 
   if (opts->boarding_pass == NULL && mrz == NULL)
     {
-      /* The simulated scan prints the passport's name: without DG1 there
-       * is none to print. */
+      /* The simulated scan prints the passport's name: neither DG1 nor
+       * the printed MRZ gave one. */
       g_set_error_literal (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                           "The chip gave no readable DG1, so there is no name to print on a "
-                           "simulated boarding pass; give one with --boarding-pass");
+                           "No name from the chip or the printed MRZ to print on a simulated "
+                           "boarding pass; give one with --boarding-pass");
       return FALSE;
     }
   text = opts->boarding_pass != NULL ? g_strdup (opts->boarding_pass)
@@ -325,14 +325,14 @@ check_boarding_pass (const DemoOptions *opts,
   return TRUE;
 }
 
-/* The identity to screen: the chip's DG1, or the printed MRZ when the
- * chip gave none (a chip must not make a traveller unscreenable). */
+/* @identity: the chip's DG1, or the printed MRZ when the chip gave none
+ * (a chip must not make a traveller unscreenable). */
 static TpQuery *
 query_from_document (const TpDocument *doc,
-                     const TpMrz      *printed)
+                     const TpMrz      *identity)
 {
   TpQuery *q = tp_query_new ();
-  const TpMrz *m = doc->dg1 && doc->dg1->mrz ? doc->dg1->mrz : printed;
+  const TpMrz *m = identity;
 
   q->id = g_strdup ("demo");
   if (m != NULL)
@@ -363,12 +363,12 @@ query_from_document (const TpDocument *doc,
 static void
 screen (TpStore          *store,
         const TpDocument *doc,
-        const TpMrz      *printed,
+        const TpMrz      *identity,
         const GDate      *today,
         GError          **error)
 {
   g_autoptr(TpMatcher) matcher = NULL;
-  g_autoptr(TpQuery) query = query_from_document (doc, printed);
+  g_autoptr(TpQuery) query = query_from_document (doc, identity);
   TpScreenOptions options;
   TpScreenResult *result;
   gint64 start;
@@ -466,7 +466,7 @@ tp_cli_demo (int    argc,
     goto failed;
 
   heading ("4. Screening");
-  screen (store, doc, printed, &today, &error);
+  screen (store, doc, identity, &today, &error);
   if (error != NULL)
     goto failed;
   goto out;
