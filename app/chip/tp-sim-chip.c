@@ -211,6 +211,20 @@ static int removed_marker;
 G_LOCK_DEFINE_STATIC (documents);
 static GHashTable *documents;   /* key → SimDocument, kept for the process */
 
+/* "DG1" … "DG16" */
+static gboolean
+parse_dg (const char *value,
+          guint      *dg)
+{
+  guint64 number;
+
+  if (g_ascii_strncasecmp (value, "DG", 2) != 0 ||
+      !g_ascii_string_to_unsigned (value + 2, 10, 1, 16, &number, NULL))
+    return FALSE;
+  *dg = (guint) number;
+  return TRUE;
+}
+
 static gboolean
 parse_quirks (const char  *text,
               Quirks      *q,
@@ -257,20 +271,13 @@ parse_quirks (const char  *text,
       else if (g_str_equal (name, "tampered"))
         {
           q->tampered_dg = 2;
-          if (value != NULL)
-            {
-              if (g_ascii_strncasecmp (value, "DG", 2) != 0 ||
-                  !g_ascii_string_to_unsigned (value + 2, 10, 1, 16, &number, NULL))
-                goto bad_value;
-              q->tampered_dg = (guint) number;
-            }
+          if (value != NULL && !parse_dg (value, &q->tampered_dg))
+            goto bad_value;
         }
       else if (g_str_equal (name, "missing"))
         {
-          if (value == NULL || g_ascii_strncasecmp (value, "DG", 2) != 0 ||
-              !g_ascii_string_to_unsigned (value + 2, 10, 1, 16, &number, NULL))
+          if (value == NULL || !parse_dg (value, &q->missing_dg))
             goto bad_value;
-          q->missing_dg = (guint) number;
         }
       else if (g_str_equal (name, "unknown-csca"))
         q->signer = TP_TEST_SIGNER_UNKNOWN_CSCA;

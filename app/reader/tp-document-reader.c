@@ -622,14 +622,13 @@ probe_chip (Reader  *r,
    * bytes do not: only worth an APDU when the reader moves extended APDUs. */
   if (tp_transport_supports_extended (r->transport) && !r->options->no_extended)
     {
-      g_autoptr(GError) read_error = NULL;
-      g_autoptr(GBytes) atr_info = read_mf_file (r, SFI_ATR_INFO, FID_ATR_INFO, &read_error);
+      g_autoptr(GBytes) atr_info = read_mf_file (r, SFI_ATR_INFO, FID_ATR_INFO, &local);
       TpTlv info, item;
 
       /* NULL without an error: the file is not there */
-      if (read_error != NULL)
+      if (local != NULL)
         {
-          g_propagate_error (error, g_steal_pointer (&read_error));
+          g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
         }
       if (atr_info != NULL &&
