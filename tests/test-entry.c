@@ -6,7 +6,9 @@
 
 #include <string.h>
 
+#include "tp-country.h"
 #include "tp-entry.h"
+#include "tp-mrz.h"
 #include "tp-error.h"
 #include "tp-state-hash.h"
 
@@ -313,8 +315,10 @@ test_errors (void)
     { "person.birth_date", "\"2090\"", "person.birth_date: “2090” is in the future" },
     { "person.sex", "\"Q\"", "person.sex: “Q” is not a sex code (M, F or X)" },
     { "person.sex", "\"m\"", "person.sex: “m” is not a sex code (M, F or X)" },
-    { "person.nationality", "\"VN\"", "person.nationality: “VN” is not a country code (3 letters, ICAO 9303 / ISO 3166 alpha-3)" },
-    { "person.nationality", "\"V1M\"", "person.nationality: “V1M” is not a country code (3 letters, ICAO 9303 / ISO 3166 alpha-3)" },
+    { "person.nationality", "\"VN\"", "person.nationality: “VN” is not a country code: expected an ICAO 9303 code as the MRZ prints it (ISO 3166 alpha-3, D for Germany, XXA, UNO...)" },
+    { "person.nationality", "\"V1M\"", "person.nationality: “V1M” is not a country code: expected an ICAO 9303 code as the MRZ prints it (ISO 3166 alpha-3, D for Germany, XXA, UNO...)" },
+    { "person.nationality", "\"ZZZ\"", "person.nationality: “ZZZ” is not a country code: expected an ICAO 9303 code as the MRZ prints it (ISO 3166 alpha-3, D for Germany, XXA, UNO...)" },
+    { "person.nationality", "\"D<<\"", "person.nationality: “D<<” is not a country code: expected an ICAO 9303 code as the MRZ prints it (ISO 3166 alpha-3, D for Germany, XXA, UNO...)" },
     { "person.identifiers", "{}", "person.identifiers: expected an array, found an object" },
     { "person.identifiers", "[\"C1234567\"]", "person.identifiers[0]: expected an object {\"type\", \"value\", \"country\"}, found a string" },
     { "person.identifiers", "[{\"value\": \"C1\"}]", "person.identifiers[0].type: missing (required)" },
@@ -327,7 +331,7 @@ test_errors (void)
     { "person.identifiers", "[{\"type\": \"passport\", \"value\": \"0123456789012345678901234567890123456789X\"}]",
       "person.identifiers[0].value: longer than 40 characters" },
     { "person.identifiers", "[{\"type\": \"passport\", \"value\": \"C1\", \"country\": \"VIETNAM\"}]",
-      "person.identifiers[0].country: “VIETNAM” is not a country code (3 letters, ICAO 9303 / ISO 3166 alpha-3)" },
+      "person.identifiers[0].country: “VIETNAM” is not a country code: expected an ICAO 9303 code as the MRZ prints it (ISO 3166 alpha-3, D for Germany, XXA, UNO...)" },
     { "basis", "\"tax\"", "basis: expected an object, found a string" },
     { "basis.issued_at", "\"2026-02-30\"", "basis.issued_at: “2026-02-30” is not a date (YYYY-MM-DD)" },
     { "basis.reason", "[]", "basis.reason: expected a string, found an array" },
@@ -351,6 +355,113 @@ test_errors (void)
         g_error ("case %u (%s):\n  got      %s\n  expected %s", i, cases[i].path, error->message,
                  cases[i].message);
     }
+}
+
+/* A TD3 zone for a passport issued by state with nationality nationality
+ * (codes without filler), every check digit right. */
+static char *
+td3_with_codes (const char *state,
+                const char *nationality)
+{
+  char l1[45], l2[45];
+  char composite[40];
+
+  memset (l1, '<', 44);
+  memcpy (l1, "P<", 2);
+  memcpy (l1 + 2, state, strlen (state));
+  memcpy (l1 + 5, "MUSTER<<ANNA", 12);
+  l1[44] = '\0';
+
+  memset (l2, '<', 44);
+  memcpy (l2, "C01X00T47", 9);
+  l2[9] = (char) ('0' + tp_mrz_check_digit ("C01X00T47", 9));
+  memcpy (l2 + 10, nationality, strlen (nationality));
+  memcpy (l2 + 13, "6408125F2702283", 15);
+  l2[42] = (char) ('0' + tp_mrz_check_digit (l2 + 28, 14));
+  memcpy (composite, l2, 10);
+  memcpy (composite + 10, l2 + 13, 7);
+  memcpy (composite + 17, l2 + 21, 22);
+  l2[43] = (char) ('0' + tp_mrz_check_digit (composite, 39));
+  l2[44] = '\0';
+  return g_strdup_printf ("%s\n%s", l1, l2);
+}
+
+static TpEntry *
+entry_with_codes (const char  *nationality,
+                  const char  *country,
+                  GError     **error)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"id\": \"EB-1\", \"version\": 1, \"list\": \"exit_ban\", \"status\": \"active\","
+    " \"agency\": \"customs\", \"action\": \"deny_exit\", \"effective_from\": \"2026-01-01\","
+    " \"person\": {\"full_name\": \"Anna Muster\", \"nationality\": \"%s\","
+    " \"identifiers\": [{\"type\": \"passport\", \"value\": \"C01X00T47\", \"country\": \"%s\"}]}}",
+    nationality, country);
+
+  return tp_entry_from_json (json, -1, error);
+}
+
+/* Every code the MRZ parser emits without an error in its field is a code
+ * the entry validator accepts, as nationality and as identifier country:
+ * all 18 278 codes of one to three letters are tried, so a German passport
+ * (D<<), a stateless person (XXA) or a Kosovo passport (RKS) can be listed
+ * the way their documents print them. */
+static void
+test_mrz_codes_accepted (void)
+{
+  g_autoptr(GDate) reference = day (2026, 5, 1);
+  guint emitted = 0;
+  gsize n_table;
+
+  tp_country_all (&n_table);
+
+  for (guint len = 1; len <= 3; len++)
+    {
+      guint total = len == 1 ? 26 : len == 2 ? 26 * 26 : 26 * 26 * 26;
+
+      for (guint k = 0; k < total; k++)
+        {
+          char code[4] = { 0 };
+          g_autofree char *zone = NULL;
+          g_autoptr(TpMrz) mrz = NULL;
+          g_autoptr(TpEntry) entry = NULL;
+          g_autoptr(GError) error = NULL;
+
+          for (guint i = 0, v = k; i < len; i++, v /= 26)
+            code[len - 1 - i] = (char) ('A' + v % 26);
+          zone = td3_with_codes (code, code);
+          mrz = tp_mrz_parse (zone, reference, &error);
+          g_assert_no_error (error);
+          g_assert_nonnull (mrz);
+          g_assert_cmpint (mrz->checks[TP_MRZ_CHECK_COMPOSITE], ==, TP_MRZ_CHECK_VALID);
+          if (tp_mrz_find_error (mrz, "nationality") != NULL)
+            {
+              g_assert_nonnull (tp_mrz_find_error (mrz, "issuing_state"));
+              g_assert_false (tp_country_is_valid (code));
+              continue;
+            }
+          g_assert_true (mrz->valid);
+          g_assert_cmpstr (mrz->nationality, ==, code);
+          g_assert_cmpstr (mrz->issuing_state, ==, code);
+          emitted++;
+          entry = entry_with_codes (mrz->nationality, mrz->issuing_state, &error);
+          if (entry == NULL)
+            g_error ("the MRZ parser emits %s, the entry validator rejects it: %s", code, error->message);
+          g_assert_cmpstr (entry->nationality, ==, code);
+          g_assert_cmpstr (((TpIdentifier *) g_ptr_array_index (entry->identifiers, 0))->country, ==, code);
+        }
+    }
+  /* The parser emits the whole table and nothing else */
+  g_assert_cmpuint (emitted, ==, n_table);
+
+  /* Lower case is taken and upper-cased; Germany both ways */
+  {
+    g_autoptr(TpEntry) d = entry_with_codes ("d", "deu", NULL);
+
+    g_assert_nonnull (d);
+    g_assert_cmpstr (d->nationality, ==, "D");
+    g_assert_true (tp_country_same (d->nationality, "DEU"));
+  }
 }
 
 static void
@@ -684,6 +795,7 @@ main (int    argc,
   g_test_add_func ("/entry/partial-dates", test_partial_dates);
   g_test_add_func ("/entry/partial-birth-dates", test_partial_birth_dates);
   g_test_add_func ("/entry/errors", test_errors);
+  g_test_add_func ("/entry/mrz-codes-accepted", test_mrz_codes_accepted);
   g_test_add_func ("/entry/birth-date-not-in-future", test_birth_date_not_in_future);
   g_test_add_func ("/entry/not-an-entry", test_not_an_entry);
   g_test_add_func ("/entry/long-value-quoted", test_long_value_quoted);

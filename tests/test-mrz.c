@@ -631,6 +631,9 @@ test_codes (void)
   g_autoptr(TpMrz) bad_nat = parse (TD3_L1 "\nL898902C36U<O7408122F1204159ZE184226B<<<<<10");
   g_autoptr(TpMrz) empty_state = parse ("P<<<<ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" TD3_L2);
   g_autoptr(TpMrz) stateless = parse (XXA_L1 "\n" XXA_L2);
+  /* Letters, but no country: ZZZ is in no table, DE is alpha-2 */
+  g_autoptr(TpMrz) unknown_state = parse ("P<ZZZERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n" TD3_L2);
+  g_autoptr(TpMrz) alpha2_nat = parse (TD3_L1 "\nL898902C36DE<7408122F1204159ZE184226B<<<<<10");
 
   g_assert_true (de->valid);
   g_assert_cmpstr (de->issuing_state, ==, "D");
@@ -653,6 +656,15 @@ test_codes (void)
   g_assert_true (stateless->issuing_state_special);
   g_assert_true (stateless->nationality_special);
   g_assert_cmpstr (stateless->nationality, ==, "XXA");
+  g_assert_false (unknown_state->valid);
+  g_assert_cmpstr (unknown_state->issuing_state, ==, "ZZZ");
+  assert_error_at (unknown_state, "issuing_state", 1, 2, 5);
+  g_assert_nonnull (strstr (tp_mrz_find_error (unknown_state, "issuing_state")->message,
+                            "“ZZZ” is not an ICAO 9303 country code"));
+  g_assert_false (alpha2_nat->valid);
+  g_assert_cmpstr (alpha2_nat->nationality, ==, "DE");
+  assert_error_at (alpha2_nat, "nationality", 2, 10, 13);
+  assert_all_checks_valid (alpha2_nat);
 }
 
 static void

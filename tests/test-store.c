@@ -1204,6 +1204,44 @@ test_invalid_batch (Fixture       *f,
   g_assert_cmpuint (count_current (store), ==, 0);
 }
 
+/* A German national as the MRZ prints it: nationality and identifier
+ * country D, one letter, kept through the store. */
+static void
+test_one_letter_country (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_entry_free);
+  g_autoptr(TpEntry) found = NULL;
+  g_autoptr(GError) error = NULL;
+  TpEntry *entry = tp_entry_from_json (
+    "{\"id\": \"EB-1\", \"version\": 1, \"list\": \"exit_ban\", \"status\": \"active\","
+    " \"agency\": \"customs\", \"action\": \"deny_exit\", \"effective_from\": \"2026-01-16\","
+    " \"person\": {\"full_name\": \"Erika Mustermann\", \"nationality\": \"D\","
+    "   \"identifiers\": [{\"type\": \"passport\", \"value\": \"C01X00T47\", \"country\": \"D\"}]}}",
+    -1, &error);
+  const TpIdentifier *id;
+  TpIdentifier *changed;
+  TpStoreBatchResult result;
+
+  g_assert_no_error (error);
+  g_ptr_array_add (batch, entry);
+  apply (store, batch, 1, 0);
+  found = current_of_eb1 (store);
+  g_assert_nonnull (found);
+  g_assert_cmpstr (found->nationality, ==, "D");
+  id = g_ptr_array_index (found->identifiers, 0);
+  g_assert_cmpstr (id->country, ==, "D");
+
+  /* A country outside the table is refused like any identifier the store cannot hold */
+  changed = g_ptr_array_index (entry->identifiers, 0);
+  g_free (changed->country);
+  changed->country = g_strdup ("ZZ");
+  g_assert_false (tp_store_apply_batch (store, batch, &result, &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID);
+  tp_store_batch_result_clear (&result);
+}
+
 /* Audit log */
 
 static void
@@ -1394,6 +1432,7 @@ main (int    argc,
   ADD ("/store/clearances", test_clearances);
   ADD ("/store/feed-position", test_feed_position);
   ADD ("/store/invalid-batch", test_invalid_batch);
+  ADD ("/store/one-letter-country", test_one_letter_country);
   ADD ("/audit/chain", test_audit_chain);
   ADD ("/audit/tamper", test_audit_tamper);
   ADD ("/audit/tamper-kinds", test_audit_tamper_kinds);

@@ -20,6 +20,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "tp-country.h"
 #include "tp-error.h"
 #include "tp-mrz.h"
 
@@ -71,11 +72,6 @@ typedef struct {
   int            ref_month;
   int            ref_day;
 } Parser;
-
-typedef struct {
-  const char *code;
-  const char *description;
-} SpecialCode;
 
 static const Layout layout_td1 = {
   .format = TP_MRZ_FORMAT_TD1, .n_lines = 3, .line_len = 30,
@@ -129,30 +125,6 @@ static const Layout layout_mrvb = {
   .birth = { 1, 13, 6 }, .birth_check = { 1, 19, 1 }, .sex = { 1, 20, 1 },
   .expiry = { 1, 21, 6 }, .expiry_check = { 1, 27, 1 },
   .optional = { 1, 28, 8 },
-};
-
-/* ICAO 9303 Part 3, codes for organisations and for persons without a
- * state's nationality. */
-static const SpecialCode special_codes[] = {
-  { "UNO", "United Nations Organization or one of its officials" },
-  { "UNA", "Specialized agency of the United Nations or one of its officials" },
-  { "UNK", "Resident of Kosovo with a travel document issued by the United Nations Interim Administration Mission in Kosovo" },
-  { "XBA", "African Development Bank" },
-  { "XIM", "African Export–Import Bank" },
-  { "XCC", "Caribbean Community or one of its emissaries" },
-  { "XCE", "Council of Europe" },
-  { "XCO", "Common Market for Eastern and Southern Africa" },
-  { "XEC", "Economic Community of West African States" },
-  { "XPO", "International Criminal Police Organization" },
-  { "XES", "Organisation of Eastern Caribbean States" },
-  { "XMP", "Parliamentary Assembly of the Mediterranean" },
-  { "XOM", "Sovereign Military Order of Malta or one of its emissaries" },
-  { "XDC", "Southern African Development Community" },
-  { "XXA", "Stateless person (1954 Convention)" },
-  { "XXB", "Refugee (1951 Convention)" },
-  { "XXC", "Refugee, other than under the 1951 Convention" },
-  { "XXX", "Person of unspecified nationality" },
-  { "EUE", "European Union" },
 };
 
 static const char * const month_names[] = {
@@ -558,8 +530,18 @@ parse_code (Parser     *p,
   else
     {
       g_autofree char *code = g_strndup (s, span->len);
+      const TpCountry *country = tp_country_lookup (code);
 
-      *special = tp_mrz_code_is_special (code);
+      *special = country != NULL && tp_country_is_special (country);
+      if (country == NULL)
+        {
+          g_autofree char *shown = printable_span (mrz, span);
+
+          add_error (mrz, field, span->line, span->start, span->start + span->len,
+                     "%s “%s” is not an ICAO 9303 country code (ISO 3166 alpha-3, D for Germany, "
+                     "or one of ICAO's codes for organisations and persons without a nationality)",
+                     label, shown);
+        }
     }
 
   return strip_filler_span (mrz, span, FALSE);
@@ -1459,24 +1441,18 @@ tp_mrz_find_error (const TpMrz *mrz,
 const char *
 tp_mrz_special_code_describe (const char *code)
 {
-  char key[4] = { 0 };
-  gsize len;
+  const TpCountry *country;
 
   g_return_val_if_fail (code != NULL, NULL);
 
-  len = strnlen (code, 4);
-  if (len > 3)
+  /* Codes as an MRZ prints them: upper case, three characters with filler */
+  for (const char *c = code; *c != '\0'; c++)
+    if (!(is_letter (*c) || *c == '<'))
+      return NULL;
+  country = tp_country_lookup (code);
+  if (country == NULL || !tp_country_is_special (country))
     return NULL;
-  while (len > 0 && code[len - 1] == '<')
-    len--;
-  if (len != 3)
-    return NULL;
-  memcpy (key, code, 3);
-
-  for (gsize i = 0; i < G_N_ELEMENTS (special_codes); i++)
-    if (g_str_equal (special_codes[i].code, key))
-      return special_codes[i].description;
-  return NULL;
+  return country->name;
 }
 
 gboolean

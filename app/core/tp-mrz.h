@@ -147,11 +147,12 @@ typedef struct {
  *   as given (each holds the format's number of characters, which may be
  *   more bytes)
  * @document_code: filler stripped ("P", "ID", "V")
- * @issuing_state: filler stripped ("UTO", "D" for “D<<”)
+ * @issuing_state: filler stripped ("UTO", "D" for “D<<”); a code that is
+ *   not in the country table (tp-country.h) is a field error
  * @document_number: the whole number, filler stripped; a TD1/TD2 number
  *   longer than nine characters includes its continuation from the
  *   optional data
- * @nationality: filler stripped
+ * @nationality: filler stripped, checked like @issuing_state
  * @birth_date: see the date rule above
  * @sex: 'M', 'F' or 'X' (X also for < and for an invalid character)
  * @expiry_date: see the date rule above
@@ -232,9 +233,9 @@ const TpMrzFieldError *tp_mrz_find_error  (const TpMrz     *mrz,
                                            const char      *field);
 
 /* ICAO 9303 Part 3 codes that are not states: UNO, UNA, UNK, XBA, XIM,
- * XCC, XCE, XCO, XEC, XPO, XES, XMP, XOM, XDC, XXA, XXB, XXC, XXX, EUE.
- * code: three characters (filler allowed) or the code without filler.
- * Returns a description, or NULL when code is not one of them. */
+ * XCC, XCE, XCO, XEC, XPO, XES, XMP, XOM, XDC, XXA, XXB, XXC, XXX, EUE
+ * (tp_country_is_special()). code: as an MRZ prints it, upper case, filler
+ * allowed. Returns a description, or NULL when code is not one of them. */
 const char  *tp_mrz_special_code_describe (const char      *code);
 gboolean     tp_mrz_code_is_special       (const char      *code);
 

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "tp-country.h"
 #include "tp-entry.h"
 #include "tp-json.h"
 #include "tp-error.h"
@@ -561,7 +562,8 @@ get_full_date (JsonObject  *object,
   return fail (error, field, "“%s” is not a date (YYYY-MM-DD)", quoted);
 }
 
-/* Three letters A–Z, lower case accepted and upper-cased. */
+/* A code of the country table (tp-country.h), lower case accepted and
+ * upper-cased: what an MRZ prints (D for Germany, XXA...) or ISO alpha-3. */
 static gboolean
 get_country (JsonObject  *object,
              const char  *name,
@@ -577,15 +579,18 @@ get_country (JsonObject  *object,
     return FALSE;
   if (s == NULL)
     return TRUE;
-  if (strlen (s) == 3 && g_ascii_isalpha (s[0]) && g_ascii_isalpha (s[1]) && g_ascii_isalpha (s[2]))
+  if (strlen (s) <= 3 && strchr (s, '<') == NULL && tp_country_is_valid (s))
     {
-      for (guint i = 0; i < 3; i++)
+      gsize i;
+
+      for (i = 0; s[i] != '\0'; i++)
         out[i] = g_ascii_toupper (s[i]);
-      out[3] = '\0';
+      out[i] = '\0';
       return TRUE;
     }
   quoted = quote_value (s);
-  return fail (error, field, "“%s” is not a country code (3 letters, ICAO 9303 / ISO 3166 alpha-3)", quoted);
+  return fail (error, field, "“%s” is not a country code: expected an ICAO 9303 code as the "
+               "MRZ prints it (ISO 3166 alpha-3, D for Germany, XXA, UNO...)", quoted);
 }
 
 static gboolean

@@ -62,7 +62,7 @@ typedef enum {
 typedef struct {
   TpIdentifierType  type;
   char             *value;    /* upper case, no spaces */
-  char             *country;  /* ISO 3166 alpha-3, or NULL */
+  char             *country;  /* a code of tp-country.h (VNM, D...), or NULL */
 } TpIdentifier;
 
 /* A possibly partial date: "1980-05-17", "1980-05" or "1980".

@@ -15,7 +15,8 @@
  * below); visibility as the TpRoles bit set; dates as day numbers
  * (g_date_get_julian(): 1 = 0001-01-01); identifiers as
  * "T:CCC:VALUE;T:CCC:VALUE" with T one of P (passport), N (national_id),
- * X (tax_code), O (other) and CCC the country or empty. The decoder allows
+ * X (tax_code), O (other) and CCC the country (a code of tp-country.h, one
+ * to three letters: D for Germany) or empty. The decoder allows
  * neither ':' nor ';' in identifier values.
  */
 #include "config.h"
@@ -28,6 +29,7 @@
 
 #include <openssl/crypto.h>
 
+#include "tp-country.h"
 #include "tp-store-private.h"
 
 /* 'TPNT' in PRAGMA application_id: what makes a database a Touchpoint store */
@@ -565,8 +567,8 @@ row_reader_read (RowReader    *reader,
   s = column_text (stmt, COL_SEX);
   e->sex = s != NULL ? s[0] : 0;
   s = column_text (stmt, COL_NATIONALITY);
-  if (s != NULL && strlen (s) == 3)
-    memcpy (e->nationality, s, 4);
+  if (s != NULL && tp_country_is_valid (s) && strlen (s) <= 3)
+    memcpy (e->nationality, s, strlen (s) + 1);
   else
     e->nationality[0] = '\0';
 
@@ -628,11 +630,11 @@ check_entry (const TpEntry  *entry,
       const TpIdentifier *id = g_ptr_array_index (entry->identifiers, i);
 
       if (id->value == NULL || *id->value == '\0' || strpbrk (id->value, ":;") != NULL ||
-          (id->country != NULL && strlen (id->country) != 3))
+          (id->country != NULL && !tp_country_is_valid (id->country)))
         {
           g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
-                       "Entry “%s” has an identifier the store cannot hold (empty, or with “:” or “;”)",
-                       entry->id);
+                       "Entry “%s” has an identifier the store cannot hold (empty, with “:” or “;”, "
+                       "or a country that is not a country code)", entry->id);
           return FALSE;
         }
     }

@@ -153,6 +153,26 @@ class ListCli(unittest.TestCase):
         self.assertEqual(json.loads(r.stdout)["imported"], 1)
         self.assertEqual(self.verify().returncode, 0)
 
+    def test_icao_country_codes(self):
+        # Codes as documents print them: Germany D, Kosovo RKS, a stateless
+        # person XXA, a British National (Overseas) GBN, the United Nations UNO.
+        ok = [entry("EB-D", nationality="D",
+                    identifiers=[{"type": "passport", "value": "C01X00T47", "country": "D"}]),
+              entry("EB-RKS", nationality="RKS"),
+              entry("EB-XXA", nationality="XXA"),
+              entry("EB-GBN", nationality="GBN"),
+              entry("EB-UNO", nationality="VNM",
+                    identifiers=[{"type": "passport", "value": "U1234567", "country": "UNO"}])]
+        bad = [entry("EB-ZZZ", nationality="ZZZ"), entry("EB-DE", nationality="DE")]
+        r = self.import_(lines(*ok, *bad))
+        out = json.loads(r.stdout)
+        self.assertEqual(out["imported"], len(ok), out)
+        self.assertEqual([e["id"] for e in out["errors"]], ["EB-ZZZ", "EB-DE"])
+        for e in out["errors"]:
+            self.assertIn("person.nationality", e["message"])
+            self.assertIn("not a country code", e["message"])
+        self.assertEqual(r.returncode, 1)
+
     def test_birth_date_in_future_rejected(self):
         future = entry("EB-2", birth_date="2090-01-01")
         future_year = entry("EB-3", birth_date="2090")

@@ -21,11 +21,12 @@ FIELDS = {"passport", "national_id", "name", "birth_date", "sex", "nationality"}
 
 
 def entry(id_, name, birth, sex, ids=(), list_="exit_ban", agency="customs", action="deny_exit",
-          version=1, status="active", from_="2026-01-16", until=None):
+          version=1, status="active", from_="2026-01-16", until=None, nationality="VNM"):
     e = {"id": id_, "version": version, "list": list_, "status": status, "agency": agency,
          "action": action, "visibility": ["immigration", "supervisor"],
-         "person": {"full_name": name, "birth_date": birth, "sex": sex, "nationality": "VNM",
-                    "identifiers": [{"type": t, "value": v, "country": "VNM"} for t, v in ids]},
+         "person": {"full_name": name, "birth_date": birth, "sex": sex, "nationality": nationality,
+                    "identifiers": [{"type": t, "value": v, "country": nationality}
+                                    for t, v in ids]},
          "basis": {"reference": "1234/TB-HQ", "issued_at": from_, "reason": "tax_debt"},
          "effective_from": from_}
     if until is not None:
@@ -45,6 +46,9 @@ ENTRIES = [
           version=2, status="cancelled"),
     entry("EB-S-5", "Đặng Văn Đức", "1966-09-02", "M", [("passport", "C7777777")],
           from_="2025-09-01", until="2026-03-01"),
+    # Germany as its documents print it (ICAO 9303 Part 3: D, not DEU)
+    entry("EB-S-6", "Erika Mustermann", "1964-08-12", "F", [("passport", "C01X00T47")],
+          nationality="D"),
 ]
 
 
@@ -135,6 +139,18 @@ class ScreenCli(unittest.TestCase):
         self.assertEqual(h["conflicts"], [])
         self.assertGreaterEqual(h["score"], 0.9)
         self.assertIn("C1234567", h["explanation"])
+
+    def test_german_passport_d(self):
+        # A German passport's MRZ says D<<; the entry was listed as D: a German
+        # national can be listed and is stopped, whether the query says D or DEU.
+        for state in ("D", "DEU"):
+            r = self.one({"id": "de", "document_number": "C01X00T47", "issuing_state": state,
+                          "nationality": state, "primary": "MUSTERMANN", "secondary": "ERIKA",
+                          "birth_date": "1964-08-12", "sex": "F"})
+            self.assertEqual(r["verdict"], "STOP", (state, r))
+            h = self.hit(r, "EB-S-6")
+            self.assertEqual(h["band"], "confirmed")
+            self.assertNotIn("nationality", h["conflicts"])
 
     def test_refer_on_national_id(self):
         r = self.one({"id": "q2", "document_number": "P0000001", "issuing_state": "VNM",
