@@ -1,11 +1,8 @@
-/* tp-chip-auth.h: SecurityInfos (DG14, EF.CardAccess) and chip authentication
+/* tp-chip-auth.h: chip authentication
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * SecurityInfos (ICAO Doc 9303 Part 11 §9.2) is the SET OF SecurityInfo
- * that DG14 (wrapped in tag '6E') and EF.CardAccess carry: PACEInfo,
- * ChipAuthenticationInfo, ChipAuthenticationPublicKeyInfo and
- * ActiveAuthenticationInfo are read here, others are counted and skipped.
+ * What DG14 offers is read by tp-security-infos.h.
  *
  * Chip authentication version 1 (ICAO 9303-11 §6.2, BSI TR-03110 v1.11):
  * the terminal sends an ephemeral DH/ECDH public key on the chip's domain
@@ -21,96 +18,10 @@
 #include <openssl/evp.h>
 
 #include "tp-apdu.h"
-#include "tp-pace.h"
+#include "tp-security-infos.h"
 #include "tp-sm.h"
 
 G_BEGIN_DECLS
-
-#define TP_OID_PK_DH       "0.4.0.127.0.7.2.2.1.1"
-#define TP_OID_PK_ECDH     "0.4.0.127.0.7.2.2.1.2"
-#define TP_OID_AA_PROTOCOL "2.23.136.1.1.5"
-
-/**
- * TpChipAuthInfo:
- * @oid: id-CA-DH-3DES-CBC-CBC ... id-CA-ECDH-AES-CBC-CMAC-256, dotted
- * @ecdh: ECDH rather than DH
- * @cipher: secure messaging cipher after chip authentication
- * @version: 1 (ICAO); 2 is the EAC v2 protocol, not handled here
- * @key_id: keyId, -1 if absent
- */
-typedef struct {
-  char       *oid;
-  gboolean    ecdh;
-  TpSmCipher  cipher;
-  gint        version;
-  gint64      key_id;
-} TpChipAuthInfo;
-
-/**
- * TpChipAuthPublicKey:
- * @oid: id-PK-DH or id-PK-ECDH
- * @key: the chip's static public key with its domain parameters
- * @key_id: keyId, -1 if absent
- */
-typedef struct {
-  char     *oid;
-  EVP_PKEY *key;
-  gint64    key_id;
-} TpChipAuthPublicKey;
-
-/**
- * TpSecurityInfos:
- * @pace_infos: #TpPaceInfo
- * @ca_infos: #TpChipAuthInfo
- * @ca_public_keys: #TpChipAuthPublicKey
- * @aa_signature_oid: ActiveAuthenticationInfo signatureAlgorithm, dotted
- *   (NULL without ActiveAuthenticationInfo)
- * @n_other: SecurityInfos of other protocols (TA, PACE domain parameters,
- *   unknown OIDs), skipped
- */
-typedef struct {
-  GPtrArray *pace_infos;
-  GPtrArray *ca_infos;
-  GPtrArray *ca_public_keys;
-  char      *aa_signature_oid;
-  guint      n_other;
-} TpSecurityInfos;
-
-/* The content octets of a dotted OID (what DO'80' of MSE:Set AT
- * carries), and back. */
-GBytes      *tp_oid_encode               (const char             *dotted,
-                                          GError                **error);
-char        *tp_oid_decode               (const guint8           *content,
-                                          gsize                   len,
-                                          GError                **error);
-
-/* Parses DG14 ('6E' wrapper) or a bare SecurityInfos SET (EF.CardAccess).
- * A SecurityInfo of a known protocol that is malformed is an error
- * (TP_CHIP_ERROR_PROTOCOL naming it), as is anything that is not a SET of
- * SEQUENCEs. */
-TpSecurityInfos *tp_security_infos_parse (const guint8           *data,
-                                          gsize                   len,
-                                          GError                **error);
-TpSecurityInfos *tp_security_infos_new   (void);
-void         tp_security_infos_free      (TpSecurityInfos        *infos);
-/* The DER SET OF SecurityInfo (wrap in '6E' for DG14). Public keys are
- * written as X.509 SubjectPublicKeyInfo. */
-GBytes      *tp_security_infos_encode    (const TpSecurityInfos  *infos,
-                                          GError                **error);
-
-TpChipAuthInfo *tp_chip_auth_info_new    (const char             *oid,
-                                          gint                    version,
-                                          gint64                  key_id,
-                                          GError                **error);
-void         tp_chip_auth_info_free      (TpChipAuthInfo         *info);
-/* Takes a reference on @key. */
-TpChipAuthPublicKey *tp_chip_auth_public_key_new (const char     *oid,
-                                          EVP_PKEY               *key,
-                                          gint64                  key_id);
-void         tp_chip_auth_public_key_free (TpChipAuthPublicKey   *key);
-/* The dotted id-CA-... OID for a key agreement and cipher. */
-const char  *tp_chip_auth_oid            (gboolean                ecdh,
-                                          TpSmCipher              cipher);
 
 /* Picks a key and protocol to run: a ChipAuthenticationInfo of version 1
  * with a public key of the same kind and keyId, the strongest cipher
@@ -166,9 +77,6 @@ guint16      tp_ca_chip_process          (TpCaChip               *chip,
 GBytes      *tp_chip_auth_encode_public  (EVP_PKEY               *key,
                                           GError                **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpSecurityInfos, tp_security_infos_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpChipAuthInfo, tp_chip_auth_info_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpChipAuthPublicKey, tp_chip_auth_public_key_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpCaChip, tp_ca_chip_free)
 
 G_END_DECLS

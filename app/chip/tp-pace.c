@@ -14,13 +14,10 @@
 #include <eac/objects.h>
 #include <eac/pace.h>
 
-#include "tp-chip-auth.h"
 #include "tp-chip-error.h"
 #include "tp-pace.h"
+#include "tp-security-infos.h"
 #include "tp-tlv.h"
-
-/* id-PACE, BSI TR-03110-3 A.1.1.1: 0.4.0.127.0.7.2.2.4.{mapping}.{cipher} */
-#define PACE_OID_PREFIX "0.4.0.127.0.7.2.2.4."
 
 #define INS_MSE                  0x22
 #define INS_GENERAL_AUTHENTICATE 0x86
@@ -59,26 +56,6 @@ struct _TpPaceChip {
   EAC_CTX    *ctx;
   PACE_SEC   *sec;
   BUF_MEM    *terminal_ephemeral;
-};
-
-static const struct {
-  gint        id;
-  const char *name;
-} parameter_names[] = {
-  { 0, "DH 1024/160" },
-  { 1, "DH 2048/224" },
-  { 2, "DH 2048/256" },
-  { 8, "secp192r1" },
-  { 9, "brainpoolP192r1" },
-  { 10, "secp224r1" },
-  { 11, "brainpoolP224r1" },
-  { 12, "secp256r1" },
-  { 13, "brainpoolP256r1" },
-  { 14, "brainpoolP320r1" },
-  { 15, "secp384r1" },
-  { 16, "brainpoolP384r1" },
-  { 17, "brainpoolP512r1" },
-  { 18, "secp521r1" },
 };
 
 static void
@@ -122,115 +99,6 @@ buf_free (BUF_MEM *buf)
     BUF_MEM_clear_free (buf);
 }
 
-const char *
-tp_pace_mapping_to_string (TpPaceMapping mapping)
-{
-  switch (mapping)
-    {
-    case TP_PACE_MAPPING_GM: return "GM";
-    case TP_PACE_MAPPING_IM: return "IM";
-    case TP_PACE_MAPPING_CAM: return "CAM";
-    default: break;
-    }
-  return "unknown";
-}
-
-const char *
-tp_pace_parameter_name (gint parameter_id)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (parameter_names); i++)
-    if (parameter_names[i].id == parameter_id)
-      return parameter_names[i].name;
-  return NULL;
-}
-
-TpPaceInfo *
-tp_pace_info_new_for (TpPaceMapping mapping,
-                      gboolean      ecdh,
-                      TpSmCipher    cipher,
-                      gint          parameter_id)
-{
-  TpPaceInfo *info;
-  guint mapping_arc;
-
-  switch (mapping)
-    {
-    case TP_PACE_MAPPING_GM: mapping_arc = ecdh ? 2 : 1; break;
-    case TP_PACE_MAPPING_IM: mapping_arc = ecdh ? 4 : 3; break;
-    case TP_PACE_MAPPING_CAM: mapping_arc = 6; break;
-    default: g_return_val_if_reached (NULL);
-    }
-
-  info = g_new0 (TpPaceInfo, 1);
-  info->oid = g_strdup_printf (PACE_OID_PREFIX "%u.%u", mapping_arc, (guint) cipher + 1);
-  info->mapping = mapping;
-  info->ecdh = ecdh || mapping == TP_PACE_MAPPING_CAM;
-  info->cipher = cipher;
-  info->version = 2;
-  info->parameter_id = parameter_id;
-
-  return info;
-}
-
-TpPaceInfo *
-tp_pace_info_new (const char  *oid,
-                  gint         version,
-                  gint         parameter_id,
-                  GError     **error)
-{
-  guint64 mapping_arc = 0;
-  guint64 cipher_arc = 0;
-  g_auto(GStrv) arcs = NULL;
-  TpPaceInfo *info;
-
-  g_return_val_if_fail (oid != NULL, NULL);
-
-  if (!g_str_has_prefix (oid, PACE_OID_PREFIX))
-    goto unsupported;
-  arcs = g_strsplit (oid + strlen (PACE_OID_PREFIX), ".", -1);
-  if (g_strv_length (arcs) != 2 ||
-      !g_ascii_string_to_unsigned (arcs[0], 10, 1, 6, &mapping_arc, NULL) ||
-      !g_ascii_string_to_unsigned (arcs[1], 10, 1, 4, &cipher_arc, NULL) ||
-      mapping_arc == 5 || (mapping_arc == 6 && cipher_arc == 1))
-    goto unsupported;
-
-  info = g_new0 (TpPaceInfo, 1);
-  info->oid = g_strdup (oid);
-  info->mapping = mapping_arc <= 2 ? TP_PACE_MAPPING_GM :
-                  mapping_arc <= 4 ? TP_PACE_MAPPING_IM : TP_PACE_MAPPING_CAM;
-  info->ecdh = mapping_arc % 2 == 0;
-  info->cipher = (TpSmCipher) (cipher_arc - 1);
-  info->version = version;
-  info->parameter_id = parameter_id;
-  return info;
-
-unsupported:
-  g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_UNSUPPORTED,
-               "%s is not a PACE protocol identifier this code knows", oid);
-  return NULL;
-}
-
-TpPaceInfo *
-tp_pace_info_copy (const TpPaceInfo *info)
-{
-  TpPaceInfo *copy;
-
-  g_return_val_if_fail (info != NULL, NULL);
-
-  copy = g_memdup2 (info, sizeof *info);
-  copy->oid = g_strdup (info->oid);
-  return copy;
-}
-
-void
-tp_pace_info_free (TpPaceInfo *info)
-{
-  if (info == NULL)
-    return;
-  g_free (info->oid);
-  g_free (info);
-}
-
 gboolean
 tp_pace_info_is_supported (const TpPaceInfo *info)
 {
@@ -250,22 +118,6 @@ tp_pace_info_is_supported (const TpPaceInfo *info)
 
   ensure_eac ();
   return EAC_OBJ_txt2nid (info->oid) != NID_undef;
-}
-
-char *
-tp_pace_info_describe (const TpPaceInfo *info)
-{
-  const char *name;
-
-  g_return_val_if_fail (info != NULL, NULL);
-
-  name = tp_pace_parameter_name (info->parameter_id);
-  return g_strdup_printf ("%s-%s, %s, %s (%d)",
-                          info->ecdh ? "ECDH" : "DH",
-                          tp_pace_mapping_to_string (info->mapping),
-                          tp_sm_cipher_to_string (info->cipher),
-                          name != NULL ? name : "unknown parameters",
-                          info->parameter_id);
 }
 
 GPtrArray *

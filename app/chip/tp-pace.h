@@ -24,15 +24,10 @@
 #include <glib.h>
 
 #include "tp-apdu.h"
+#include "tp-security-infos.h"
 #include "tp-sm.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  TP_PACE_MAPPING_GM,
-  TP_PACE_MAPPING_IM,
-  TP_PACE_MAPPING_CAM,
-} TpPaceMapping;
 
 /* The values are the key references of MSE:Set AT (DO'83') */
 typedef enum {
@@ -40,50 +35,10 @@ typedef enum {
   TP_PACE_PASSWORD_CAN = 2,
 } TpPacePassword;
 
-/**
- * TpPaceInfo:
- * @oid: the protocol OID, dotted (0.4.0.127.0.7.2.2.4.2.2)
- * @mapping: generic, integrated or chip authentication mapping
- * @ecdh: ECDH rather than DH
- * @cipher: the secure messaging cipher the OID names
- * @version: PACEInfo version (2)
- * @parameter_id: standardized domain parameter identifier, -1 if absent
- *
- * One PACEInfo of EF.CardAccess.
- */
-typedef struct {
-  char          *oid;
-  TpPaceMapping  mapping;
-  gboolean       ecdh;
-  TpSmCipher     cipher;
-  gint           version;
-  gint           parameter_id;
-} TpPaceInfo;
-
-/* From a protocol OID; fails with TP_CHIP_ERROR_UNSUPPORTED when @oid is
- * not a PACE protocol. */
-TpPaceInfo  *tp_pace_info_new            (const char          *oid,
-                                          gint                 version,
-                                          gint                 parameter_id,
-                                          GError             **error);
-/* From its parts (for the chip side and tests). */
-TpPaceInfo  *tp_pace_info_new_for        (TpPaceMapping        mapping,
-                                          gboolean             ecdh,
-                                          TpSmCipher           cipher,
-                                          gint                 parameter_id);
-TpPaceInfo  *tp_pace_info_copy           (const TpPaceInfo    *info);
-void         tp_pace_info_free           (TpPaceInfo          *info);
 /* Whether this code can run it: GM or IM, a standard domain parameter
  * set that fits the key agreement (DH 0-2, ECDH 8-18), and for IM with
  * ECDH one of the curves OpenPACE can map to. */
 gboolean     tp_pace_info_is_supported   (const TpPaceInfo    *info);
-/* "ECDH-GM, AES-128, brainpoolP256r1 (13)" */
-char        *tp_pace_info_describe       (const TpPaceInfo    *info);
-/* "GM", "IM", "CAM" */
-const char  *tp_pace_mapping_to_string   (TpPaceMapping        mapping);
-/* "brainpoolP256r1", "DH 1024/160"..., or NULL for an unknown id */
-const char  *tp_pace_parameter_name      (gint                 parameter_id);
-
 /* The PACEInfos of EF.CardAccess (a SecurityInfos SET), in file order, as
  * TpPaceInfo (free with g_ptr_array_unref). Other SecurityInfos are
  * skipped; an EF.CardAccess without PACEInfo gives an empty array. Fails
@@ -138,7 +93,6 @@ guint16      tp_pace_chip_process        (TpPaceChip          *chip,
                                           GByteArray          *response,
                                           TpSm               **sm);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpPaceInfo, tp_pace_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpPaceChip, tp_pace_chip_free)
 
 G_END_DECLS
