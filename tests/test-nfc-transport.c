@@ -18,6 +18,7 @@
 #include "tp-reader.h"
 #include "tp-sim-chip.h"
 #include "tp-test-util.h"
+#include "tp-transport-registry.h"
 
 static char *trust_dir;
 static TpTrustStore *trust;
@@ -172,6 +173,21 @@ test_no_reader (void)
   g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_NO_READER);
 }
 
+/* Nothing here registers the test equipment: the reader library alone
+ * does not know the software chip. */
+static void
+test_no_sim_scheme (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpTransport) transport = tp_transport_open ("sim:full", &error);
+  g_autoptr(GPtrArray) readers = tp_transport_list_readers (TRUE);
+
+  g_assert_null (transport);
+  g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_INVALID_CONNSTRING);
+  for (guint i = 0; i < readers->len; i++)
+    g_assert_false (g_str_has_prefix (((TpReaderInfo *) g_ptr_array_index (readers, i))->connstring, "sim:"));
+}
+
 static void
 on_card (TpReader *reader,
          gpointer  user_data)
@@ -268,6 +284,7 @@ main (int    argc,
   g_test_add_func ("/nfc/negative/wrong-mrz", test_wrong_mrz);
   g_test_add_func ("/nfc/negative/no-card", test_no_card);
   g_test_add_func ("/nfc/negative/no-reader", test_no_reader);
+  g_test_add_func ("/nfc/negative/no-sim-scheme", test_no_sim_scheme);
   g_test_add_func ("/nfc/events", test_events);
   g_test_add_func ("/nfc/presence-connected", test_presence_connected);
 

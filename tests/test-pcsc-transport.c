@@ -33,6 +33,7 @@
 #include "tp-reader.h"
 #include "tp-sim-chip.h"
 #include "tp-test-util.h"
+#include "tp-transport-registry.h"
 
 #define VPCD_DRIVER    "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 #define VPCD_DEFAULT_PORT 35963

@@ -620,6 +620,76 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* The reader library knows the hardware schemes; others register their
+ * own (test-nfc-transport checks that "sim:" is unknown until then). */
+static char *fake_address;
+
+static TpTransport *
+open_fake (const char  *address,
+           GError     **error)
+{
+  g_free (fake_address);
+  fake_address = g_strdup (address);
+  return tp_sim_transport_new ("bac-3des", error);
+}
+
+static void
+list_fake (GPtrArray *readers)
+{
+  g_ptr_array_add (readers, tp_reader_info_new ("fake:one", "A fake reader", TP_TRANSPORT_KIND_SIM));
+}
+
+static gboolean
+has_reader (GPtrArray  *readers,
+            const char *connstring)
+{
+  for (guint i = 0; i < readers->len; i++)
+    if (g_str_equal (((TpReaderInfo *) g_ptr_array_index (readers, i))->connstring, connstring))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_schemes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpTransport) transport = NULL;
+  g_autoptr(GPtrArray) readers = NULL;
+
+  transport = tp_transport_open ("fake:somewhere:else", &error);
+  g_assert_null (transport);
+  g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_INVALID_CONNSTRING);
+  g_assert_nonnull (strstr (error->message, "pcsc:"));
+  g_assert_null (strstr (error->message, "fake:ADDRESS"));
+  g_clear_error (&error);
+
+  tp_transport_register_scheme ("fake", TP_TRANSPORT_KIND_SIM, "fake:ADDRESS", open_fake, list_fake);
+  transport = tp_transport_open ("fake:somewhere:else", &error);
+  g_assert_no_error (error);
+  g_assert_true (TP_IS_SIM_TRANSPORT (transport));
+  g_assert_cmpstr (fake_address, ==, "somewhere:else");
+  g_clear_object (&transport);
+
+  /* the bare scheme name is its default reader */
+  transport = tp_transport_open ("fake", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fake_address, ==, "");
+  g_clear_object (&transport);
+
+  /* a scheme that only starts the same is another scheme */
+  transport = tp_transport_open ("fakery:x", &error);
+  g_assert_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_INVALID_CONNSTRING);
+  g_assert_nonnull (strstr (error->message, "fake:ADDRESS"));
+  g_clear_error (&error);
+
+  readers = tp_transport_list_readers (TRUE);
+  g_assert_true (has_reader (readers, "fake:one"));
+  g_clear_pointer (&readers, g_ptr_array_unref);
+  readers = tp_transport_list_readers (FALSE);
+  g_assert_false (has_reader (readers, "fake:one"));
+  g_clear_pointer (&fake_address, g_free);
+}
+
 static void
 test_connstrings (void)
 {
@@ -834,6 +904,7 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  tp_sim_transport_register ();
 
   trust_dir = g_dir_make_tmp ("tp-reader-trust-XXXXXX", &error);
   g_assert_no_error (error);
@@ -884,6 +955,7 @@ main (int    argc,
   g_test_add_func ("/reader/negative/no-card", test_no_card);
   g_test_add_func ("/reader/negative/cancelled", test_cancelled);
   g_test_add_func ("/reader/negative/select-0000", test_select_status_0000);
+  g_test_add_func ("/reader/schemes", test_schemes);
   g_test_add_func ("/reader/connstrings", test_connstrings);
   g_test_add_func ("/reader/worker/read", test_worker_read);
   g_test_add_func ("/reader/worker/error", test_worker_error);

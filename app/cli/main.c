@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "tp-cli.h"
+#include "tp-sim-transport.h"
 
 static const TpCliCommand commands[] = {
   { "demo", "Walk one traveller through an exit counter (simulated devices, demo list)", tp_cli_demo },
@@ -38,6 +39,8 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* Demo mode and the tests read the software chip as "sim:PROFILE". */
+  tp_sim_transport_register ();
 
   if (argc < 2)
     {

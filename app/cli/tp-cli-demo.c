@@ -20,8 +20,8 @@
 
 #include "tp-bcbp.h"
 #include "tp-boarding-check.h"
-#include "tp-cli.h"
 #include "tp-cli-resources.h"
+#include "tp-cli.h"
 #include "tp-document-reader.h"
 #include "tp-entry.h"
 #include "tp-error.h"
@@ -34,6 +34,7 @@
 #include "tp-sim-chip.h"
 #include "tp-store-matcher.h"
 #include "tp-store.h"
+#include "tp-transport-registry.h"
 #include "tp-transport.h"
 #include "tp-trust-store.h"
 

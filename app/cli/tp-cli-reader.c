@@ -25,6 +25,7 @@
 #include "tp-document-reader.h"
 #include "tp-error.h"
 #include "tp-sim-chip.h"
+#include "tp-transport-registry.h"
 #include "tp-transport.h"
 
 /* libnfc logs every USB bus it cannot scan on standard error; this

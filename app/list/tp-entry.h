@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The data model shared by the store (app/store), the matcher (app/list)
+ * The data model shared by the store (app/store), the matcher (app/screen)
  * and the sync client. The JSON form is the contract with the hub:
  *
  *   {"id": "EB-2026-000123", "version": 3, "list": "exit_ban", "status": "active",

@@ -34,4 +34,10 @@ JsonNode *tp_json_parse_object_line (const char  *text,
 void      tp_json_append_string     (GString     *out,
                                      const char  *s);
 
+/* Canonical JSON (RFC 8785 style: members sorted by name, no white space)
+ * of any JSON node, NULL as "null"; numbers that are not integers are
+ * written with %.17g. The form that audit records and events are hashed
+ * in. */
+char     *tp_json_canonical         (JsonNode    *node);
+
 G_END_DECLS

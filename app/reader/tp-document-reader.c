@@ -1,4 +1,4 @@
-/* tp-document-reader.c
+/* tp-document-reader.c: the read engine
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -74,172 +74,7 @@ typedef struct {
   guint                 retries;
   guint64               done;
   guint64               total;
-} Reader;
-
-static const char *
-check_state_names[] = { "not_supported", "not_checked", "valid", "failed" };
-
-/* ---- keys and options --------------------------------------------------- */
-
-static gboolean
-all_digits (const char *s,
-            gsize       len)
-{
-  if (s == NULL || strlen (s) != len)
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isdigit (s[i]))
-      return FALSE;
-  return TRUE;
-}
-
-TpAccessKey *
-tp_access_key_new_from_mrz (const char  *mrz_text,
-                            GError     **error)
-{
-  g_autoptr(TpAccessKey) key = NULL;
-  g_autoptr(TpMrz) mrz = NULL;
-  g_autoptr(GError) local = NULL;
-
-  g_return_val_if_fail (mrz_text != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  mrz = tp_mrz_parse (mrz_text, NULL, &local);
-  if (mrz == NULL)
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
-                   "The MRZ given is not a machine readable zone: %s", local->message);
-      return NULL;
-    }
-
-  for (TpMrzCheck c = TP_MRZ_CHECK_DOCUMENT_NUMBER; c <= TP_MRZ_CHECK_EXPIRY_DATE; c++)
-    if (mrz->checks[c] == TP_MRZ_CHECK_INVALID)
-      {
-        g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
-                     "The MRZ given has a wrong check digit for its %s: the chip's access "
-                     "keys come from that field, so check the MRZ as typed or scanned",
-                     tp_mrz_check_to_string (c));
-        return NULL;
-      }
-
-  key = g_new0 (TpAccessKey, 1);
-  key->kind = TP_ACCESS_KEY_MRZ;
-  key->mrz_info = g_strdup (tp_mrz_get_mrz_information (mrz));
-  key->document_number = g_strdup (mrz->document_number);
-  key->birth_date = g_strdup (mrz->birth_date.raw);
-  key->expiry_date = g_strdup (mrz->expiry_date.raw);
-  key->mrz = g_steal_pointer (&mrz);
-  return g_steal_pointer (&key);
-}
-
-TpAccessKey *
-tp_access_key_new_from_fields (const char  *document_number,
-                               const char  *birth_date,
-                               const char  *expiry_date,
-                               GError     **error)
-{
-  g_autoptr(TpAccessKey) key = NULL;
-  g_autoptr(GError) local = NULL;
-  g_autofree char *info = NULL;
-  g_autofree char *number = NULL;
-  gsize n;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!all_digits (birth_date, 6) || !all_digits (expiry_date, 6))
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
-                   "Dates of birth and expiry must be YYMMDD as printed in the MRZ "
-                   "(six digits), not “%s” and “%s”",
-                   birth_date ? birth_date : "", expiry_date ? expiry_date : "");
-      return NULL;
-    }
-
-  /* The filler of a short number is not part of it */
-  number = g_ascii_strup (document_number ? document_number : "", -1);
-  g_strstrip (number);
-  n = strlen (number);
-  while (n > 0 && number[n - 1] == '<')
-    number[--n] = '\0';
-
-  info = tp_bac_mrz_info (number, birth_date, expiry_date, &local);
-  if (info == NULL)
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT, "%s", local->message);
-      return NULL;
-    }
-
-  key = g_new0 (TpAccessKey, 1);
-  key->kind = TP_ACCESS_KEY_MRZ;
-  key->mrz_info = g_steal_pointer (&info);
-  key->document_number = g_steal_pointer (&number);
-  key->birth_date = g_strdup (birth_date);
-  key->expiry_date = g_strdup (expiry_date);
-  return g_steal_pointer (&key);
-}
-
-TpAccessKey *
-tp_access_key_new_from_can (const char  *can,
-                            GError     **error)
-{
-  TpAccessKey *key;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!all_digits (can, 6))
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
-                   "A card access number is the six digits printed on the document, not “%s”",
-                   can ? can : "");
-      return NULL;
-    }
-
-  key = g_new0 (TpAccessKey, 1);
-  key->kind = TP_ACCESS_KEY_CAN;
-  key->can = g_strdup (can);
-  return key;
-}
-
-TpAccessKey *
-tp_access_key_copy (const TpAccessKey *key)
-{
-  TpAccessKey *copy;
-
-  g_return_val_if_fail (key != NULL, NULL);
-
-  copy = g_new0 (TpAccessKey, 1);
-  copy->kind = key->kind;
-  copy->mrz_info = g_strdup (key->mrz_info);
-  copy->can = g_strdup (key->can);
-  copy->document_number = g_strdup (key->document_number);
-  copy->birth_date = g_strdup (key->birth_date);
-  copy->expiry_date = g_strdup (key->expiry_date);
-  if (key->mrz != NULL)
-    {
-      g_autofree char *text = g_strjoinv ("\n", key->mrz->lines);
-
-      copy->mrz = tp_mrz_parse (text, NULL, NULL);
-    }
-  return copy;
-}
-
-void
-tp_access_key_free (TpAccessKey *key)
-{
-  if (key == NULL)
-    return;
-  if (key->mrz_info != NULL)
-    memset (key->mrz_info, 0, strlen (key->mrz_info));
-  if (key->can != NULL)
-    memset (key->can, 0, strlen (key->can));
-  g_free (key->mrz_info);
-  g_free (key->can);
-  g_clear_pointer (&key->mrz, tp_mrz_free);
-  g_free (key->document_number);
-  g_free (key->birth_date);
-  g_free (key->expiry_date);
-  g_free (key);
-}
+} DocumentRead;
 
 TpReadOptions *
 tp_read_options_new (void)
@@ -277,103 +112,6 @@ tp_read_options_free (TpReadOptions *options)
   g_free (options);
 }
 
-/* ---- the document ------------------------------------------------------- */
-
-static void
-document_file_free (gpointer data)
-{
-  TpDocumentFile *file = data;
-
-  g_clear_pointer (&file->data, g_bytes_unref);
-  g_free (file->error);
-  g_free (file);
-}
-
-void
-tp_document_free (TpDocument *document)
-{
-  if (document == NULL)
-    return;
-  g_free (document->access);
-  g_free (document->mapping);
-  g_free (document->pace_protocol);
-  g_free (document->sm);
-  g_clear_pointer (&document->files, g_ptr_array_unref);
-  g_clear_pointer (&document->lds, tp_lds_files_unref);
-  g_clear_pointer (&document->com, tp_lds_com_free);
-  g_clear_pointer (&document->dg1, tp_lds_dg1_free);
-  g_clear_pointer (&document->dg2, tp_lds_dg2_free);
-  g_clear_pointer (&document->dg11, tp_lds_dg11_free);
-  g_clear_pointer (&document->dg12, tp_lds_dg12_free);
-  g_clear_pointer (&document->passive_auth, tp_passive_auth_result_free);
-  g_free (document->chip_auth_reason);
-  g_free (document->active_auth_reason);
-  g_free (document->mrz_mismatch);
-  g_clear_pointer (&document->errors, g_ptr_array_unref);
-  g_free (document);
-}
-
-const TpDocumentFile *
-tp_document_get_file (const TpDocument *document,
-                      const char       *name)
-{
-  g_return_val_if_fail (document != NULL, NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  for (guint i = 0; i < document->files->len; i++)
-    {
-      const TpDocumentFile *file = g_ptr_array_index (document->files, i);
-
-      if (g_str_equal (file->name, name))
-        return file;
-    }
-  return NULL;
-}
-
-gboolean
-tp_document_is_verified (const TpDocument *document)
-{
-  g_return_val_if_fail (document != NULL, FALSE);
-
-  for (guint i = 0; i < document->files->len; i++)
-    {
-      const TpDocumentFile *file = g_ptr_array_index (document->files, i);
-
-      if (file->error != NULL)
-        return FALSE;
-    }
-  return document->passive_auth != NULL &&
-         document->passive_auth->verdict == TP_PASSIVE_AUTH_VALID &&
-         document->chip_auth != TP_CHECK_FAILED &&
-         document->active_auth != TP_CHECK_FAILED &&
-         document->mrz_match != TP_CHECK_FAILED;
-}
-
-const char *
-tp_check_state_to_string (TpCheckState state)
-{
-  g_return_val_if_fail (state <= TP_CHECK_FAILED, "not_checked");
-
-  return check_state_names[state];
-}
-
-static void
-add_error (TpDocument *doc,
-           const char *format,
-           ...) G_GNUC_PRINTF (2, 3);
-
-static void
-add_error (TpDocument *doc,
-           const char *format,
-           ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_ptr_array_add (doc->errors, g_strdup_vprintf (format, args));
-  va_end (args);
-}
-
 /* ---- exchanges ---------------------------------------------------------- */
 
 static gboolean
@@ -386,7 +124,7 @@ is_recoverable (const GError *error)
 /* One command, protected when a session is up. The status word is the
  * caller's to judge. */
 static gboolean
-xmit (Reader        *r,
+xmit (DocumentRead  *r,
       const TpApdu  *apdu,
       GByteArray    *data,
       guint16       *sw,
@@ -434,8 +172,8 @@ xmit (Reader        *r,
 }
 
 static gboolean
-select_application (Reader  *r,
-                    GError **error)
+select_application (DocumentRead  *r,
+                    GError       **error)
 {
   g_autoptr(TpApdu) apdu = tp_apdu_new (0x00, 0xA4, 0x04, 0x0C, emrtd_aid, sizeof emrtd_aid, 0);
   guint16 sw = 0;
@@ -454,10 +192,10 @@ select_application (Reader  *r,
  * the chip's status word in @sw, whatever it is (a hostile chip may
  * answer 0000). */
 static gboolean
-select_file (Reader   *r,
-             guint16   fid,
-             guint16  *sw,
-             GError  **error)
+select_file (DocumentRead  *r,
+             guint16        fid,
+             guint16       *sw,
+             GError       **error)
 {
   const guint8 id[2] = { fid >> 8, fid & 0xFF };
   g_autoptr(TpApdu) apdu = tp_apdu_new (0x00, 0xA4, 0x02, 0x0C, id, 2, 0);
@@ -536,10 +274,10 @@ historical_says_extended (const guint8 *hist,
  * to SELECT), with short APDUs: the chip's extended-length support is not
  * known yet. NULL with no error when the file is not there. */
 static GBytes *
-read_mf_file (Reader   *r,
-              guint8    sfi,
-              guint16   fid,
-              GError  **error)
+read_mf_file (DocumentRead  *r,
+              guint8         sfi,
+              guint16        fid,
+              GError       **error)
 {
   g_autoptr(GByteArray) data = g_byte_array_new ();
   g_autoptr(GByteArray) chunk = g_byte_array_new ();
@@ -596,8 +334,8 @@ read_mf_file (Reader   *r,
 }
 
 static gboolean
-probe_chip (Reader  *r,
-            GError **error)
+probe_chip (DocumentRead  *r,
+            GError       **error)
 {
   const guint8 *hist = NULL;
   gsize hist_len = 0;
@@ -665,7 +403,7 @@ probe_chip (Reader  *r,
       r->pace_infos = tp_pace_parse_card_access (g_bytes_get_data (card_access, NULL),
                                                  g_bytes_get_size (card_access), &local);
       if (r->pace_infos == NULL)
-        add_error (r->doc, "EF.CardAccess is malformed (%s): PACE skipped", local->message);
+        tp_document_add_error (r->doc, "EF.CardAccess is malformed (%s): PACE skipped", local->message);
     }
 
   r->probed = TRUE;
@@ -673,7 +411,7 @@ probe_chip (Reader  *r,
 }
 
 static void
-choose_read_size (Reader *r)
+choose_read_size (DocumentRead *r)
 {
   gsize size;
 
@@ -706,8 +444,8 @@ choose_read_size (Reader *r)
 /* ---- access control ------------------------------------------------------ */
 
 static gboolean
-run_pace (Reader  *r,
-          GError **error)
+run_pace (DocumentRead  *r,
+          GError       **error)
 {
   const TpPaceInfo *info = tp_pace_choose (r->pace_infos);
   TpPacePassword type = r->key->kind == TP_ACCESS_KEY_CAN ? TP_PACE_PASSWORD_CAN : TP_PACE_PASSWORD_MRZ;
@@ -729,8 +467,8 @@ run_pace (Reader  *r,
 }
 
 static gboolean
-run_bac (Reader  *r,
-         GError **error)
+run_bac (DocumentRead  *r,
+         GError       **error)
 {
   TpBacKeys keys;
 
@@ -758,8 +496,8 @@ run_bac (Reader  *r,
 /* Access control, the application, and chip authentication again when it
  * held before: what a fresh or reconnected card needs. */
 static gboolean
-open_session (Reader  *r,
-              GError **error)
+open_session (DocumentRead  *r,
+              GError       **error)
 {
   g_clear_pointer (&r->sm, tp_sm_free);
   r->ca_pending_proof = FALSE;
@@ -787,7 +525,7 @@ open_session (Reader  *r,
         }
       /* PACE as this chip runs it does not work with us: BAC, from a
        * fresh start (ICAO 9303-11 allows either while BAC is offered). */
-      add_error (r->doc, "PACE failed (%s); read with BAC instead", local->message);
+      tp_document_add_error (r->doc, "PACE failed (%s); read with BAC instead", local->message);
       r->pace_failed = TRUE;
       if (!tp_transport_reconnect (r->transport, error))
         return FALSE;
@@ -814,7 +552,7 @@ access_done:
 
 /* After a transmission error: the card again, from the start. */
 static gboolean
-recover (Reader        *r,
+recover (DocumentRead  *r,
          const GError  *cause,
          GError       **error)
 {
@@ -837,15 +575,15 @@ recover (Reader        *r,
 /* ---- reading files ------------------------------------------------------- */
 
 static void
-report_progress (Reader     *r,
-                 const char *file)
+report_progress (DocumentRead *r,
+                 const char   *file)
 {
   if (r->progress != NULL)
     r->progress (file, r->done, MAX (r->total, r->done), r->progress_data);
 }
 
 static gboolean
-shrink_read_size (Reader *r)
+shrink_read_size (DocumentRead *r)
 {
   if (r->use_extended)
     {
@@ -882,15 +620,15 @@ typedef enum {
  * the file is the current one (else the first read uses its SFI, or a
  * SELECT). Appends to @buf. */
 static gboolean
-read_chunk (Reader      *r,
-            guint16      fid,
-            gboolean    *selected,
-            gsize        offset,
-            gsize        le,
-            GByteArray  *chunk,
-            guint16     *sw,
-            gboolean    *absent,
-            GError     **error)
+read_chunk (DocumentRead  *r,
+            guint16        fid,
+            gboolean      *selected,
+            gsize          offset,
+            gsize          le,
+            GByteArray    *chunk,
+            guint16       *sw,
+            gboolean      *absent,
+            GError       **error)
 {
   g_autoptr(TpApdu) apdu = NULL;
   guint8 sfi = tp_lds_fid_to_sfi (fid);
@@ -965,11 +703,11 @@ read_chunk (Reader      *r,
 }
 
 static ReadResult
-read_file (Reader      *r,
-           guint16      fid,
-           GBytes     **out,
-           char       **file_error,
-           GError     **error)
+read_file (DocumentRead  *r,
+           guint16        fid,
+           GBytes       **out,
+           char         **file_error,
+           GError       **error)
 {
   g_autoptr(GByteArray) buf = g_byte_array_new ();
   g_autoptr(GByteArray) chunk = g_byte_array_new ();
@@ -1101,18 +839,14 @@ status_error:
 /* Reads @fid into the document. Returns FALSE only on errors that end the
  * whole read. */
 static gboolean
-read_into_document (Reader   *r,
-                    guint16   fid,
-                    GBytes  **data_out,
-                    GError  **error)
+read_into_document (DocumentRead  *r,
+                    guint16        fid,
+                    GBytes       **data_out,
+                    GError       **error)
 {
-  TpDocumentFile *file = g_new0 (TpDocumentFile, 1);
+  TpDocumentFile *file = tp_document_add_file (r->doc, fid);
   g_autoptr(GBytes) data = NULL;
   ReadResult result;
-
-  file->fid = fid;
-  file->name = tp_lds_fid_name (fid);
-  g_ptr_array_add (r->doc->files, file);
 
   result = read_file (r, fid, &data, &file->error, error);
   if (result == READ_FAILED)
@@ -1133,9 +867,9 @@ read_into_document (Reader   *r,
 /* ---- chip and active authentication --------------------------------------- */
 
 static gboolean
-run_chip_auth (Reader   *r,
-               GBytes   *dg14,
-               GError  **error)
+run_chip_auth (DocumentRead  *r,
+               GBytes        *dg14,
+               GError       **error)
 {
   g_autoptr(GError) local = NULL;
 
@@ -1192,9 +926,9 @@ run_chip_auth (Reader   *r,
 }
 
 static gboolean
-run_active_auth (Reader   *r,
-                 GBytes   *dg15,
-                 GError  **error)
+run_active_auth (DocumentRead  *r,
+                 GBytes        *dg15,
+                 GError       **error)
 {
   g_autoptr(TpLdsDg15) parsed = NULL;
   g_autoptr(GError) local = NULL;
@@ -1264,7 +998,7 @@ run_active_auth (Reader   *r,
 /* ---- MRZ against DG1 ------------------------------------------------------ */
 
 static void
-compare_mrz (Reader *r)
+compare_mrz (DocumentRead *r)
 {
   const TpAccessKey *key = r->key;
   TpDocument *doc = r->doc;
@@ -1340,7 +1074,7 @@ compare_mrz (Reader *r)
 /* ---- parsing ---------------------------------------------------------------- */
 
 static void
-parse_files (Reader *r)
+parse_files (DocumentRead *r)
 {
   TpDocument *doc = r->doc;
   GBytes *data;
@@ -1351,7 +1085,7 @@ parse_files (Reader *r)
 
       doc->dg1 = tp_lds_dg1_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), NULL, &local);
       if (doc->dg1 == NULL)
-        add_error (doc, "%s", local->message);
+        tp_document_add_error (doc, "%s", local->message);
     }
   if ((data = tp_lds_files_get (doc->lds, TP_LDS_FID_DG2)) != NULL)
     {
@@ -1359,7 +1093,7 @@ parse_files (Reader *r)
 
       doc->dg2 = tp_lds_dg2_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), &local);
       if (doc->dg2 == NULL)
-        add_error (doc, "%s", local->message);
+        tp_document_add_error (doc, "%s", local->message);
       else if (doc->dg2->faces->len > 0)
         doc->face = g_ptr_array_index (doc->dg2->faces, 0);
     }
@@ -1369,7 +1103,7 @@ parse_files (Reader *r)
 
       doc->dg11 = tp_lds_dg11_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), &local);
       if (doc->dg11 == NULL)
-        add_error (doc, "%s", local->message);
+        tp_document_add_error (doc, "%s", local->message);
     }
   if ((data = tp_lds_files_get (doc->lds, TP_LDS_FID_DG12)) != NULL)
     {
@@ -1377,15 +1111,15 @@ parse_files (Reader *r)
 
       doc->dg12 = tp_lds_dg12_parse (g_bytes_get_data (data, NULL), g_bytes_get_size (data), &local);
       if (doc->dg12 == NULL)
-        add_error (doc, "%s", local->message);
+        tp_document_add_error (doc, "%s", local->message);
     }
 }
 
 /* ---- the read ------------------------------------------------------------- */
 
 static gboolean
-read_document (Reader  *r,
-               GError **error)
+read_document (DocumentRead  *r,
+               GError       **error)
 {
   TpDocument *doc = r->doc;
   g_autoptr(GBytes) com_data = NULL;
@@ -1497,7 +1231,7 @@ tp_document_reader_read (TpTransport          *transport,
 {
   g_autoptr(TpReadOptions) default_options = NULL;
   g_autoptr(TpDocument) doc = NULL;
-  Reader r = { 0 };
+  DocumentRead r = { 0 };
   gint64 start = g_get_monotonic_time ();
   gint64 pa_start;
   gboolean ok;
@@ -1509,13 +1243,7 @@ tp_document_reader_read (TpTransport          *transport,
   if (options == NULL)
     options = default_options = tp_read_options_new ();
 
-  doc = g_new0 (TpDocument, 1);
-  doc->files = g_ptr_array_new_with_free_func (document_file_free);
-  doc->lds = tp_lds_files_new ();
-  doc->errors = g_ptr_array_new_with_free_func (g_free);
-  doc->chip_auth = TP_CHECK_NOT_SUPPORTED;
-  doc->active_auth = TP_CHECK_NOT_SUPPORTED;
-  doc->mrz_match = TP_CHECK_NOT_CHECKED;
+  doc = tp_document_new ();
 
   r.transport = transport;
   r.key = key;

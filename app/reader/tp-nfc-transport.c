@@ -305,6 +305,7 @@ tp_nfc_transport_class_init (TpNfcTransportClass *klass)
   transport_class->reconnect = tp_nfc_transport_reconnect;
   transport_class->transmit = tp_nfc_transport_transmit;
   transport_class->poll_card = tp_nfc_transport_poll_card;
+  transport_class->kind = TP_TRANSPORT_KIND_NFC;
 }
 
 static void

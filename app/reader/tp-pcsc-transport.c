@@ -349,6 +349,7 @@ tp_pcsc_transport_class_init (TpPcscTransportClass *klass)
   transport_class->reconnect = tp_pcsc_transport_reconnect;
   transport_class->transmit = tp_pcsc_transport_transmit;
   transport_class->poll_card = tp_pcsc_transport_poll_card;
+  transport_class->kind = TP_TRANSPORT_KIND_PCSC;
 }
 
 static void

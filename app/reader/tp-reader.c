@@ -11,6 +11,7 @@
 
 #include "tp-chip-error.h"
 #include "tp-reader.h"
+#include "tp-transport-registry.h"
 
 #define WATCH_POLL_MS   100
 #define IDLE_WAIT_MS    250

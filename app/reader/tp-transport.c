@@ -7,9 +7,6 @@
 #include <string.h>
 
 #include "tp-chip-error.h"
-#include "tp-nfc-transport.h"
-#include "tp-pcsc-transport.h"
-#include "tp-sim-transport.h"
 #include "tp-transport.h"
 
 typedef struct
@@ -148,48 +145,6 @@ tp_transport_init (TpTransport *self)
   priv->max_command_len = TP_TRANSPORT_SHORT_COMMAND_MAX;
   priv->max_response_len = TP_TRANSPORT_SHORT_RESPONSE_MAX;
   priv->timeout_ms = 5000;
-}
-
-TpTransport *
-tp_transport_open (const char  *connstring,
-                   GError     **error)
-{
-  const char *rest;
-
-  g_return_val_if_fail (connstring != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (g_str_has_prefix (connstring, "nfc:") || g_str_equal (connstring, "nfc"))
-    {
-      rest = connstring[3] == ':' ? connstring + 4 : "";
-      return tp_nfc_transport_new (*rest ? rest : NULL, error);
-    }
-  if (g_str_has_prefix (connstring, "pcsc:") || g_str_equal (connstring, "pcsc"))
-    {
-      rest = connstring[4] == ':' ? connstring + 5 : "";
-      return tp_pcsc_transport_new (*rest ? rest : NULL, error);
-    }
-  if (g_str_has_prefix (connstring, "sim:"))
-    return tp_sim_transport_new (connstring + 4, error);
-
-  g_set_error (error, TP_TRANSPORT_ERROR, TP_TRANSPORT_ERROR_INVALID_CONNSTRING,
-               "Reader “%s” is not a connection string: expected nfc:, "
-               "nfc:DRIVER:PORT (a libnfc connstring), pcsc:, pcsc:READER NAME "
-               "or sim:PROFILE", connstring);
-  return NULL;
-}
-
-GPtrArray *
-tp_transport_list_readers (gboolean include_sim)
-{
-  GPtrArray *readers = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_reader_info_free);
-
-  tp_nfc_transport_list (readers);
-  tp_pcsc_transport_list (readers);
-  if (include_sim)
-    tp_sim_transport_list (readers);
-
-  return readers;
 }
 
 gboolean
@@ -363,11 +318,7 @@ tp_transport_get_kind (TpTransport *self)
 {
   g_return_val_if_fail (TP_IS_TRANSPORT (self), TP_TRANSPORT_KIND_SIM);
 
-  if (TP_IS_NFC_TRANSPORT (self))
-    return TP_TRANSPORT_KIND_NFC;
-  if (TP_IS_PCSC_TRANSPORT (self))
-    return TP_TRANSPORT_KIND_PCSC;
-  return TP_TRANSPORT_KIND_SIM;
+  return TP_TRANSPORT_GET_CLASS (self)->kind;
 }
 
 const char *

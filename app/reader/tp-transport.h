@@ -7,15 +7,8 @@
  * encoded APDUs and nothing else: access control, secure messaging and
  * file reading live in libtp-chip and tp-document-reader.
  *
- * Connection strings:
- *   nfc:                       the first libnfc device (LIBNFC_DEVICE and
- *                              libnfc.conf are honoured)
- *   nfc:DRIVER:PORT[:SPEED]    any libnfc connstring after "nfc:", for
- *                              example nfc:pn532_uart:/dev/ttyUSB0
- *   pcsc:                      the first PC/SC reader
- *   pcsc:NAME                  the PC/SC reader called NAME (exact name,
- *                              or a unique prefix of it)
- *   sim:PROFILE[:QUIRK,...]    the software chip (see tp-sim-chip.h)
+ * Transports are opened by connection string ("nfc:", "pcsc:NAME"...):
+ * see tp-transport-registry.h.
  *
  * A transport is not thread-safe: one thread at a time uses it (the
  * TpReader worker does all the I/O). Failures while exchanging APDUs are
@@ -82,6 +75,7 @@ G_DECLARE_DERIVABLE_TYPE (TpTransport, tp_transport, TP, TRANSPORT, GObject)
  *   @rapdu; TP_CHIP_ERROR_COMMUNICATION on any failure
  * @poll_card: whether a card is on the reader, waiting at most @timeout_ms
  *   for a change from @was_present (0: answer at once)
+ * @kind: which stack the subclass belongs to (set in class_init)
  */
 struct _TpTransportClass
 {
@@ -103,20 +97,12 @@ struct _TpTransportClass
                           gboolean      *present,
                           GError       **error);
 
-  gpointer padding[8];
+  TpTransportKind kind;
+
+  gpointer padding[7];
 };
 
 GQuark           tp_transport_error_quark         (void);
-
-/* Opens the reader named by @connstring (not the card: see
- * tp_transport_connect()). */
-TpTransport     *tp_transport_open                (const char     *connstring,
-                                                   GError        **error);
-
-/* Every reader that can be found now: libnfc devices, PC/SC readers and
- * the software chip profiles. A stack that is missing (no pcscd) is
- * skipped, not an error. Array of TpReaderInfo. */
-GPtrArray       *tp_transport_list_readers        (gboolean        include_sim);
 
 gboolean         tp_transport_connect             (TpTransport    *self,
                                                    GError        **error);

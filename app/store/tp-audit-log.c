@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "tp-audit-log.h"
@@ -13,97 +12,6 @@
 
 #define HASH_SIZE 32
 #define HEX_LEN   64
-
-/* Canonical JSON */
-
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-static void
-append_node (GString  *out,
-             JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        GList *members = json_object_get_members (object);
-        guint n = g_list_length (members);
-        const char **names = g_new (const char *, n + 1);
-        guint i = 0;
-
-        for (GList *l = members; l != NULL; l = l->next)
-          names[i++] = l->data;
-        qsort (names, n, sizeof *names, compare_names);
-        g_string_append_c (out, '{');
-        for (i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            tp_json_append_string (out, names[i]);
-            g_string_append_c (out, ':');
-            append_node (out, json_object_get_member (object, names[i]));
-          }
-        g_string_append_c (out, '}');
-        g_free (names);
-        g_list_free (members);
-        break;
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_node (out, json_array_get_element (array, i));
-          }
-        g_string_append_c (out, ']');
-        break;
-      }
-    case JSON_NODE_VALUE:
-      {
-        GType type = json_node_get_value_type (node);
-
-        if (type == G_TYPE_STRING)
-          tp_json_append_string (out, json_node_get_string (node));
-        else if (type == G_TYPE_INT64)
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-        else if (type == G_TYPE_BOOLEAN)
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-        else
-          {
-            char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-            g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", json_node_get_double (node)));
-          }
-        break;
-      }
-    case JSON_NODE_NULL:
-    default:
-      g_string_append (out, "null");
-      break;
-    }
-}
-
-char *
-_tp_json_canonical (JsonNode *node)
-{
-  GString *out = g_string_new (NULL);
-
-  if (node == NULL)
-    g_string_append (out, "null");
-  else
-    append_node (out, node);
-  return g_string_free (out, FALSE);
-}
 
 /* Hashing */
 
@@ -321,7 +229,7 @@ tp_audit_log_append (TpStore     *store,
                    "Audit record fields must be valid UTF-8");
       return FALSE;
     }
-  details_json = details != NULL ? _tp_json_canonical (details) : g_strdup ("{}");
+  details_json = details != NULL ? tp_json_canonical (details) : g_strdup ("{}");
 
   if (!_tp_store_begin_write (store, error))
     return FALSE;

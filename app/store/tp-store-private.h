@@ -49,8 +49,4 @@ gboolean  _tp_audit_log_append_locked (TpStore     *store,
                                        gint64      *out_seq,
                                        GError     **error);
 
-/* Canonical JSON (RFC 8785 style: sorted members, no whitespace) of any
- * JSON node; numbers that are not integers are written with %.17g. */
-char     *_tp_json_canonical        (JsonNode    *node);
-
 G_END_DECLS

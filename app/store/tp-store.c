@@ -30,6 +30,7 @@
 #include <openssl/crypto.h>
 
 #include "tp-country.h"
+#include "tp-json.h"
 #include "tp-store-private.h"
 
 /* 'TPNT' in PRAGMA application_id: what makes a database a Touchpoint store */
@@ -1577,7 +1578,7 @@ tp_store_add_clearance (TpStore            *self,
   json_builder_add_int_value (builder, clearance->expires_at);
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
-  details = _tp_json_canonical (node);
+  details = tp_json_canonical (node);
 
   if (!_tp_store_begin_write (self, error))
     return FALSE;

@@ -69,6 +69,7 @@ main (int    argc,
   g_autofree char *connstring = g_strconcat ("sim:", profile, NULL);
   g_autoptr(TpTrustStore) trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
 
+  tp_sim_transport_register ();
   if (runs == 0)
     runs = 1;
   dir = g_dir_make_tmp ("bench-read-XXXXXX", &error);

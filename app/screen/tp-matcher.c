@@ -43,7 +43,7 @@
 #endif
 
 #include "tp-error.h"
-#include "tp-list-resources.h"
+#include "tp-screen-resources.h"
 #include "tp-matcher.h"
 #include "tp-name.h"
 
@@ -54,7 +54,7 @@
 #define DOB_YEARS         400
 #define DAY_KEYS          (DOB_YEARS * 372)
 #define YM_KEYS           (DOB_YEARS * 12)
-#define EQUIVALENCES_RESOURCE "/org/touchpoint/Touchpoint/list/surname-equivalences.txt"
+#define EQUIVALENCES_RESOURCE "/org/touchpoint/Touchpoint/screen/surname-equivalences.txt"
 
 enum {
   REC_ACCENTED = 1 << 0,
@@ -2088,7 +2088,7 @@ tp_matcher_new (void)
   self->no_birth = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   /* Through the library's own resource, so that a static link keeps it. */
-  bytes = g_resource_lookup_data (tp_list_get_resource (), EQUIVALENCES_RESOURCE,
+  bytes = g_resource_lookup_data (tp_screen_get_resource (), EQUIVALENCES_RESOURCE,
                                   G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
   if (bytes != NULL)
     {

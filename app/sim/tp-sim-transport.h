@@ -4,12 +4,14 @@
  *
  * The in-process transport for tests and demo mode: APDUs go straight to
  * a TpSimChip (tp-sim-chip.h). The connection string after "sim:" is the
- * chip's specification, PROFILE[:QUIRK,...].
+ * chip's specification, PROFILE[:QUIRK,...]; tp_transport_open() knows
+ * "sim:" once tp_sim_transport_register() has run (the CLI, tests and
+ * benchmarks call it; production libraries never link app/sim).
  */
 #pragma once
 
 #include "tp-sim-chip.h"
-#include "tp-transport.h"
+#include "tp-transport-registry.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +20,10 @@ G_DECLARE_FINAL_TYPE (TpSimTransport, tp_sim_transport, TP, SIM_TRANSPORT, TpTra
 
 TpTransport *tp_sim_transport_new              (const char     *spec,
                                                 GError        **error);
+
+/* Registers the "sim:" scheme with tp_transport_open() and
+ * tp_transport_list_readers(). Idempotent. */
+void         tp_sim_transport_register         (void);
 
 /* Appends a TpReaderInfo per software chip profile. */
 void         tp_sim_transport_list             (GPtrArray      *readers);

@@ -139,6 +139,7 @@ tp_sim_transport_class_init (TpSimTransportClass *klass)
   transport_class->disconnect = tp_sim_transport_disconnect;
   transport_class->transmit = tp_sim_transport_transmit;
   transport_class->poll_card = tp_sim_transport_poll_card;
+  transport_class->kind = TP_TRANSPORT_KIND_SIM;
 }
 
 static void
@@ -172,6 +173,20 @@ tp_sim_transport_new (const char  *spec,
   _tp_transport_set_limits (TP_TRANSPORT (self), SIM_EXTENDED_MAX, 65536 + 2);
 
   return TP_TRANSPORT (g_steal_pointer (&self));
+}
+
+static TpTransport *
+open_sim (const char  *address,
+          GError     **error)
+{
+  return tp_sim_transport_new (address, error);
+}
+
+void
+tp_sim_transport_register (void)
+{
+  tp_transport_register_scheme ("sim", TP_TRANSPORT_KIND_SIM, "sim:PROFILE",
+                                open_sim, tp_sim_transport_list);
 }
 
 void
