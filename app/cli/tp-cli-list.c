@@ -352,6 +352,11 @@ tp_cli_list (int    argc,
   g_option_context_set_summary (context,
                                 "import: read list entries (JSON lines) on stdin into the encrypted store\n"
                                 "stats:  print the store's counts and list-state hash");
+  g_option_context_set_description (context,
+                                    "Exit status: import 0 when every entry was imported (or was already in the\n"
+                                    "store), 1 when any entry was rejected: invalid, or a version already stored\n"
+                                    "with other content (the valid ones are imported all the same; \"errors\"\n"
+                                    "names each rejected line), 2 fatal (usage, key, store); stats 0, or 2.\n");
   g_option_context_add_main_entries (context, options, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <gio/gunixinputstream.h>
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -13,27 +14,146 @@
 #include "tp-error.h"
 #include "tp-mrz.h"
 
-/* One JSON document per line, UTF-8 kept as is (officers read names with
- * diacritics), so that output can be piped line by line. json-glib 1.6
- * writes U+001F raw inside strings, which JSON forbids (RFC 8259 §7) and
- * a wedge scanner can send: any control byte left in the output is
- * escaped here (outside strings the generator writes none). */
+/* JSON text as json-glib 1.6 writes it, but with every control byte
+ * escaped (json-glib writes U+001F raw inside strings, which JSON forbids,
+ * RFC 8259 §7, and a wedge scanner can send it) and numbers with a fraction
+ * printed with three decimals (json-glib prints 17 significant digits:
+ * 0.75600000000000001). UTF-8 is kept as is: officers read names with
+ * diacritics. Member order is insertion order. */
+static void
+append_json_string (GString    *out,
+                    const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f)
+            g_string_append_printf (out, "\\u%04x", (guint) c);
+          else
+            g_string_append_c (out, (char) c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_json_node (GString  *out,
+                  JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+
+        g_string_append_c (out, '{');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            if (l != members)
+              g_string_append_c (out, ',');
+            append_json_string (out, l->data);
+            g_string_append_c (out, ':');
+            append_json_node (out, json_object_get_member (object, l->data));
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_json_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+            double d = json_node_get_double (node);
+
+            /* JSON has no NaN or infinity */
+            if (!isfinite (d))
+              g_string_append (out, "null");
+            else
+              g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.3f", d));
+          }
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          append_json_string (out, json_node_get_string (node) ? json_node_get_string (node) : "");
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+char *
+tp_cli_json_to_string (JsonNode *node)
+{
+  GString *out = g_string_sized_new (256);
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  append_json_node (out, node);
+  return g_string_free (out, FALSE);
+}
+
+/* One JSON document per line, so that output can be piped line by line. */
 void
 tp_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = tp_cli_json_to_string (node);
 
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, FALSE);
-  text = json_generator_to_data (gen, NULL);
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if ((guchar) *p < 0x20)
-        printf ("\\u%04x", (guint) (guchar) *p);
-      else
-        fputc (*p, stdout);
-    }
+  fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
 }

@@ -24,6 +24,11 @@ typedef struct {
 } TpCliCommand;
 
 /* Shared helpers (tp-cli-util.c) */
+/* The one-line JSON text of node: as json-glib writes it, except that
+ * every control byte in a string is escaped and a number with a fraction
+ * has three decimals ("score": 0.756). */
+char     *tp_cli_json_to_string  (JsonNode    *node);
+/* tp_cli_json_to_string() and a newline on standard output, flushed. */
 void      tp_cli_print_json      (JsonNode    *node);
 void      tp_cli_print_builder   (JsonBuilder *builder);
 /* All of standard input, NUL-terminated; *length (when not NULL) is

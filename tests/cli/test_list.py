@@ -354,6 +354,11 @@ class ListCli(unittest.TestCase):
         self.assertFalse(os.path.exists(self.db))
         self.assertFalse(os.path.exists(self.key))
 
+    def test_help_states_exit_status(self):
+        r = self.run_cli("list", "--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 when any entry was rejected", r.stdout)
+
     def test_usage_errors(self):
         for args in (["list"], ["list", "import"], ["list", "frobnicate", "--db", self.db, "--key-file", self.key],
                      ["list", "stats", "--db", self.db], ["audit", "verify", "--key-file", self.key],

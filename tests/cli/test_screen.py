@@ -5,6 +5,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -151,6 +152,19 @@ class ScreenCli(unittest.TestCase):
             h = self.hit(r, "EB-S-6")
             self.assertEqual(h["band"], "confirmed")
             self.assertNotIn("nationality", h["conflicts"])
+
+    def test_scores_three_decimals(self):
+        # json-glib alone writes 17 significant digits (0.75600000000000001)
+        r = self.run_cli("screen", "--db", self.db, "--key-file", self.key, "--at", AT,
+                         stdin=lines({"id": "s", "full_name": "Nguyễn Văn An",
+                                      "birth_date": "1980-05-17", "sex": "M"},
+                                     {"id": "t", "document_number": "C1234567",
+                                      "issuing_state": "VNM"}))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        scores = re.findall(r'"score":([^,}]*)', r.stdout)
+        self.assertGreaterEqual(len(scores), 2, r.stdout)
+        for s in scores:
+            self.assertRegex(s, r"^[01]\.\d{3}$")
 
     def test_refer_on_national_id(self):
         r = self.one({"id": "q2", "document_number": "P0000001", "issuing_state": "VNM",
