@@ -735,7 +735,8 @@ test_flight_date_in_pass (void)
       int         julian;
     } bad[] = {
       { "000", 0 }, { "367", 367 }, { "999", 999 },
-      { "32A", -1 }, { "12A", -1 }, { " 26", -1 }, { "3 6", -1 }, { "ABC", -1 },
+      { "32A", -1 }, { "12A", -1 }, { "3 6", -1 }, { "ABC", -1 },
+      { "   ", -1 }, { " 0 ", 0 },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -752,6 +753,33 @@ test_flight_date_in_pass (void)
         g_assert_false (g_date_valid (&bcbp->legs[0].flight_date));
         /* The rest of the leg is still read */
         g_assert_cmpstr (bcbp->legs[0].seat, ==, "001A");
+      }
+  }
+  /* Fewer digits, left- or right-aligned with spaces: read, with a
+   * warning (easyJet prints day 099 as “99 ”) */
+  {
+    static const struct {
+      const char *date;
+      int         julian;
+      const char *iso;
+    } aligned[] = {
+      { "99 ", 99, "2027-04-09" }, { " 99", 99, "2027-04-09" }, { "9  ", 9, "2027-01-09" },
+      { "  9", 9, "2027-01-09" }, { " 26", 26, "2027-01-26" }, { "26 ", 26, "2027-01-26" },
+      { " 9 ", 9, "2027-01-09" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (aligned); i++)
+      {
+        g_autofree char *text = pass_with_date (aligned[i].date);
+        g_autoptr(TpBcbp) bcbp = parse (text);
+        const TpBcbpIssue *issue;
+
+        g_assert_true (bcbp->valid);
+        issue = assert_issue (bcbp, FALSE, 46, 1);
+        g_assert_nonnull (strstr (issue->message, "read as day"));
+        g_assert_cmpuint (bcbp->warnings->len, ==, 1);
+        g_assert_cmpint (bcbp->legs[0].julian_date, ==, aligned[i].julian);
+        assert_date (&bcbp->legs[0].flight_date, aligned[i].iso);
       }
   }
 }
@@ -1355,6 +1383,7 @@ typedef enum {
   FIELD_TO,
   FIELD_CARRIER,
   FIELD_FLIGHT,
+  FIELD_DATE,
   FIELD_COMPARTMENT,
   FIELD_SEAT,
   FIELD_SEQUENCE,
@@ -1378,6 +1407,7 @@ set_leg_field (LegSpec    *leg,
     case FIELD_TO: leg->to = value; break;
     case FIELD_CARRIER: leg->carrier = value; break;
     case FIELD_FLIGHT: leg->flight = value; break;
+    case FIELD_DATE: leg->date = value; break;
     case FIELD_COMPARTMENT: leg->compartment = value; break;
     case FIELD_SEAT: leg->seat = value; break;
     case FIELD_SEQUENCE: leg->sequence = value; break;
@@ -1427,10 +1457,24 @@ test_mandatory_values (void)
     { FIELD_FLIGHT, "0834a", 43, SHAPE_ERROR },
     { FIELD_FLIGHT, "83 4", 43, SHAPE_ERROR },
     { FIELD_FLIGHT, "", 43, SHAPE_ERROR },
+    /* Numbers left- or right-aligned with spaces are read, with a warning
+     * (easyJet prints day 099 as “99 ”) */
+    { FIELD_DATE, "326", 46, SHAPE_CLEAN },
+    { FIELD_DATE, "99", 46, SHAPE_WARNING },
+    { FIELD_DATE, " 99", 46, SHAPE_WARNING },
+    { FIELD_DATE, "  9", 46, SHAPE_WARNING },
+    { FIELD_DATE, "9", 46, SHAPE_WARNING },
+    { FIELD_DATE, "9 9", 46, SHAPE_ERROR },
+    { FIELD_DATE, "12A", 46, SHAPE_ERROR },
+    { FIELD_DATE, "", 46, SHAPE_ERROR },
+    { FIELD_DATE, "000", 46, SHAPE_ERROR },
+    { FIELD_DATE, " 0", 46, SHAPE_ERROR },
+    { FIELD_DATE, "367", 46, SHAPE_ERROR },
     { FIELD_COMPARTMENT, "Y", 71, SHAPE_CLEAN },
     { FIELD_COMPARTMENT, "y", 71, SHAPE_ERROR },
     { FIELD_COMPARTMENT, "1", 71, SHAPE_ERROR },
-    { FIELD_COMPARTMENT, "", 71, SHAPE_ERROR },
+    /* easyJet prints no compartment */
+    { FIELD_COMPARTMENT, "", 71, SHAPE_WARNING },
     { FIELD_SEAT, "032C", 104, SHAPE_CLEAN },
     { FIELD_SEAT, "INF", 104, SHAPE_WARNING },
     { FIELD_SEAT, " INF", 104, SHAPE_WARNING },
@@ -1774,8 +1818,9 @@ test_not_a_pass (void)
     "m1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100",
     "MXDESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100",
     " M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 10",
-    "M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 1",        /* 58 */
-    "M1DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 10",       /* 59 */
+    "M1DESMARAIS/LUC       EABC123 YULFR",       /* 35: the route is cut */
+    "M1DESMARAIS/LUC       EABC123 YU1FRAAC 0834 326J001A0025 1",  /* 58: no route */
+    "M1DESMARAIS/LUC       E0123456789012345678901234567890123",   /* 57 */
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10",
   };
 
@@ -1799,9 +1844,153 @@ test_not_a_pass (void)
   }
 }
 
+/* The warnings of bcbp are about exactly these items, in this order. */
+static void
+assert_warnings (const TpBcbp *bcbp,
+                 const guint  *items,
+                 gsize         n)
+{
+  dump_issues (bcbp);
+  g_assert_cmpuint (bcbp->warnings->len, ==, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      const TpBcbpIssue *issue = g_ptr_array_index (bcbp->warnings, i);
+
+      g_assert_cmpuint (issue->item, ==, items[i]);
+      g_assert_nonnull (strstr (issue->message, tp_bcbp_item_name (items[i])));
+    }
+}
+
+/* Passes as airlines print them, from the published test data of another
+ * open parser (KDE Itinerary's BCBP parser tests, reference date
+ * 2018-04-02 as there), each with its deviation from Resolution 792. */
+static void
+test_airline_passes (void)
+{
+  g_autoptr(GDate) ref = day (2018, 4, 2);
+
+  /* Brussels Airlines (SN), the short code on a booking confirmation: cut
+   * short after the compartment. A pass: the seat, check-in sequence,
+   * passenger status and variable size are missing, each a warning. */
+  {
+    const char *text = "M1DOE/JOHN            EXXX007 TXLBRUSN 2592 110Y";
+    g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (text, strlen (text), ref, NULL);
+    static const guint missing[] = { 104, 107, 113, 6 };
+
+    g_assert_nonnull (bcbp);
+    g_assert_true (bcbp->valid);
+    g_assert_cmpuint (bcbp->n_legs, ==, 1);
+    g_assert_cmpstr (bcbp->passenger_name, ==, "DOE/JOHN");
+    g_assert_cmpstr (bcbp->legs[0].from, ==, "TXL");
+    g_assert_cmpstr (bcbp->legs[0].to, ==, "BRU");
+    g_assert_cmpstr (bcbp->legs[0].carrier, ==, "SN");
+    g_assert_cmpstr (bcbp->legs[0].flight_number, ==, "2592");
+    g_assert_cmpint (bcbp->legs[0].julian_date, ==, 110);
+    assert_date (&bcbp->legs[0].flight_date, "2018-04-20");
+    g_assert_cmpstr (bcbp->legs[0].compartment, ==, "Y");
+    g_assert_null (bcbp->legs[0].seat);
+    g_assert_null (bcbp->legs[0].checkin_sequence);
+    g_assert_null (bcbp->legs[0].passenger_status);
+    g_assert_cmpint (bcbp->legs[0].variable_size, ==, -1);
+    assert_warnings (bcbp, missing, G_N_ELEMENTS (missing));
+    g_assert_nonnull (strstr (((TpBcbpIssue *) g_ptr_array_index (bcbp->warnings, 0))->message,
+                              "Seat Number (item 104), leg 1: missing"));
+  }
+  /* Brussels Airlines, ending right after the date of flight */
+  {
+    const char *text = "M1DOE/JOHN            EXXX007 TXLBRUSN 2592 110";
+    g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (text, strlen (text), ref, NULL);
+    static const guint missing[] = { 71, 104, 107, 113, 6 };
+
+    g_assert_nonnull (bcbp);
+    g_assert_true (bcbp->valid);
+    assert_date (&bcbp->legs[0].flight_date, "2018-04-20");
+    g_assert_null (bcbp->legs[0].compartment);
+    assert_warnings (bcbp, missing, G_N_ELEMENTS (missing));
+  }
+  /* The same cut inside the date of flight: a pass without a date (the
+   * two digits are not taken for day 011) */
+  {
+    const char *text = "M1DOE/JOHN            EXXX007 TXLBRUSN 2592 11";
+    g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (text, strlen (text), ref, NULL);
+    static const guint missing[] = { 46, 71, 104, 107, 113, 6 };
+
+    g_assert_nonnull (bcbp);
+    g_assert_true (bcbp->valid);
+    g_assert_cmpint (bcbp->legs[0].julian_date, ==, -1);
+    g_assert_false (g_date_valid (&bcbp->legs[0].flight_date));
+    assert_warnings (bcbp, missing, G_N_ELEMENTS (missing));
+    g_assert_nonnull (strstr (((TpBcbpIssue *) g_ptr_array_index (bcbp->warnings, 0))->message,
+                              "cut short"));
+  }
+  /* easyJet (EZY): day 099 printed left-aligned as “99 ”, no compartment,
+   * seat “3C  ”, no version and airline use of its own */
+  {
+    const char *text = "M1DOE/JOHN            EABCDEFGMRSLGWEZY8724 99  3C  506  10Axxxxxxxxxx";
+    g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (text, strlen (text), ref, NULL);
+    static const guint warned[] = { 46, 71, 104, 8 };
+
+    g_assert_nonnull (bcbp);
+    g_assert_true (bcbp->valid);
+    g_assert_cmpstr (bcbp->legs[0].pnr, ==, "ABCDEFG");
+    g_assert_cmpstr (bcbp->legs[0].from, ==, "MRS");
+    g_assert_cmpstr (bcbp->legs[0].to, ==, "LGW");
+    g_assert_cmpstr (bcbp->legs[0].carrier, ==, "EZY");
+    g_assert_cmpstr (bcbp->legs[0].flight_number, ==, "8724");
+    g_assert_cmpint (bcbp->legs[0].julian_date, ==, 99);
+    assert_date (&bcbp->legs[0].flight_date, "2018-04-09");
+    g_assert_cmpstr (bcbp->legs[0].compartment, ==, "");
+    g_assert_cmpstr (bcbp->legs[0].seat, ==, "3C");
+    g_assert_cmpstr (bcbp->legs[0].checkin_sequence, ==, "506");
+    g_assert_cmpstr (bcbp->legs[0].passenger_status, ==, "1");
+    g_assert_cmpint (bcbp->legs[0].variable_size, ==, 0x0A);
+    g_assert_cmpstr (bcbp->legs[0].airline_use, ==, "xxxxxxxxxx");
+    assert_warnings (bcbp, warned, G_N_ELEMENTS (warned));
+  }
+  /* Eurowings (EW): no electronic ticket indicator (a space) */
+  {
+    const char *text = "M1DOE/JOHN             XXX007 BRUTXLEW 8103 035Y012C0030 147>1181W 8033BEW "
+                       "0000000000000291040000000000 0   LH 123456789012345     ";
+    g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (text, strlen (text), ref, NULL);
+    static const guint warned[] = { 253 };
+
+    g_assert_nonnull (bcbp);
+    g_assert_true (bcbp->valid);
+    g_assert_false (bcbp->eticket);
+    g_assert_cmpstr (bcbp->legs[0].from, ==, "BRU");
+    assert_date (&bcbp->legs[0].flight_date, "2018-02-04");
+    assert_date (&bcbp->date_of_issue, "2018-02-02");
+    assert_warnings (bcbp, warned, G_N_ELEMENTS (warned));
+  }
+  /* TAP Air Portugal (TP), issued through Amadeus (1A): the date of issue
+   * left blank */
+  {
+    const char *text = "M1DOE/JOHN            EXXX007 LISLCGTP 1080 204Y002D0003 35C>2180      B1A   "
+                       "           2904712345678900                           *306      09     BRND";
+    g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (text, strlen (text), ref, NULL);
+
+    g_assert_nonnull (bcbp);
+    assert_clean (bcbp);
+    g_assert_cmpstr (bcbp->date_of_issue_raw, ==, "");
+    g_assert_false (g_date_valid (&bcbp->date_of_issue));
+    g_assert_cmpstr (bcbp->document_type, ==, "B");
+    g_assert_cmpstr (bcbp->issuer, ==, "1A");
+  }
+  /* Two legs declared, one present: a leg is missing, not cut short */
+  {
+    const char *text = "M2DESMARAIS/LUC       EABC123 YULFRAAC 0834 326J001A0025 100";
+    g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (text, strlen (text), ref, NULL);
+
+    g_assert_nonnull (bcbp);
+    g_assert_false (bcbp->valid);
+    assert_issue (bcbp, TRUE, 7, 2);
+  }
+}
+
 /* Every prefix of the sample and of a multi-leg pass: no crash, NULL when
- * too short for a leg, else the mandatory items of every complete leg, an
- * error for a cut leg, a warning for cut conditional data. */
+ * too short for the first leg's route, else the mandatory items the data
+ * holds (a warning for each one it does not), an error for a declared leg
+ * that is missing, a warning for cut conditional data. */
 static void
 check_prefixes (const char *text,
                 guint       n_legs)
@@ -1818,7 +2007,7 @@ check_prefixes (const char *text,
       g_autofree char *buf = g_memdup2 (text, len);
       g_autoptr(TpBcbp) bcbp = tp_bcbp_parse (buf, len, ref, &error);
 
-      if (len < 60)
+      if (len < 36)
         {
           g_assert_null (bcbp);
           g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
@@ -1849,8 +2038,28 @@ check_prefixes (const char *text,
           g_assert_nonnull (tp_bcbp_item_name (issue->item));
         }
       else
-        /* Only conditional data was cut */
+        /* Only the last leg or conditional data was cut */
         g_assert_true (bcbp->valid);
+
+      /* A leg cut inside its mandatory items: what the data holds is read,
+       * the rest is NULL with a warning naming the item */
+      for (guint i = 0; i < bcbp->n_legs; i++)
+        {
+          const TpBcbpLeg *leg = &bcbp->legs[i];
+
+          g_assert_nonnull (leg->pnr);
+          g_assert_nonnull (leg->from);
+          g_assert_nonnull (leg->to);
+          if (leg->passenger_status == NULL)
+            {
+              const TpBcbpIssue *issue = tp_bcbp_find_issue (bcbp, 113, i + 1);
+
+              g_assert_nonnull (issue);
+              g_assert_nonnull (strstr (issue->message, "the pass ends"));
+              g_assert_cmpint (leg->variable_size, ==, -1);
+              g_assert_cmpint (leg->julian_date == -1, ==, !g_date_valid (&leg->flight_date));
+            }
+        }
     }
 }
 
@@ -1991,6 +2200,7 @@ main (int    argc,
   g_test_add_func ("/bcbp/name/split", test_name_split);
   g_test_add_func ("/bcbp/issues", test_find_issue_and_names);
   g_test_add_func ("/bcbp/not-a-pass", test_not_a_pass);
+  g_test_add_func ("/bcbp/airline-passes", test_airline_passes);
 
   return g_test_run ();
 }

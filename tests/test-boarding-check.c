@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "tp-bcbp.h"
 #include "tp-boarding-check.h"
 
@@ -98,6 +100,7 @@ test_wrong_airport_and_date (void)
   g_assert_cmpint (c1->departs_here, ==, TP_BOARDING_FAILED);
   g_assert_cmpint (c1->flight_date, ==, TP_BOARDING_UNKNOWN);
   g_assert_nonnull (strstr (g_ptr_array_index (c1->problems, 0), "SGN→NRT"));
+  g_assert_nonnull (strstr (g_ptr_array_index (c1->unchecked, 0), "flight date could not be checked"));
   g_assert_cmpint (c2->flight_date, ==, TP_BOARDING_OK);
   g_assert_cmpint (c3->flight_date, ==, TP_BOARDING_FAILED);
   g_assert_nonnull (strstr (g_ptr_array_index (c3->problems, 0), "7 days before"));
@@ -111,7 +114,58 @@ test_missing_name (void)
 
   g_assert_cmpint (c->name, ==, TP_BOARDING_UNKNOWN);
   g_assert_false (tp_boarding_check_passed (c));
+  g_assert_nonnull (strstr (g_ptr_array_index (c->unchecked, 0), "no name from the passport"));
   g_assert_cmpstr (tp_boarding_state_to_string (c->name), ==, "unknown");
+}
+
+/* A pass cut short (Brussels Airlines' booking confirmations end after
+ * the compartment or the date of flight) is still checked as far as it
+ * goes; what could not be checked says which item is missing. */
+static void
+test_cut_short (void)
+{
+  GDate today;
+  const char *after_compartment = "M1NGUYEN/VAN AN       EABC123 HANNRTVN 0011 327Y";
+  const char *inside_date = "M1NGUYEN/VAN AN       EABC123 HANNRTVN 0011 32";
+  const char *two_legs_one_there = "M2NGUYEN/VAN AN       EABC123 SGNHANVN 0011 327Y012A0001 100";
+  g_autoptr(TpBcbp) p1 = NULL;
+  g_autoptr(TpBcbp) p2 = NULL;
+  g_autoptr(TpBcbp) p3 = NULL;
+  g_autoptr(TpBoardingCheck) c1 = NULL;
+  g_autoptr(TpBoardingCheck) c2 = NULL;
+  g_autoptr(TpBoardingCheck) c3 = NULL;
+
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 23, 11, 2026);
+  p1 = tp_bcbp_parse (after_compartment, strlen (after_compartment), &today, NULL);
+  p2 = tp_bcbp_parse (inside_date, strlen (inside_date), &today, NULL);
+  p3 = tp_bcbp_parse (two_legs_one_there, strlen (two_legs_one_there), &today, NULL);
+  g_assert_nonnull (p1);
+  g_assert_nonnull (p2);
+  g_assert_nonnull (p3);
+
+  /* Everything the checks need is there */
+  c1 = check (p1, "NGUYEN", "VAN AN");
+  g_assert_true (tp_boarding_check_passed (c1));
+  g_assert_cmpuint (c1->unchecked->len, ==, 0);
+
+  /* The date is cut: departs here and the name are checked, the date is
+   * not, and the reason names the item */
+  c2 = check (p2, "NGUYEN", "VAN AN");
+  g_assert_cmpint (c2->departs_here, ==, TP_BOARDING_OK);
+  g_assert_cmpint (c2->name, ==, TP_BOARDING_OK);
+  g_assert_cmpint (c2->flight_date, ==, TP_BOARDING_UNKNOWN);
+  g_assert_false (tp_boarding_check_passed (c2));
+  g_assert_cmpuint (c2->problems->len, ==, 0);
+  g_assert_cmpuint (c2->unchecked->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (c2->unchecked, 0),
+                            "The flight date could not be checked: Date of Flight (Julian Date) (item 46), leg 1: cut short"));
+
+  /* A declared leg is missing: the one from here may be it */
+  c3 = check (p3, "NGUYEN", "VAN AN");
+  g_assert_cmpint (c3->departs_here, ==, TP_BOARDING_UNKNOWN);
+  g_assert_cmpuint (c3->problems->len, ==, 0);
+  g_assert_nonnull (strstr (g_ptr_array_index (c3->unchecked, 0), "declares 2 legs and holds 1 (SGN→HAN)"));
 }
 
 int
@@ -123,5 +177,6 @@ main (int    argc,
   g_test_add_func ("/boarding-check/name-forms", test_name_forms);
   g_test_add_func ("/boarding-check/wrong-airport-and-date", test_wrong_airport_and_date);
   g_test_add_func ("/boarding-check/missing-name", test_missing_name);
+  g_test_add_func ("/boarding-check/cut-short", test_cut_short);
   return g_test_run ();
 }

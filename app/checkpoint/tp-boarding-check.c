@@ -26,7 +26,8 @@ static TpBoardingState
 check_name (const TpBcbp *pass,
             const char   *primary,
             const char   *secondary,
-            GPtrArray    *problems)
+            GPtrArray    *problems,
+            GPtrArray    *unchecked)
 {
   g_autoptr(TpBcbpName) name = NULL;
   g_autofree char *pass_surname = NULL;
@@ -35,9 +36,18 @@ check_name (const TpBcbp *pass,
   g_autofree char *doc_given = NULL;
   gboolean surname_ok, given_ok;
 
-  if (pass->passenger_name == NULL || pass->passenger_name[0] == '\0' ||
-      primary == NULL || primary[0] == '\0')
-    return TP_BOARDING_UNKNOWN;
+  if (pass->passenger_name == NULL || pass->passenger_name[0] == '\0')
+    {
+      g_ptr_array_add (unchecked, g_strdup ("The name could not be checked: the boarding pass "
+                                            "carries no passenger name"));
+      return TP_BOARDING_UNKNOWN;
+    }
+  if (primary == NULL || primary[0] == '\0')
+    {
+      g_ptr_array_add (unchecked, g_strdup ("The name could not be checked: no name from the "
+                                            "passport to compare it with"));
+      return TP_BOARDING_UNKNOWN;
+    }
 
   name = tp_bcbp_name_split (pass->passenger_name, pass->name_full);
   pass_surname = fold_compact (name->surname);
@@ -84,6 +94,7 @@ tp_boarding_check (const TpBcbp *pass,
   check = g_new0 (TpBoardingCheck, 1);
   check->leg = -1;
   check->problems = g_ptr_array_new_with_free_func (g_free);
+  check->unchecked = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < pass->n_legs; i++)
     if (pass->legs[i].from != NULL && g_ascii_strcasecmp (pass->legs[i].from, airport) == 0)
@@ -101,19 +112,51 @@ tp_boarding_check (const TpBcbp *pass,
         g_string_append_printf (route, "%s%s→%s", i > 0 ? ", " : "",
                                 pass->legs[i].from ? pass->legs[i].from : "?",
                                 pass->legs[i].to ? pass->legs[i].to : "?");
-      check->departs_here = pass->n_legs > 0 ? TP_BOARDING_FAILED : TP_BOARDING_UNKNOWN;
-      if (pass->n_legs > 0)
-        g_ptr_array_add (check->problems,
-                         g_strdup_printf ("No leg departs from %s (the pass is for %s)",
-                                          airport, route->str));
+      if (pass->n_legs == 0)
+        {
+          check->departs_here = TP_BOARDING_UNKNOWN;
+          g_ptr_array_add (check->unchecked,
+                           g_strdup_printf ("Whether the pass departs from %s could not be "
+                                            "checked: the pass holds no leg", airport));
+        }
+      else if (pass->n_legs < pass->number_of_legs)
+        {
+          /* A declared leg is missing: it may be the one from here */
+          check->departs_here = TP_BOARDING_UNKNOWN;
+          g_ptr_array_add (check->unchecked,
+                           g_strdup_printf ("Whether the pass departs from %s could not be "
+                                            "checked: it declares %u legs and holds %u (%s)",
+                                            airport, pass->number_of_legs, pass->n_legs,
+                                            route->str));
+        }
+      else
+        {
+          check->departs_here = TP_BOARDING_FAILED;
+          g_ptr_array_add (check->problems,
+                           g_strdup_printf ("No leg departs from %s (the pass is for %s)",
+                                            airport, route->str));
+        }
       g_string_free (route, TRUE);
       check->flight_date = TP_BOARDING_UNKNOWN;
+      g_ptr_array_add (check->unchecked,
+                       g_strdup_printf ("The flight date could not be checked: no leg of the "
+                                        "pass is known to depart from %s", airport));
     }
   else
     {
       check->departs_here = TP_BOARDING_OK;
       if (!g_date_valid (&leg->flight_date))
-        check->flight_date = TP_BOARDING_UNKNOWN;
+        {
+          /* The parser said why: missing, cut short, not a day */
+          const TpBcbpIssue *issue = tp_bcbp_find_issue (pass, 46, (guint) check->leg + 1);
+
+          check->flight_date = TP_BOARDING_UNKNOWN;
+          g_ptr_array_add (check->unchecked,
+                           issue != NULL
+                           ? g_strdup_printf ("The flight date could not be checked: %s", issue->message)
+                           : g_strdup_printf ("The flight date could not be checked: the leg from "
+                                              "%s has no date of flight", airport));
+        }
       else
         {
           int days = g_date_days_between (today, &leg->flight_date);
@@ -134,7 +177,7 @@ tp_boarding_check (const TpBcbp *pass,
         }
     }
 
-  check->name = check_name (pass, primary, secondary, check->problems);
+  check->name = check_name (pass, primary, secondary, check->problems, check->unchecked);
   return check;
 }
 
@@ -154,6 +197,7 @@ tp_boarding_check_free (TpBoardingCheck *check)
   if (check == NULL)
     return;
   g_clear_pointer (&check->problems, g_ptr_array_unref);
+  g_clear_pointer (&check->unchecked, g_ptr_array_unref);
   g_free (check);
 }
 

@@ -13,6 +13,10 @@
  *    full name field may be cut: the passport's given names then only
  *    need to start with what the pass carries. Names are compared folded
  *    (tp-name.h) and without spaces, as airlines often print "VANAN".
+ * A check the pass or the passport gives too little for is UNKNOWN, and
+ * `unchecked` says why, naming the IATA item a cut-short pass lacks ("the
+ * flight date could not be checked: Date of Flight (Julian Date) (item
+ * 46), leg 1: missing: the pass ends before it").
  * Whether the pass was already used at this checkpoint needs the store and
  * is not decided here.
  */
@@ -36,6 +40,7 @@ typedef struct {
   TpBoardingState  flight_date;
   TpBoardingState  name;
   GPtrArray       *problems;      /* char *: one sentence per failed check */
+  GPtrArray       *unchecked;     /* char *: one sentence per check left unknown, saying why */
 } TpBoardingCheck;
 
 TpBoardingCheck *tp_boarding_check            (const TpBcbp  *pass,

@@ -14,8 +14,9 @@
  * airline use, and the security data's declared length. Absent items are
  * null. errors and warnings are arrays of strings that name the IATA item.
  * julian_date is the number printed whenever its three characters are
- * digits, a day of the year or not ("000" is 0, with an error), and null
- * only when they are not all digits ("12A").
+ * digits (or fewer digits with spaces around them, "99 ", with a warning),
+ * a day of the year or not ("000" is 0, with an error), and null only when
+ * they hold no number ("12A") or the pass ends before them.
  * Exit status: 0 valid, 1 parsed with errors, 2 not a boarding pass or bad
  * usage (message on standard error).
  */

@@ -308,9 +308,10 @@ check_boarding_pass (const DemoOptions *opts,
 
       if (g_date_valid (&leg->flight_date))
         g_date_strftime (date, sizeof date, "%Y-%m-%d", &leg->flight_date);
+      /* A pass cut short lacks the items after the cut */
       printf ("  leg %u      %s %s %s→%s on %s, seat %s, passenger %s\n", i + 1,
-              leg->carrier, leg->flight_number, leg->from, leg->to, date, leg->seat,
-              pass->passenger_name);
+              leg->carrier ? leg->carrier : "?", leg->flight_number ? leg->flight_number : "?",
+              leg->from, leg->to, date, leg->seat ? leg->seat : "?", pass->passenger_name);
     }
   check = tp_boarding_check (pass, opts->airport, today,
                              mrz ? mrz->primary_identifier : NULL,
@@ -321,6 +322,8 @@ check_boarding_pass (const DemoOptions *opts,
           tp_boarding_state_to_string (check->name));
   for (guint i = 0; i < check->problems->len; i++)
     printf ("  !          %s\n", (const char *) g_ptr_array_index (check->problems, i));
+  for (guint i = 0; i < check->unchecked->len; i++)
+    printf ("  ?          %s\n", (const char *) g_ptr_array_index (check->unchecked, i));
   for (guint i = 0; i < pass->errors->len; i++)
     printf ("  !          %s\n", ((const TpBcbpIssue *) g_ptr_array_index (pass->errors, i))->message);
   return TRUE;

@@ -69,6 +69,10 @@ enum {
 #define HEADER_SIZE        23   /* format code, legs, name, e-ticket indicator */
 #define LEG_MANDATORY_SIZE 37   /* PNR .. field size of variable size field */
 #define NAME_SIZE          20
+/* The shortest pass: the header without the electronic ticket indicator,
+ * the first leg's PNR code and both airports (a pass cut short after
+ * them is read, with warnings for what is missing). */
+#define MIN_PASS_SIZE      (HEADER_SIZE - 1 + 13)
 
 /* Where a leg's mandatory items start, from the start of the leg. */
 enum {
@@ -494,10 +498,13 @@ shape_flight (const guchar *f)
   return digits_and_letter (f, 5, 4, &leading) ? SHAPE_TOLERATED : SHAPE_BAD;
 }
 
-/* Compartment code [71]: a letter. */
+/* Compartment code [71]: a letter. Blank is tolerated (easyJet prints no
+ * compartment). */
 static Shape
 shape_compartment (const guchar *f)
 {
+  if (f[0] == ' ')
+    return SHAPE_TOLERATED;
   return is_upper (f[0]) ? SHAPE_OK : SHAPE_BAD;
 }
 
@@ -568,14 +575,27 @@ shape_status (const guchar *f)
   return is_alnum (f[0]) ? SHAPE_OK : SHAPE_BAD;
 }
 
-/* Date of flight [46]: the day (0–999) when the three bytes are digits,
- * -1 otherwise. */
-static int
-julian_value (const guchar *f)
+/* A number of n digits (n <= 4), or fewer digits left- or right-aligned
+ * with spaces ("99 ", " 99" for 099): SHAPE_OK with all n digits,
+ * SHAPE_TOLERATED with spaces around one run of digits, SHAPE_BAD
+ * otherwise (*value then -1). */
+static Shape
+read_number (const guchar *f,
+             gsize         n,
+             int          *value)
 {
-  if (!is_digit (f[0]) || !is_digit (f[1]) || !is_digit (f[2]))
-    return -1;
-  return (f[0] - '0') * 100 + (f[1] - '0') * 10 + (f[2] - '0');
+  gsize i = 0, nd = 0;
+  int v = 0;
+
+  *value = -1;
+  while (i < n && f[i] == ' ')
+    i++;
+  for (; i < n && is_digit (f[i]); i++, nd++)
+    v = v * 10 + (f[i] - '0');
+  if (nd == 0 || !all_spaces (f + i, n - i))
+    return SHAPE_BAD;
+  *value = v;
+  return nd == n ? SHAPE_OK : SHAPE_TOLERATED;
 }
 
 /* The worst shape of the mandatory items of the leg at off; SHAPE_BAD
@@ -595,8 +615,10 @@ leg_shape (const Parser *p,
     return SHAPE_BAD;
   d = p->data + off;
 
-  julian = julian_value (d + AT_DATE);
-  if (julian < 1 || julian > 366 || hex2 (p, off + AT_SIZE) < 0)
+  if (hex2 (p, off + AT_SIZE) < 0)
+    return SHAPE_BAD;
+  worst = read_number (d + AT_DATE, 3, &julian);
+  if (julian < 1 || julian > 366)
     return SHAPE_BAD;
 
   shapes[0] = shape_airport (d + AT_FROM);
@@ -637,23 +659,27 @@ resync_leg (const Parser *p,
   return G_MAXSIZE;
 }
 
-/* Whether the 37 bytes at off look like a leg's mandatory items: letters
- * for both airport codes, three digits for the date, hexadecimal for the
- * variable field size. Used only to tell a missing electronic ticket
- * indicator (everything one to the left) from a damaged pass. */
+/* Whether the data at off looks like the start of a leg's mandatory
+ * items, as far as the data goes: letters for both airport codes (which
+ * must be there), a day for the date of flight and hexadecimal for the
+ * variable field size when the data reaches them. Used to tell a missing
+ * electronic ticket indicator (everything one to the left) from a
+ * damaged pass, and a pass cut short from text that is no pass. */
 static gboolean
 leg_looks_right (const Parser *p,
                  gsize         off)
 {
-  if (off + LEG_MANDATORY_SIZE > p->len)
+  int julian;
+
+  if (off + AT_CARRIER > p->len)
     return FALSE;
   for (guint i = 0; i < 3; i++)
-    if (!is_upper (p->data[off + 7 + i]) || !is_upper (p->data[off + 10 + i]))
+    if (!is_upper (p->data[off + AT_FROM + i]) || !is_upper (p->data[off + AT_TO + i]))
       return FALSE;
-  for (guint i = 0; i < 3; i++)
-    if (!is_digit (p->data[off + 21 + i]))
-      return FALSE;
-  return hex2 (p, off + 35) >= 0;
+  if (off + AT_COMPARTMENT <= p->len &&
+      read_number (p->data + off + AT_DATE, 3, &julian) == SHAPE_BAD)
+    return FALSE;
+  return off + LEG_MANDATORY_SIZE > p->len || hex2 (p, off + AT_SIZE) >= 0;
 }
 
 /* Offset of a security section that runs exactly to the end of the data
@@ -1008,19 +1034,26 @@ report_shape (Parser     *p,
 }
 
 /* Mandatory items of leg legno at off. Returns FALSE (with an error) when
- * the data ends before them; otherwise reads them and reports each one
- * whose shape is not Resolution 792's (see leg_shape()). */
+ * the data ends before the leg's route (PNR code, from and to airport
+ * codes): there is no leg. Otherwise reads every item the data holds in
+ * full and reports each one whose shape is not Resolution 792's (see
+ * leg_shape()); an item the data ends before or in the middle of is a
+ * warning and stays NULL (the pass was cut short: Brussels Airlines'
+ * booking confirmations end after the compartment or the date of flight),
+ * and *cut is set. */
 static gboolean
 parse_leg_mandatory (Parser    *p,
                      TpBcbpLeg *leg,
                      guint      legno,
-                     gsize      off)
+                     gsize      off,
+                     gboolean  *cut)
 {
   const guchar *d;
   gsize pos = off;
   int julian;
 
-  if (off > p->len || p->len - off < LEG_MANDATORY_SIZE)
+  *cut = FALSE;
+  if (off > p->len || p->len - off < AT_CARRIER)
     {
       /* Name the first item that is cut. */
       for (gsize i = 0; i < G_N_ELEMENTS (leg_mandatory); i++)
@@ -1048,7 +1081,17 @@ parse_leg_mandatory (Parser    *p,
     {
       const Slot *s = &leg_mandatory[i];
 
-      if (s->offset != NO_FIELD)
+      if (pos + s->size > p->len)
+        {
+          *cut = TRUE;
+          if (pos < p->len)
+            add_issue (p, FALSE, s->item, legno,
+                       "cut short: the pass ends after %" G_GSIZE_FORMAT " of %u characters; not read",
+                       p->len - pos, s->size);
+          else
+            add_issue (p, FALSE, s->item, legno, "missing: the pass ends before it");
+        }
+      else if (s->offset != NO_FIELD)
         {
           char **dest = G_STRUCT_MEMBER_P (leg, s->offset);
 
@@ -1057,72 +1100,91 @@ parse_leg_mandatory (Parser    *p,
       pos += s->size;
     }
 
+#define PRESENT(at, n) (off + (at) + (n) <= p->len)
   d = p->data + off;
   report_shape (p, shape_airport (d + AT_FROM), ITEM_FROM, legno, off + AT_FROM, 3,
                 NULL, "is not an airport code: expected three letters A–Z");
   report_shape (p, shape_airport (d + AT_TO), ITEM_TO, legno, off + AT_TO, 3,
                 NULL, "is not an airport code: expected three letters A–Z");
-  report_shape (p, shape_carrier (d + AT_CARRIER), ITEM_CARRIER, legno, off + AT_CARRIER, 3,
-                NULL, "is not an airline designator: expected two or three letters or digits, "
-                "left-aligned and padded with a space (“AC ”)");
-  report_shape (p, shape_flight (d + AT_FLIGHT), ITEM_FLIGHT_NUMBER, legno, off + AT_FLIGHT, 5,
-                "has spaces in place of digits: expected four digits and an optional letter "
-                "(“0834”, “0123A”); read as the number it shows",
-                "is not a flight number: expected four digits and an optional letter "
-                "(“0834”, “0123A”)");
+  if (PRESENT (AT_CARRIER, 3))
+    report_shape (p, shape_carrier (d + AT_CARRIER), ITEM_CARRIER, legno, off + AT_CARRIER, 3,
+                  NULL, "is not an airline designator: expected two or three letters or digits, "
+                  "left-aligned and padded with a space (“AC ”)");
+  if (PRESENT (AT_FLIGHT, 5))
+    report_shape (p, shape_flight (d + AT_FLIGHT), ITEM_FLIGHT_NUMBER, legno, off + AT_FLIGHT, 5,
+                  "has spaces in place of digits: expected four digits and an optional letter "
+                  "(“0834”, “0123A”); read as the number it shows",
+                  "is not a flight number: expected four digits and an optional letter "
+                  "(“0834”, “0123A”)");
 
-  /* Date of flight. */
-  julian = julian_value (d + AT_DATE);
-  leg->julian_date = julian;
-  if (julian < 0)
+  /* Date of flight: three digits; fewer, left- or right-aligned with
+   * spaces, are read with a warning (easyJet prints day 099 as “99 ”). */
+  leg->julian_date = -1;
+  if (PRESENT (AT_DATE, 3))
     {
+      Shape shape = read_number (d + AT_DATE, 3, &julian);
       g_autofree char *found = excerpt (p, off + AT_DATE, 3);
 
-      add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
-                 "%s is not a day of the year (three digits, 001–366)", found);
+      leg->julian_date = julian;
+      if (shape == SHAPE_BAD)
+        add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
+                   "%s is not a day of the year (three digits, 001–366)", found);
+      else if (julian < 1 || julian > 366)
+        add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
+                   "day %03d is not a day of the year (001–366)", julian);
+      else
+        {
+          if (shape == SHAPE_TOLERATED)
+            add_issue (p, FALSE, ITEM_FLIGHT_DATE, legno,
+                       "%s has spaces in place of digits: expected three digits (“%03d”); "
+                       "read as day %03d", found, julian, julian);
+          if (!tp_bcbp_resolve_flight_date ((guint) julian, &p->reference, &leg->flight_date))
+            add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
+                       "day 366 exists only in leap years, and none of %u–%u is one",
+                       g_date_get_year (&p->reference) - 1,
+                       g_date_get_year (&p->reference) + 1);
+        }
     }
-  else if (julian < 1 || julian > 366)
-    add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
-               "day %03d is not a day of the year (001–366)", julian);
-  else if (!tp_bcbp_resolve_flight_date ((guint) julian, &p->reference, &leg->flight_date))
-    add_issue (p, TRUE, ITEM_FLIGHT_DATE, legno,
-               "day 366 exists only in leap years, and none of %u–%u is one",
-               g_date_get_year (&p->reference) - 1,
-               g_date_get_year (&p->reference) + 1);
 
-  report_shape (p, shape_compartment (d + AT_COMPARTMENT), ITEM_COMPARTMENT, legno,
-                off + AT_COMPARTMENT, 1,
-                NULL, "is not a compartment code: expected a letter A–Z");
-  {
-    Shape seat = shape_seat (d + AT_SEAT);
-    const char *tolerated;
+  if (PRESENT (AT_COMPARTMENT, 1))
+    report_shape (p, shape_compartment (d + AT_COMPARTMENT), ITEM_COMPARTMENT, legno,
+                  off + AT_COMPARTMENT, 1,
+                  "is blank: no compartment code (expected a letter A–Z)",
+                  "is not a compartment code: expected a letter A–Z");
+  if (PRESENT (AT_SEAT, 4))
+    {
+      Shape seat = shape_seat (d + AT_SEAT);
+      const char *tolerated;
 
-    if (all_spaces (d + AT_SEAT, 4))
-      tolerated = "is blank: no seat assigned (expected three digits and a letter, “001A”)";
-    else if (is_infant_seat (d + AT_SEAT))
-      tolerated = "marks an infant without a seat of its own, not a seat number (three "
-                  "digits and a letter, “001A”)";
-    else
-      tolerated = "has spaces in place of digits: expected three digits and a letter "
-                  "(“001A”); read as the seat it shows";
-    report_shape (p, seat, ITEM_SEAT, legno, off + AT_SEAT, 4, tolerated,
-                  "is not a seat number: expected three digits and a letter (“001A”), "
-                  "“INF” or blank");
-  }
-  report_shape (p, shape_sequence (d + AT_SEQUENCE), ITEM_CHECKIN_SEQUENCE, legno,
-                off + AT_SEQUENCE, 5,
-                all_spaces (d + AT_SEQUENCE, 5)
-                  ? "is blank: no check-in sequence number (expected digits and an optional "
-                    "letter, “0025”)"
-                  : "has leading spaces: expected digits and an optional letter, left-aligned "
-                    "(“0025”, “0025A”)",
-                "is not a check-in sequence number: expected digits and an optional letter "
-                "(“0025”, “0025A”)");
-  report_shape (p, shape_status (d + AT_STATUS), ITEM_PASSENGER_STATUS, legno,
-                off + AT_STATUS, 1,
-                NULL, "is not a passenger status: expected a letter or a digit");
+      if (all_spaces (d + AT_SEAT, 4))
+        tolerated = "is blank: no seat assigned (expected three digits and a letter, “001A”)";
+      else if (is_infant_seat (d + AT_SEAT))
+        tolerated = "marks an infant without a seat of its own, not a seat number (three "
+                    "digits and a letter, “001A”)";
+      else
+        tolerated = "has spaces in place of digits: expected three digits and a letter "
+                    "(“001A”); read as the seat it shows";
+      report_shape (p, seat, ITEM_SEAT, legno, off + AT_SEAT, 4, tolerated,
+                    "is not a seat number: expected three digits and a letter (“001A”), "
+                    "“INF” or blank");
+    }
+  if (PRESENT (AT_SEQUENCE, 5))
+    report_shape (p, shape_sequence (d + AT_SEQUENCE), ITEM_CHECKIN_SEQUENCE, legno,
+                  off + AT_SEQUENCE, 5,
+                  all_spaces (d + AT_SEQUENCE, 5)
+                    ? "is blank: no check-in sequence number (expected digits and an optional "
+                      "letter, “0025”)"
+                    : "has leading spaces: expected digits and an optional letter, left-aligned "
+                      "(“0025”, “0025A”)",
+                  "is not a check-in sequence number: expected digits and an optional letter "
+                  "(“0025”, “0025A”)");
+  if (PRESENT (AT_STATUS, 1))
+    report_shape (p, shape_status (d + AT_STATUS), ITEM_PASSENGER_STATUS, legno,
+                  off + AT_STATUS, 1,
+                  NULL, "is not a passenger status: expected a letter or a digit");
 
-  leg->variable_size = hex2 (p, off + AT_SIZE);
+  leg->variable_size = PRESENT (AT_SIZE, 2) ? hex2 (p, off + AT_SIZE) : -1;
+#undef PRESENT
   return TRUE;
 }
 
@@ -1188,7 +1250,7 @@ parse_header (Parser *p,
   bcbp->format_code = 'M';
   bcbp->number_of_legs = d[1] - '0';
 
-  if (p->len >= HEADER_SIZE + LEG_MANDATORY_SIZE && leg_looks_right (p, HEADER_SIZE))
+  if (leg_looks_right (p, HEADER_SIZE))
     {
       *leg_start = HEADER_SIZE;
       bcbp->eticket_indicator = (char) d[22];
@@ -1283,13 +1345,14 @@ parse (Parser *p)
       TpBcbpLeg *leg = &bcbp->legs[i];
       guint legno = i + 1;
       gboolean last = i + 1 == to_read;
+      gboolean cut;
       gsize start, end;
 
       g_date_clear (&leg->flight_date, 1);
       leg->variable_size = -1;
       leg->repeated_size = -1;
 
-      if (!parse_leg_mandatory (p, leg, legno, off))
+      if (!parse_leg_mandatory (p, leg, legno, off, &cut))
         {
           leg_clear (leg);
           memset (leg, 0, sizeof *leg);
@@ -1297,6 +1360,13 @@ parse (Parser *p)
           break;
         }
       bcbp->n_legs++;
+      if (cut)
+        {
+          /* The pass ends inside this leg: no variable field, and any leg
+           * still declared is missing (an error on the next turn). */
+          off = p->len;
+          continue;
+        }
       start = off + LEG_MANDATORY_SIZE;
 
       if (last)
@@ -1496,11 +1566,12 @@ tp_bcbp_parse (const char   *data,
                    "the number of legs (a digit)");
       return NULL;
     }
-  if (len < HEADER_SIZE + LEG_MANDATORY_SIZE - 1)
+  if (len < MIN_PASS_SIZE)
     {
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                   "Not a boarding pass: %" G_GSIZE_FORMAT " characters, but the mandatory "
-                   "items of one leg take %d", len, HEADER_SIZE + LEG_MANDATORY_SIZE);
+                   "Not a boarding pass: %" G_GSIZE_FORMAT " characters, but the name and the "
+                   "first leg's PNR code and airports take %d (%d without the electronic "
+                   "ticket indicator)", len, MIN_PASS_SIZE + 1, MIN_PASS_SIZE);
       return NULL;
     }
 
@@ -1519,13 +1590,16 @@ tp_bcbp_parse (const char   *data,
                       g_date_time_get_year (now));
     }
 
-  /* 59 characters are a pass only without the electronic ticket
-   * indicator. */
-  if (len < HEADER_SIZE + LEG_MANDATORY_SIZE && !leg_looks_right (&p, HEADER_SIZE - 1))
+  /* A pass shorter than one leg is one cut short; it must show the first
+   * leg's airports where they belong, with or without the electronic
+   * ticket indicator. */
+  if (len < HEADER_SIZE + LEG_MANDATORY_SIZE &&
+      !leg_looks_right (&p, HEADER_SIZE) && !leg_looks_right (&p, HEADER_SIZE - 1))
     {
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                   "Not a boarding pass: %" G_GSIZE_FORMAT " characters, but the mandatory "
-                   "items of one leg take %d", len, HEADER_SIZE + LEG_MANDATORY_SIZE);
+                   "Not a boarding pass: %" G_GSIZE_FORMAT " characters that do not show the "
+                   "first leg's airport codes after the passenger name (three letters each)",
+                   len);
       return NULL;
     }
 

@@ -79,8 +79,12 @@
  *   flight number [43]     four digits and an optional letter ("0834 ",
  *                          "0123A"); fewer digits or leading spaces ("834  ",
  *                          " 834 ") are tolerated with a warning
- *   date of flight [46]    three digits, 001–366
- *   compartment [71]       a letter
+ *   date of flight [46]    three digits, 001–366; fewer digits left- or
+ *                          right-aligned with spaces ("99 ", " 99" for day
+ *                          099, as easyJet prints it) are tolerated with a
+ *                          warning
+ *   compartment [71]       a letter; blank (easyJet) is tolerated with a
+ *                          warning
  *   seat [104]             three digits and a letter ("001A"); blank, "INF"
  *                          and fewer digits with spaces ("12C ") are tolerated
  *                          with a warning
@@ -95,15 +99,25 @@
  * the len bytes it is given (no NUL terminator needed; a NUL byte is data
  * like any other). Each deviation from Resolution 792 becomes a
  * #TpBcbpIssue naming the IATA item. Errors (the pass is unusable,
- * valid = FALSE): number of legs outside 1–4, a leg whose mandatory items
- * are cut short or missing, a mandatory item whose shape is not the one
- * above (a byte outside printable ASCII in one included), a date of
- * flight that is not a day of the year. Warnings: everything else (no
- * 'E', section sizes that disagree with the data, no version, unknown
- * version, conditional items cut short, bytes outside printable ASCII in
- * the name, the PNR code or conditional items, a NUL in airline use or
- * security data, trailing data...). Where a declared size disagrees with
- * the data, the parser prefers what the data shows:
+ * valid = FALSE): number of legs outside 1–4, a declared leg that is
+ * missing (the data ends before its airport codes), a mandatory item whose
+ * shape is not the one above (a byte outside printable ASCII in one
+ * included), a date of flight that is not a day of the year. Warnings:
+ * everything else (no 'E', section sizes that disagree with the data, no
+ * version, unknown version, conditional items cut short, bytes outside
+ * printable ASCII in the name, the PNR code or conditional items, a NUL in
+ * airline use or security data, trailing data...).
+ *
+ * A pass cut short (Brussels Airlines' booking confirmations end after
+ * the compartment, or right after the date of flight) is read as far as
+ * it goes: each mandatory item after the cut is a warning ("Seat Number
+ * (item 104), leg 1: missing: the pass ends before it"; an item cut in
+ * its middle is "cut short" and not read) and stays NULL, so the journey
+ * checks (tp-boarding-check.h) say what they could not check. A leg is
+ * there when its PNR code and both airport codes are.
+ *
+ * Where a declared size disagrees with the data, the parser prefers what
+ * the data shows:
  *  - a last leg whose variable field size is wrong is re-measured up to a
  *    well-formed security section (or the end of the data) when there is
  *    one;
@@ -144,9 +158,11 @@ typedef struct {
  *
  * Text items are NUL-terminated and trimmed of padding spaces at both
  * ends; bytes outside printable ASCII are replaced by '?' (with a
- * warning, or the item's shape error). Mandatory items are never NULL (a leg whose mandatory items are
- * incomplete is not in #TpBcbp.legs). Conditional items are NULL when the
- * declared sizes leave no room for them, "" when present but blank.
+ * warning, or the item's shape error). @pnr, @from and @to are never
+ * NULL (a leg without them is not in #TpBcbp.legs); the other mandatory
+ * items are NULL only when the pass ends before them (a warning each).
+ * Conditional items are NULL when the declared sizes leave no room for
+ * them, "" when present but blank.
  *
  * @pnr: operating carrier PNR code [7]
  * @from: from city airport code [26]
@@ -154,9 +170,10 @@ typedef struct {
  * @carrier: operating carrier designator [42]
  * @flight_number: [43], as printed without padding ("0834", "0123A")
  * @julian_date: date of flight [46] as a number whenever its three
- *   characters are digits (0–999; only 1–366 is a day of the year, and
- *   anything else is an error: "000" is 0); -1 when they are not all
- *   digits ("12A", " 26")
+ *   characters are digits, or fewer digits with spaces around them
+ *   (0–999; only 1–366 is a day of the year, and anything else is an
+ *   error: "000" is 0, "99 " is 99 with a warning); -1 when they hold no
+ *   such number ("12A", "1 6") or the pass ends before them
  * @flight_date: the resolved date (see above); not valid (g_date_valid()
  *   FALSE) when it does not resolve
  * @compartment: compartment code [71]
@@ -164,7 +181,7 @@ typedef struct {
  * @checkin_sequence: check-in sequence number [107]
  * @passenger_status: [113]
  * @variable_size: field size of variable size field [6] as declared, -1
- *   when not hexadecimal
+ *   when not hexadecimal or when the pass ends before it
  * @has_repeated: the leg's variable field holds a repeated conditional
  *   section (its size [17] could be read)
  * @repeated_size: field size of following structured message – repeated
@@ -290,9 +307,11 @@ typedef struct {
  * newline is data, strip it first). reference: the day dates resolve
  * against (NULL: today, local time). Returns NULL with
  * TP_ERROR_INVALID_INPUT when the text is not a boarding pass at all: it
- * does not start with 'M' and a digit, or is too short to hold the
- * mandatory items of one leg (60 characters, 59 without the electronic
- * ticket indicator). Any other problem is an issue in the result. */
+ * does not start with 'M' and a digit, or does not reach the first leg's
+ * airport codes (36 characters, 35 without the electronic ticket
+ * indicator), or, shorter than one whole leg (60 characters), does not
+ * show them (three letters each) where they belong. Any other problem is
+ * an issue in the result. */
 TpBcbp      *tp_bcbp_parse                (const char    *data,
                                            gsize          len,
                                            const GDate   *reference,

@@ -229,8 +229,9 @@ class ContractTest(unittest.TestCase):
             ("M2" + SAMPLE1[2:], "leg 2"),
             (SAMPLE1[:44] + "3X6" + SAMPLE1[47:], "Date of Flight"),
             (SAMPLE1[:44] + "000" + SAMPLE1[47:], "Date of Flight"),
+            # leg 2 cut before its airports: no leg 2
             ("M2" + SAMPLE1[2:] + leg("XYZ789", "FRA", "HAN", "LH", "0774", "327", "Y", "032C",
-                                      "0117", "1")[:20], "leg 2"),
+                                      "0117", "1")[:11], "leg 2"),
         ]
         for text, needle in cases:
             doc = run_json(text, status=1)
@@ -321,11 +322,66 @@ class ContractTest(unittest.TestCase):
             self.assertIsNone(flight_date)
             self.assertTrue(any("Date of Flight" in e and "not a day of the year" in e
                                 for e in errors), errors)
-        for date in ("12A", " 26", "ABC"):
+        for date in ("12A", "1 6", "ABC", "   "):
             value, flight_date, errors = julian(date, 1)
             self.assertIsNone(value)
             self.assertIsNone(flight_date)
             self.assertTrue(any("Date of Flight" in e for e in errors), errors)
+        # Fewer digits, right- or left-aligned: the day they show, with a warning
+        for date in (" 26", "26 "):
+            text = header(1) + leg("ABC123", "YUL", "FRA", "AC", "0834", date, "J", "001A",
+                                   "0025", "1")
+            doc = run_json(text, status=0)
+            self.assertEqual(doc["legs"][0]["julian_date"], 26)
+            self.assertEqual(doc["legs"][0]["flight_date"], "2027-01-26")
+            self.assertTrue(any("Date of Flight (Julian Date) (item 46), leg 1" in w
+                                and "read as day 026" in w for w in doc["warnings"]),
+                            doc["warnings"])
+
+    def test_passes_cut_short(self):
+        # Brussels Airlines' booking confirmations (KDE Itinerary's BCBP test
+        # data): cut after the compartment, or right after the date of flight.
+        # A boarding pass: what is there is read, what is missing is a
+        # warning naming the IATA item.
+        brussels = "M1DOE/JOHN            EXXX007 TXLBRUSN 2592 110Y"
+        for text, missing in ((brussels, (104, 107, 113, 6)),
+                              (brussels[:-1], (71, 104, 107, 113, 6))):
+            doc = run_json(text + "\n", ["--reference-date", "2018-04-02"], status=0)
+            self.assert_contract_shape(doc)
+            self.assertTrue(doc["valid"])
+            self.assertEqual(doc["errors"], [])
+            lg = doc["legs"][0]
+            self.assertEqual((lg["from"], lg["to"], lg["carrier"], lg["flight_number"],
+                              lg["julian_date"], lg["flight_date"]),
+                             ("TXL", "BRU", "SN", "2592", 110, "2018-04-20"))
+            self.assertIsNone(lg["seat"])
+            self.assertIsNone(lg["checkin_sequence"])
+            self.assertIsNone(lg["passenger_status"])
+            self.assertEqual(len(doc["warnings"]), len(missing), doc["warnings"])
+            for item, warning in zip(missing, doc["warnings"]):
+                self.assertIn("(item %d), leg 1: missing" % item, warning)
+        # leg 2 of two cut after its carrier: read as far as it goes
+        text = "M2" + SAMPLE1[2:] + leg("XYZ789", "FRA", "HAN", "LH", "0774", "327", "Y",
+                                       "032C", "0117", "1")[:16]
+        doc = run_json(text, status=0)
+        self.assertEqual(doc["legs"][1]["carrier"], "LH")
+        self.assertIsNone(doc["legs"][1]["flight_number"])
+        self.assertTrue(any("Flight Number (item 43), leg 2: missing" in w
+                            for w in doc["warnings"]), doc["warnings"])
+
+    def test_easyjet_aligned_numbers(self):
+        # easyJet (KDE Itinerary's BCBP test data): day 099 left-aligned as
+        # "99 ", no compartment, seat "3C  ": read, each with a warning
+        text = "M1DOE/JOHN            EABCDEFGMRSLGWEZY8724 99  3C  506  10Axxxxxxxxxx"
+        doc = run_json(text, ["--reference-date", "2018-04-02"], status=0)
+        lg = doc["legs"][0]
+        self.assertTrue(doc["valid"])
+        self.assertEqual((lg["carrier"], lg["flight_number"], lg["julian_date"],
+                          lg["flight_date"], lg["compartment"], lg["seat"]),
+                         ("EZY", "8724", 99, "2018-04-09", "", "3C"))
+        for needle in ("Date of Flight (Julian Date) (item 46), leg 1",
+                       "Compartment Code (item 71), leg 1", "Seat Number (item 104), leg 1"):
+            self.assertTrue(any(needle in w for w in doc["warnings"]), (needle, doc["warnings"]))
 
     def test_nul_byte_is_data(self):
         # A NUL in the name: read on past it, a warning naming the item
@@ -352,7 +408,7 @@ class ContractTest(unittest.TestCase):
 
     def test_not_a_boarding_pass_exit_2(self):
         for text in ("", "\n", "hello\n", "X1" + SAMPLE1[2:], "MX" + SAMPLE1[2:],
-                     SAMPLE1[:58], SAMPLE1[:59] + "\n",
+                     SAMPLE1[:35], SAMPLE1[:34] + "\n", SAMPLE1[:30] + "1" + SAMPLE1[31:58],
                      "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                      "L898902C36UTO7408122F1204159ZE184226B<<<<<10\n"):
             proc = run(REF, text)

@@ -29,14 +29,30 @@ walk_leg (const TpBcbpLeg *leg)
 {
   gsize total = 0;
 
+  /* The route is always there; a pass cut short lacks the items after
+   * the cut, and only those: once one is NULL, every later one is too. */
+  const char *later[] = {
+    leg->carrier, leg->flight_number, leg->compartment, leg->seat,
+    leg->checkin_sequence, leg->passenger_status,
+  };
+  gboolean cut = FALSE;
+
   g_assert (leg->pnr != NULL && leg->from != NULL && leg->to != NULL);
-  g_assert (leg->carrier != NULL && leg->flight_number != NULL && leg->compartment != NULL);
-  g_assert (leg->seat != NULL && leg->checkin_sequence != NULL && leg->passenger_status != NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (later); i++)
+    {
+      if (later[i] == NULL)
+        cut = TRUE;
+      else
+        g_assert (!cut);
+      total += walk_string (later[i]);
+    }
+  if (leg->compartment != NULL)
+    g_assert (leg->flight_number != NULL);
+  if (leg->passenger_status == NULL)
+    g_assert (leg->variable_size == -1 && leg->airline_use == NULL && !leg->has_repeated);
   g_assert (leg->julian_date >= -1 && leg->julian_date <= 999);
   g_assert (!g_date_valid (&leg->flight_date) || (leg->julian_date >= 1 && leg->julian_date <= 366));
-  total += strlen (leg->pnr) + strlen (leg->from) + strlen (leg->to) + strlen (leg->carrier);
-  total += strlen (leg->flight_number) + strlen (leg->compartment) + strlen (leg->seat);
-  total += strlen (leg->checkin_sequence) + strlen (leg->passenger_status);
+  total += strlen (leg->pnr) + strlen (leg->from) + strlen (leg->to);
   total += walk_string (leg->airline_numeric_code) + walk_string (leg->document_serial);
   total += walk_string (leg->selectee) + walk_string (leg->document_verification);
   total += walk_string (leg->marketing_carrier) + walk_string (leg->frequent_flyer_airline);
