@@ -1,0 +1,501 @@
+/* tp-window.c: the counter's window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+#include <time.h>
+
+#include "tp-window.h"
+
+struct _TpWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toasts;
+  AdwHeaderBar         *header;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkToggleButton      *demo_button;
+  GtkLabel             *place_label;
+  GtkWidget            *lock_button;
+  GtkWidget            *officer_badge;
+  GtkLabel             *officer_label;
+  GtkStack             *main_stack;
+  TpLoginPage          *login_page;
+  AdwFlap              *flap;
+  GtkBox               *side_panel;
+  AdwViewStack         *views;
+  AdwViewStackPage     *queue_stack_page;
+  TpCasePage           *case_page;
+  TpMrzEntry           *mrz_entry;
+  TpQueuePage          *queue_page;
+  TpStatusBar          *status_bar;
+
+  TpTerminal           *terminal;
+  TpSession            *session;
+  TpWedge              *wedge;
+  char                 *airport;
+  gboolean              kiosk;
+};
+
+G_DEFINE_FINAL_TYPE (TpWindow, tp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_session (TpWindow *self)
+{
+  const char *id = tp_session_get_officer_id (self->session);
+  TpRoles role = tp_session_get_role (self->session);
+  g_autofree char *badge = NULL;
+  g_autofree char *badge_name = NULL;
+
+  if (id == NULL)
+    {
+      badge = g_strdup (_("Not signed in"));
+      badge_name = g_strdup (badge);
+    }
+  else if (tp_session_get_locked (self->session))
+    {
+      /* TRANSLATORS: header bar: officer ID · Locked */
+      badge = g_strdup_printf (_("%s · Locked"), id);
+      /* TRANSLATORS: accessible name of the header bar's officer badge */
+      badge_name = g_strdup_printf (_("Signed in: %s, %s, locked"), id, tp_session_role_label (role));
+    }
+  else
+    {
+      /* TRANSLATORS: header bar: officer ID · role */
+      badge = g_strdup_printf (_("%s · %s"), id, tp_session_role_label (role));
+      badge_name = g_strdup_printf (_("Signed in: %s, %s"), id, tp_session_role_label (role));
+    }
+  gtk_label_set_label (self->officer_label, badge);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->officer_badge),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, badge_name, -1);
+
+  tp_case_page_set_role (self->case_page, tp_session_get_active (self->session) ? role : 0);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, tp_session_get_active (self->session));
+  adw_view_stack_page_set_visible (self->queue_stack_page, role == TP_ROLE_SUPERVISOR);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", tp_session_get_active (self->session));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", id != NULL);
+
+  if (tp_session_get_active (self->session))
+    {
+      if (!g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "work"))
+        {
+          gtk_stack_set_visible_child_name (self->main_stack, "work");
+          adw_view_stack_set_visible_child_name (self->views, "counter");
+          gtk_widget_grab_focus (GTK_WIDGET (self->case_page));
+        }
+    }
+  else
+    {
+      tp_login_page_set_locked_by (self->login_page, tp_session_get_locked (self->session) ? id : NULL);
+      tp_login_page_reset (self->login_page);
+      gtk_stack_set_visible_child_name (self->main_stack, "login");
+      gtk_widget_grab_focus (GTK_WIDGET (self->login_page));
+    }
+}
+
+static void
+session_notify_cb (TpWindow   *self,
+                   GParamSpec *pspec,
+                   TpSession  *session)
+{
+  update_session (self);
+}
+
+static void
+signed_in_cb (TpWindow  *self,
+              TpOfficer *officer)
+{
+  const char *previous = tp_session_get_officer_id (self->session);
+
+  /* another officer: the previous officer's case is not theirs to see */
+  if (g_strcmp0 (previous, officer->id) != 0)
+    tp_case_page_reset (self->case_page);
+  tp_session_sign_in (self->session, officer);
+}
+
+/* Any input keeps the session awake. */
+static gboolean
+activity_key_cb (TpWindow *self)
+{
+  tp_session_touch (self->session);
+  return FALSE;
+}
+
+static void
+activity_click_cb (TpWindow *self)
+{
+  tp_session_touch (self->session);
+}
+
+static void
+wedge_mrz_cb (TpWindow   *self,
+              const char *text,
+              TpWedge    *wedge)
+{
+  tp_session_touch (self->session);
+  if (!tp_session_get_active (self->session))
+    return;
+  tp_window_present_mrz (self, text);
+}
+
+static void
+wedge_boarding_pass_cb (TpWindow   *self,
+                        const char *text,
+                        TpWedge    *wedge)
+{
+  tp_session_touch (self->session);
+  if (!tp_session_get_active (self->session))
+    return;
+  tp_terminal_set_scanner (self->terminal, _("keyboard wedge"), TP_DEVICE_READY);
+  tp_window_present_boarding_pass (self, text);
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  tp_session_lock (TP_WINDOW (widget)->session);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TpWindow *self = TP_WINDOW (widget);
+
+  tp_case_page_reset (self->case_page);
+  tp_mrz_entry_clear (self->mrz_entry);
+  tp_session_sign_out (self->session);
+}
+
+static void
+next_traveller_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  TpWindow *self = TP_WINDOW (widget);
+
+  tp_case_page_reset (self->case_page);
+  adw_view_stack_set_visible_child_name (self->views, "counter");
+}
+
+static void
+view_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TpWindow *self = TP_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
+  GtkWidget *child = adw_view_stack_get_child_by_name (self->views, name);
+
+  if (child == NULL || !adw_view_stack_page_get_visible (adw_view_stack_get_page (self->views, child)))
+    return;
+  adw_view_stack_set_visible_child_name (self->views, name);
+  gtk_widget_grab_focus (child);
+}
+
+static void
+toggle_side_panel_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  TpWindow *self = TP_WINDOW (widget);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->demo_button)))
+    gtk_toggle_button_set_active (self->demo_button, !gtk_toggle_button_get_active (self->demo_button));
+}
+
+static gboolean
+close_request_cb (GtkWindow *window)
+{
+  TpWindow *self = TP_WINDOW (window);
+
+  /* a kiosk is closed by its operator, not by the officer */
+  return self->kiosk;
+}
+
+static void
+tp_window_dispose (GObject *object)
+{
+  TpWindow *self = TP_WINDOW (object);
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->wedge);
+  g_clear_object (&self->session);
+  g_clear_object (&self->terminal);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TP_TYPE_WINDOW);
+  G_OBJECT_CLASS (tp_window_parent_class)->dispose (object);
+}
+
+static void
+tp_window_finalize (GObject *object)
+{
+  TpWindow *self = TP_WINDOW (object);
+
+  g_free (self->airport);
+  G_OBJECT_CLASS (tp_window_parent_class)->finalize (object);
+}
+
+static void
+tp_window_class_init (TpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = tp_window_dispose;
+  object_class->finalize = tp_window_finalize;
+  window_class->close_request = close_request_cb;
+
+  g_type_ensure (TP_TYPE_CASE_PAGE);
+  g_type_ensure (TP_TYPE_LOGIN_PAGE);
+  g_type_ensure (TP_TYPE_MRZ_ENTRY);
+  g_type_ensure (TP_TYPE_QUEUE_PAGE);
+  g_type_ensure (TP_TYPE_STATUS_BAR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/touchpoint/Touchpoint/tp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, header);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, place_label);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, lock_button);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, officer_badge);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, officer_label);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, login_page);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, side_panel);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, views);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, queue_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, case_page);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, mrz_entry);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, queue_page);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, status_bar);
+  gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.next-traveller", NULL, next_traveller_action);
+  gtk_widget_class_install_action (widget_class, "win.view", "s", view_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-side-panel", NULL, toggle_side_panel_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.next-traveller", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.view", "s", "counter");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.view", "s", "manual");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.view", "s", "manual");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.view", "s", "queue");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-side-panel", NULL);
+}
+
+static void
+tp_window_init (TpWindow *self)
+{
+  GtkEventController *key;
+  GtkGesture *click;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_bind_property (self->demo_button, "active", self->flap, "reveal-flap", G_BINDING_BIDIRECTIONAL);
+
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (key, "key-pressed", G_CALLBACK (activity_key_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (activity_click_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  self->wedge = tp_wedge_new ();
+  tp_wedge_attach (self->wedge, GTK_WINDOW (self));
+  g_signal_connect_object (self->wedge, "mrz", G_CALLBACK (wedge_mrz_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->wedge, "boarding-pass", G_CALLBACK (wedge_boarding_pass_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+TpWindow *
+tp_window_new (GtkApplication *application,
+               TpTerminal     *terminal,
+               TpSession      *session)
+{
+  TpWindow *self;
+
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (TP_IS_TERMINAL (terminal), NULL);
+  g_return_val_if_fail (TP_IS_SESSION (session), NULL);
+
+  self = g_object_new (TP_TYPE_WINDOW, "application", application, NULL);
+  self->terminal = g_object_ref (terminal);
+  self->session = g_object_ref (session);
+  tp_status_bar_set_terminal (self->status_bar, terminal);
+  tp_login_page_set_accounts (self->login_page, tp_terminal_get_accounts (terminal));
+  g_signal_connect_object (session, "notify", G_CALLBACK (session_notify_cb), self, G_CONNECT_SWAPPED);
+  update_session (self);
+  return self;
+}
+
+void
+tp_window_set_kiosk (TpWindow *self,
+                     gboolean  kiosk)
+{
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  self->kiosk = kiosk;
+  adw_header_bar_set_show_start_title_buttons (self->header, !kiosk);
+  adw_header_bar_set_show_end_title_buttons (self->header, !kiosk);
+  gtk_window_set_deletable (GTK_WINDOW (self), !kiosk);
+  if (kiosk)
+    gtk_window_fullscreen (GTK_WINDOW (self));
+  else
+    gtk_window_unfullscreen (GTK_WINDOW (self));
+}
+
+void
+tp_window_set_place (TpWindow   *self,
+                     const char *airport,
+                     const char *terminal_id)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  g_free (self->airport);
+  self->airport = g_strdup (airport);
+  tp_case_page_set_airport (self->case_page, airport);
+  if (terminal_id != NULL && terminal_id[0] != '\0')
+    text = g_strdup_printf ("%s · %s", airport, terminal_id);
+  else
+    text = g_strdup (airport);
+  gtk_label_set_label (self->place_label, text);
+}
+
+void
+tp_window_set_login_hint (TpWindow   *self,
+                          const char *hint)
+{
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  tp_login_page_set_hint (self->login_page, hint);
+}
+
+void
+tp_window_set_side_panel (TpWindow  *self,
+                          GtkWidget *panel)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->side_panel))) != NULL)
+    gtk_box_remove (self->side_panel, child);
+  if (panel != NULL)
+    gtk_box_append (self->side_panel, panel);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_button), panel != NULL);
+  gtk_toggle_button_set_active (self->demo_button, panel != NULL);
+}
+
+void
+tp_window_show_toast (TpWindow   *self,
+                      const char *text)
+{
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+}
+
+void
+tp_window_present_boarding_pass (TpWindow   *self,
+                                 const char *text)
+{
+  g_autoptr(TpBcbp) pass = NULL;
+  g_autoptr(TpBoardingCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate today;
+
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  g_date_clear (&today, 1);
+  g_date_set_time_t (&today, time (NULL));
+  pass = tp_bcbp_parse (text, strlen (text), &today, &error);
+  if (pass == NULL)
+    {
+      tp_window_show_toast (self, _("The scanned code is not a boarding pass"));
+      return;
+    }
+  check = tp_boarding_check (pass, self->airport != NULL ? self->airport : "", &today, NULL, NULL);
+  tp_case_page_show_boarding_pass (self->case_page, pass, check);
+  adw_view_stack_set_visible_child_name (self->views, "counter");
+}
+
+void
+tp_window_present_mrz (TpWindow   *self,
+                       const char *text)
+{
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  tp_mrz_entry_set_text (self->mrz_entry, text);
+  adw_view_stack_set_visible_child_name (self->views, "manual");
+}
+
+TpCasePage *
+tp_window_get_case_page (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return self->case_page;
+}
+
+TpLoginPage *
+tp_window_get_login_page (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return self->login_page;
+}
+
+TpMrzEntry *
+tp_window_get_mrz_entry (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return self->mrz_entry;
+}
+
+TpQueuePage *
+tp_window_get_queue_page (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return self->queue_page;
+}
+
+TpStatusBar *
+tp_window_get_status_bar (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return self->status_bar;
+}
+
+TpWedge *
+tp_window_get_wedge (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return self->wedge;
+}
+
+const char *
+tp_window_get_screen (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+tp_window_get_view (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_visible_child_name (self->views);
+}
