@@ -1405,6 +1405,95 @@ test_audit_tamper_kinds (Fixture       *f,
     }
 }
 
+/* A store of schema version 1 gains the boarding-pass table */
+static void
+test_migrate_from_v1 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  sqlite3 *db;
+
+  g_clear_object (&store);
+  db = raw_open (f->db, f->key);
+  raw_exec (db, "DROP TABLE boarding_pass; PRAGMA user_version = 1;");
+  sqlite3_close (db);
+
+  store = open_store (f, TP_STORE_OPEN_NONE);
+  g_assert_cmpuint (tp_store_get_schema_version (store), ==, TP_STORE_SCHEMA_VERSION);
+  g_assert_true (tp_store_use_boarding_pass (store, "VN 0310 2026-12-06 HAN 0042", "HAN-T2", "2026-12-06",
+                                             "case-1", 1, &first, &error));
+  g_assert_no_error (error);
+  g_assert_null (first);
+}
+
+static void
+test_boarding_passes (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GError) error = NULL;
+  const char *pass = "VN 0310 2026-12-06 HAN 0042";
+  char *first = NULL;
+
+  g_assert_true (tp_store_use_boarding_pass (store, pass, "HAN-T2", "2026-12-06", "case-1", 100, &first, &error));
+  g_assert_no_error (error);
+  g_assert_null (first);
+  /* the same case again, then another case: the first case is named */
+  g_assert_true (tp_store_use_boarding_pass (store, pass, "HAN-T2", "2026-12-06", "case-1", 101, &first, &error));
+  g_assert_cmpstr (first, ==, "case-1");
+  g_clear_pointer (&first, g_free);
+  g_assert_true (tp_store_use_boarding_pass (store, pass, "HAN-T2", "2026-12-06", "case-2", 102, &first, &error));
+  g_assert_cmpstr (first, ==, "case-1");
+  g_clear_pointer (&first, g_free);
+  /* another checkpoint, another day: a first use each */
+  g_assert_true (tp_store_use_boarding_pass (store, pass, "HAN-T1", "2026-12-06", "case-3", 103, &first, &error));
+  g_assert_null (first);
+  g_assert_true (tp_store_use_boarding_pass (store, pass, "HAN-T2", "2026-12-07", "case-4", 104, &first, &error));
+  g_assert_null (first);
+  g_assert_true (tp_store_use_boarding_pass (store, pass, "HAN-T2", "2026-12-07", "case-5", 105, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_record_event (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) event = json_from_string ("{\"type\": \"decision\", \"officer\": \"IMM-01\", "
+                                                "\"case_id\": \"c-1\", \"action\": \"deny_exit\", \"id\": \"e-1\"}",
+                                                NULL);
+  g_autoptr(JsonNode) bad = json_from_string ("{\"type\": \"note\", \"case_id\": \"c-1\"}", NULL);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *hash = NULL;
+  TpAuditVerification v;
+  TpAuditRecord *r;
+  gint64 seq = 0;
+
+  g_assert_true (tp_store_record_event (store, event, &seq, &hash, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 1);
+  g_assert_cmpuint (strlen (hash), ==, 64);
+
+  g_assert_false (tp_store_record_event (store, bad, NULL, NULL, &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID);
+
+  records = tp_audit_log_list (store, 0, 0, &error);
+  g_assert_cmpuint (records->len, ==, 1);
+  r = g_ptr_array_index (records, 0);
+  g_assert_cmpstr (r->actor, ==, "IMM-01");
+  g_assert_cmpstr (r->action, ==, "case.decision");
+  g_assert_cmpstr (r->subject, ==, "c-1");
+  g_assert_cmpstr (r->hash, ==, hash);
+  g_assert_cmpstr (r->details, ==, "{\"action\":\"deny_exit\",\"case_id\":\"c-1\",\"id\":\"e-1\","
+                                   "\"officer\":\"IMM-01\",\"type\":\"decision\"}");
+  g_assert_true (tp_audit_log_verify (store, &v, &error));
+  g_assert_true (v.valid);
+  tp_audit_verification_clear (&v);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1423,6 +1512,9 @@ main (int    argc,
   ADD ("/store/not-a-database", test_not_a_database);
   ADD ("/store/foreign-database", test_foreign_database);
   ADD ("/store/migrate-from-v0", test_migrate_from_v0);
+  ADD ("/store/migrate-from-v1", test_migrate_from_v1);
+  ADD ("/store/boarding-passes", test_boarding_passes);
+  ADD ("/audit/record-event", test_record_event);
   ADD ("/store/lifecycle", test_lifecycle);
   ADD ("/store/conflicts", test_conflicts);
   ADD ("/store/counts", test_counts);

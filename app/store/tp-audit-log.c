@@ -86,6 +86,7 @@ _tp_audit_log_append_locked (TpStore     *store,
                              const char  *subject,
                              const char  *details_json,
                              gint64      *out_seq,
+                             char       **out_hash,
                              GError     **error)
 {
   sqlite3 *db = _tp_store_get_db (store);
@@ -172,6 +173,8 @@ _tp_audit_log_append_locked (TpStore     *store,
     }
   if (out_seq != NULL)
     *out_seq = seq;
+  if (out_hash != NULL)
+    *out_hash = g_strdup (hash);
   return TRUE;
 }
 
@@ -233,7 +236,57 @@ tp_audit_log_append (TpStore     *store,
 
   if (!_tp_store_begin_write (store, error))
     return FALSE;
-  if (!_tp_audit_log_append_locked (store, actor, action, subject, details_json, out_seq, error))
+  if (!_tp_audit_log_append_locked (store, actor, action, subject, details_json, out_seq, NULL, error))
+    {
+      _tp_store_rollback (store);
+      return FALSE;
+    }
+  return _tp_store_commit (store, error);
+}
+
+gboolean
+tp_store_record_event (TpStore     *store,
+                       JsonNode    *event,
+                       gint64      *out_seq,
+                       char       **out_hash,
+                       GError     **error)
+{
+  JsonObject *object;
+  const char *type;
+  const char *officer;
+  const char *case_id;
+  g_autofree char *action = NULL;
+  g_autofree char *details_json = NULL;
+
+  g_return_val_if_fail (TP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  object = JSON_NODE_HOLDS_OBJECT (event) ? json_node_get_object (event) : NULL;
+  type = object ? json_object_get_string_member_with_default (object, "type", NULL) : NULL;
+  officer = object ? json_object_get_string_member_with_default (object, "officer", NULL) : NULL;
+  case_id = object ? json_object_get_string_member_with_default (object, "case_id", NULL) : NULL;
+  if (type == NULL || *type == '\0' || officer == NULL || *officer == '\0' || case_id == NULL)
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
+                   "An event to record must be a JSON object with \"type\", \"officer\" and "
+                   "\"case_id\" strings");
+      return FALSE;
+    }
+  if (!g_utf8_validate (type, -1, NULL) || !g_utf8_validate (officer, -1, NULL) ||
+      !g_utf8_validate (case_id, -1, NULL))
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
+                   "Event fields must be valid UTF-8");
+      return FALSE;
+    }
+
+  action = g_strconcat ("case.", type, NULL);
+  details_json = tp_json_canonical (event);
+  if (!_tp_store_begin_write (store, error))
+    return FALSE;
+  if (!_tp_audit_log_append_locked (store, officer, action, case_id, details_json,
+                                    out_seq, out_hash, error))
     {
       _tp_store_rollback (store);
       return FALSE;

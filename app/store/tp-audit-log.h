@@ -58,6 +58,18 @@ gboolean    tp_audit_log_append         (TpStore       *store,
                                          gint64        *out_seq,
                                          GError       **error);
 
+/* Records one terminal event (a JSON object in the event format: "type",
+ * "officer" and "case_id" strings at least; see tp-case.h) as an audit
+ * record: actor the officer, action "case.TYPE" ("case.check",
+ * "case.decision"...), subject the case id, details the event's canonical
+ * JSON. @out_seq and @out_hash (optional) receive the record's place in
+ * the chain: what the event carries to the hub as "audit". */
+gboolean    tp_store_record_event       (TpStore       *store,
+                                         JsonNode      *event,
+                                         gint64        *out_seq,
+                                         char         **out_hash,
+                                         GError       **error);
+
 /* Walks the whole chain. Returns FALSE only when the log cannot be read;
  * the verdict is in @out (clear it). */
 gboolean    tp_audit_log_verify         (TpStore             *store,

@@ -40,13 +40,15 @@ void      _tp_store_set_entry_hook  (TpStore          *store,
                                      gpointer          user_data);
 
 /* Appends an audit record inside the caller's write transaction.
- * @details_json must already be canonical JSON (or NULL for {}). */
+ * @details_json must already be canonical JSON (or NULL for {}).
+ * @out_seq and @out_hash (a new string) are optional. */
 gboolean  _tp_audit_log_append_locked (TpStore     *store,
                                        const char  *actor,
                                        const char  *action,
                                        const char  *subject,
                                        const char  *details_json,
                                        gint64      *out_seq,
+                                       char       **out_hash,
                                        GError     **error);
 
 G_END_DECLS

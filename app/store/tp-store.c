@@ -2,13 +2,15 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Schema (version 1):
+ * Schema (version 2):
  *   meta           key/value: tp.state_hash, tp.feed.*, tp.audit.head, callers' values
  *   entry_version  every version ever applied: id, version, canonical JSON
  *   entry_current  the latest version of each id in typed columns (what the
  *                  matcher loads) and the SHA-256 of its canonical JSON
  *   clearance      cleared pairs (document key ↔ entry id + version)
  *   audit_log      hash-chained records (tp-audit-log.c)
+ *   boarding_pass  boarding passes presented, by checkpoint and day
+ *                  (tp-boarding-log.c; schema version 2)
  *
  * Codes in entry_current: list, status, agency and action are stored as
  * enum value + 1 (the enums' order is frozen by the static assertions
@@ -133,6 +135,15 @@ static const char * const migrations[] = {
   "INSERT INTO meta (key, value) VALUES "
   "  ('tp.state_hash', '0000000000000000000000000000000000000000000000000000000000000000');"
   "PRAGMA application_id = 1414549076;",   /* TP_STORE_APPLICATION_ID */
+  /* 1 -> 2: boarding passes presented at a checkpoint (tp-boarding-log.c) */
+  "CREATE TABLE boarding_pass ("
+  "  pass_key TEXT NOT NULL,"
+  "  checkpoint TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  case_id TEXT NOT NULL,"
+  "  used_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (pass_key, checkpoint, day)"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TP_STORE_SCHEMA_VERSION);
@@ -1253,7 +1264,7 @@ tp_store_apply_batch_full (TpStore              *self,
         details = g_strdup_printf ("{\"applied\":%u,%s\"ignored\":%u,\"state_hash\":\"%s\"}",
                                    result->applied, conflicts, result->ignored, hex);
       if (!_tp_audit_log_append_locked (self, actor != NULL ? actor : "system", "list.batch",
-                                        NULL, details, NULL, error))
+                                        NULL, details, NULL, NULL, error))
         goto fail;
     }
 
@@ -1602,7 +1613,7 @@ tp_store_add_clearance (TpStore            *self,
       goto fail;
     }
   if (!_tp_audit_log_append_locked (self, clearance->cleared_by, "clearance.add",
-                                    clearance->entry_id, details, NULL, error))
+                                    clearance->entry_id, details, NULL, NULL, error))
     goto fail;
   return _tp_store_commit (self, error);
 

@@ -83,7 +83,7 @@ typedef enum {
 } TpStoreOpenFlags;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define TP_STORE_SCHEMA_VERSION 1
+#define TP_STORE_SCHEMA_VERSION 2
 
 #define TP_TYPE_STORE (tp_store_get_type ())
 G_DECLARE_FINAL_TYPE (TpStore, tp_store, TP, STORE, GObject)
@@ -241,6 +241,22 @@ char       *tp_store_get_value           (TpStore           *store,
 gboolean    tp_store_set_value           (TpStore           *store,
                                           const char        *key,
                                           const char        *value,
+                                          GError           **error);
+
+/* Boarding passes ----------------------------------------------------------- */
+
+/* Records that the boarding pass @pass_key was presented at @checkpoint on
+ * @day ("YYYY-MM-DD", the checkpoint's local date) in case @case_id, at
+ * @used_at (unix seconds), unless it already was. *@first_case_id (when
+ * not NULL) receives NULL for a first use, else the case that presented it
+ * first that day (@case_id itself when the same case scans it again). */
+gboolean    tp_store_use_boarding_pass   (TpStore           *store,
+                                          const char        *pass_key,
+                                          const char        *checkpoint,
+                                          const char        *day,
+                                          const char        *case_id,
+                                          gint64             used_at,
+                                          char             **first_case_id,
                                           GError           **error);
 
 /* PRAGMA integrity_check (slow on a big store). */
