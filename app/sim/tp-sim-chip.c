@@ -134,6 +134,8 @@ static const TpSimChipInfo quirk_infos[] = {
   { "clone", "chip and active authentication keys do not match DG14 and DG15" },
   { "tampered[=DGn]", "a data group (DG2 unless named) changed after EF.SOD was signed" },
   { "missing=DGn", "a data group listed in EF.COM and EF.SOD that the chip does not hold (6A82)" },
+  { "other-dg1[=signed]", "DG1 (and DG11) of another, unlisted person after EF.SOD was signed; "
+                          "=signed: EF.SOD signed over them, a genuine chip that disagrees with the print" },
   { "unknown-csca", "EF.SOD signed under a CSCA that is in no trust store" },
   { "impostor-csca", "EF.SOD signed under a CSCA with the real name and another key" },
   { "expired-ds", "EF.SOD signed by an expired Document Signer" },
@@ -158,6 +160,7 @@ typedef struct {
   gboolean          clone;
   guint             tampered_dg;     /* 0: none */
   guint             missing_dg;      /* 0: none */
+  guint             other_dg1;       /* 0: none, 1: unsigned, 2: signed */
   TpTestSignerKind  signer;
   gboolean          no_ds_certificate;
   gboolean          no_bac;
@@ -243,6 +246,7 @@ parse_quirks (const char  *text,
       if (*name == '\0')
         continue;
       if (value != NULL && !g_str_equal (name, "tampered") && !g_str_equal (name, "missing") &&
+          !g_str_equal (name, "other-dg1") &&
           !g_ascii_string_to_unsigned (value, 10, 0, 65536, &number, NULL))
         goto bad_value;
 
@@ -278,6 +282,12 @@ parse_quirks (const char  *text,
         {
           if (value == NULL || !parse_dg (value, &q->missing_dg))
             goto bad_value;
+        }
+      else if (g_str_equal (name, "other-dg1"))
+        {
+          if (value != NULL && !g_str_equal (value, "signed"))
+            goto bad_value;
+          q->other_dg1 = value != NULL ? 2 : 1;
         }
       else if (g_str_equal (name, "unknown-csca"))
         q->signer = TP_TEST_SIGNER_UNKNOWN_CSCA;
@@ -431,6 +441,35 @@ sim_document_free (SimDocument *doc)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SimDocument, sim_document_free)
 
+/* The other-dg1 quirk: DG1 (and DG11 when there is one) of Đỗ Thị Lan,
+ * on no list, in a chip whose printed page stays Nguyễn Văn An's. The
+ * printed MRZ still opens the chip (BAC and PACE keys come from it). */
+static gboolean
+serve_other_holder (TpTestDocument               *document,
+                    TpTestPki                    *pki,
+                    const TpTestDocumentOptions  *options,
+                    gboolean                      signed_over,
+                    GError                      **error)
+{
+  g_autofree char *mrz = tp_test_mrz_td3 ("UTO", "DO", "THI LAN", "C7777777", "VNM", "900203", 'F',
+                                          "340630", "001190077777");
+  g_autoptr(GBytes) dg1 = tp_test_build_dg1 (mrz);
+
+  tp_lds_files_set (document->files, TP_LDS_FID_DG1, dg1);
+  if (tp_lds_files_get (document->files, TP_LDS_FID_DG11) != NULL)
+    {
+      TpLdsDg11 f = { 0 };
+      g_autoptr(GBytes) dg11 = NULL;
+
+      f.full_name = (char *) "ĐỖ<<THỊ<LAN";
+      f.personal_number = (char *) "001190077777";
+      f.birth_date = (char *) "19900203";
+      dg11 = tp_test_build_dg11 (&f);
+      tp_lds_files_set (document->files, TP_LDS_FID_DG11, dg11);
+    }
+  return !signed_over || tp_test_document_resign (document, pki, options, error);
+}
+
 static SimDocument *
 sim_document_build (const Profile  *profile,
                     const Quirks   *q,
@@ -474,6 +513,9 @@ sim_document_build (const Profile  *profile,
       if (!tp_test_document_resign (doc->document, pki, &options, error))
         return NULL;
     }
+
+  if (q->other_dg1 != 0 && !serve_other_holder (doc->document, pki, &options, q->other_dg1 == 2, error))
+    return NULL;
 
   if (q->tampered_dg != 0)
     {
@@ -552,9 +594,9 @@ get_document (const Profile  *profile,
   g_autofree char *key = NULL;
   SimDocument *doc;
 
-  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u", profile->name, q->signer, q->tampered_dg,
+  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u/%u", profile->name, q->signer, q->tampered_dg,
                          q->lying_length, q->clone, q->no_ds_certificate, q->no_extended,
-                         q->dg2_size);
+                         q->dg2_size, q->other_dg1);
 
   G_LOCK (documents);
   if (documents == NULL)
