@@ -188,7 +188,8 @@ tp_boarding_check_passed (const TpBoardingCheck *check)
 
   return check->departs_here == TP_BOARDING_OK &&
          check->flight_date == TP_BOARDING_OK &&
-         check->name == TP_BOARDING_OK;
+         check->name == TP_BOARDING_OK &&
+         check->first_use != TP_BOARDING_FAILED;
 }
 
 void

@@ -17,8 +17,8 @@
  * `unchecked` says why, naming the IATA item a cut-short pass lacks ("the
  * flight date could not be checked: Date of Flight (Julian Date) (item
  * 46), leg 1: missing: the pass ends before it").
- * Whether the pass was already used at this checkpoint needs the store and
- * is not decided here.
+ * Whether the pass was already used at this checkpoint today needs the
+ * store: the case fills @first_use (tp-case.c, tp_store_use_boarding_pass()).
  */
 #pragma once
 
@@ -39,6 +39,8 @@ typedef struct {
   TpBoardingState  departs_here;
   TpBoardingState  flight_date;
   TpBoardingState  name;
+  TpBoardingState  first_use;     /* not presented at this checkpoint today in
+                                   * another case (UNKNOWN until checked) */
   GPtrArray       *problems;      /* char *: one sentence per failed check */
   GPtrArray       *unchecked;     /* char *: one sentence per check left unknown, saying why */
 } TpBoardingCheck;
