@@ -4,13 +4,15 @@
  *
  * What an exit counter does for one traveller, end to end through the real
  * code paths and nothing simulated but the devices: the demo list goes into
- * a new encrypted store (a fresh key file in a temporary directory), the
- * passport is read and verified through the document reader (the software
- * chip by default, any reader with --reader), the boarding pass (generated
- * for today from the passport's name, or --boarding-pass) is parsed and
- * checked against the checkpoint and the passport, and the traveller is
- * screened. The output is for a person; `read`, `bcbp` and `screen` give
- * the same facts as JSON.
+ * a new encrypted store (a fresh key file in a temporary directory) and
+ * the checkpoint loads it on a worker thread while the passport is read
+ * through a TpReader (the software chip by default, any reader with
+ * --reader); the case takes the printed MRZ, the chip read and the
+ * boarding pass (generated for today from the passport's name, or
+ * --boarding-pass) as they come and decides. This file only displays the
+ * case (app/checkpoint/tp-case.h): every decision is the case's. The
+ * output is for a person; `read`, `bcbp` and `screen` give the same facts
+ * as JSON.
  */
 #include "config.h"
 
@@ -18,27 +20,23 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 
-#include "tp-bcbp.h"
-#include "tp-boarding-check.h"
-#include "tp-cli-resources.h"
+#include "tp-case.h"
+#include "tp-checkpoint.h"
 #include "tp-cli.h"
-#include "tp-document-reader.h"
+#include "tp-cli-resources.h"
 #include "tp-entry.h"
 #include "tp-error.h"
 #include "tp-face.h"
 #include "tp-key-source.h"
-#include "tp-matcher.h"
-#include "tp-mrz.h"
 #include "tp-passive-auth.h"
-#include "tp-query.h"
+#include "tp-reader.h"
 #include "tp-sim-chip.h"
-#include "tp-store-matcher.h"
 #include "tp-store.h"
-#include "tp-transport-registry.h"
-#include "tp-transport.h"
 #include "tp-trust-store.h"
 
 #define DEMO_LIST_RESOURCE "/org/touchpoint/cli/demo/list.jsonl"
+#define DEMO_CHECKPOINT    "EXIT-DEMO"
+#define DEMO_TERMINAL      "EXIT-DEMO-01"
 
 typedef struct {
   char *reader;
@@ -46,7 +44,27 @@ typedef struct {
   char *airport;
   char *boarding_pass;
   char *trust;
+  char *role;
 } DemoOptions;
+
+/* The demo accounts (TEAM.md): one officer per role */
+static const struct {
+  const char *role;
+  const char *officer;
+  TpRoles     value;
+} accounts[] = {
+  { "immigration", "IMM-01", TP_ROLE_IMMIGRATION },
+  { "customs", "CUS-01", TP_ROLE_CUSTOMS },
+  { "supervisor", "SUP-01", TP_ROLE_SUPERVISOR },
+};
+
+/* Two operations running at once on the main context */
+typedef struct {
+  GMainLoop *loop;
+  guint      pending;
+  GError    *load_error;
+  GError    *read_error;
+} Waiting;
 
 static void
 heading (const char *text)
@@ -76,8 +94,9 @@ remove_tree (const char *dir)
 }
 
 static TpStore *
-load_demo_list (const char  *dir,
-                GError     **error)
+load_demo_list (const char   *dir,
+                TpKeySource **key_out,
+                GError      **error)
 {
   g_autofree char *db = g_build_filename (dir, "terminal.db", NULL);
   g_autofree char *key_path = g_build_filename (dir, "terminal.key", NULL);
@@ -120,7 +139,75 @@ load_demo_list (const char  *dir,
           "  state hash %.16s…\n",
           result.applied, key_path, result.state_hash);
   tp_store_batch_result_clear (&result);
+  *key_out = g_steal_pointer (&key);
   return g_steal_pointer (&store);
+}
+
+/* The printed MRZ, as the document reader's OCR would give it: for the
+ * software chip it is the chip's own. */
+static char *
+printed_mrz (const DemoOptions  *opts,
+             GError            **error)
+{
+  g_autoptr(TpSimChip) chip = NULL;
+
+  if (opts->mrz != NULL)
+    return g_strdup (opts->mrz);
+  if (!g_str_has_prefix (opts->reader, "sim:"))
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "--mrz is needed to open the chip on reader %s", opts->reader);
+      return NULL;
+    }
+  chip = tp_sim_chip_new (opts->reader + 4, error);
+  if (chip == NULL)
+    return NULL;
+  return g_strdup (tp_sim_chip_get_mrz (chip));
+}
+
+/* The CSCAs given, or the test PKI's when reading the software chip */
+static TpTrustStore *
+load_trust (const DemoOptions  *opts,
+            GError            **error)
+{
+  g_autoptr(TpTrustStore) trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
+  g_autofree char *dir = NULL;
+  gboolean ok;
+
+  if (opts->trust != NULL)
+    return tp_trust_store_add_path (trust, opts->trust, error) ? g_steal_pointer (&trust) : NULL;
+  if (!g_str_has_prefix (opts->reader, "sim:"))
+    return g_steal_pointer (&trust);
+  dir = g_dir_make_tmp ("touchpoint-demo-trust-XXXXXX", error);
+  if (dir == NULL)
+    return NULL;
+  ok = tp_sim_chip_export_trust (dir, error) && tp_trust_store_add_path (trust, dir, error);
+  remove_tree (dir);
+  return ok ? g_steal_pointer (&trust) : NULL;
+}
+
+static void
+loaded_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+
+  tp_checkpoint_load_matcher_finish (TP_CHECKPOINT (source), result, &waiting->load_error);
+  if (--waiting->pending == 0)
+    g_main_loop_quit (waiting->loop);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Waiting *waiting = user_data;
+
+  tp_case_read_document_finish (TP_CASE (source), result, &waiting->read_error);
+  if (--waiting->pending == 0)
+    g_main_loop_quit (waiting->loop);
 }
 
 static const char *
@@ -140,100 +227,24 @@ check_mark (TpCheckState state)
     }
 }
 
-/* DG11's full name is stored MRZ-style ("NGUYỄN<<VĂN<AN"): as words */
-static char *
-dg11_display_name (const TpLdsDg11 *dg11)
+static void
+show_document (TpCase     *kase,
+               const char *reader)
 {
-  g_autoptr(GString) name = NULL;
+  const TpDocument *doc = tp_case_get_document (kase);
+  const TpPassiveAuthResult *pa = doc->passive_auth;
+  const TpMrz *m = tp_case_get_identity (kase);
+  const char *full_name = tp_case_get_full_name (kase);
+  const char *note = tp_case_get_identity_note (kase);
 
-  if (dg11 == NULL || dg11->full_name == NULL)
-    return NULL;
-  name = g_string_new (dg11->full_name);
-  g_string_replace (name, "<<", " ", 0);
-  g_string_replace (name, "<", " ", 0);
-  return g_strstrip (g_string_free (g_steal_pointer (&name), FALSE));
-}
-
-/* Reads the chip; *printed: the printed MRZ used to open it, parsed (the
- * identity to fall back on when the chip withholds DG1). */
-static TpDocument *
-read_passport (const DemoOptions  *opts,
-               TpMrz             **printed,
-               GError            **error)
-{
-  g_autoptr(TpTransport) transport = NULL;
-  g_autoptr(TpAccessKey) key = NULL;
-  g_autoptr(TpReadOptions) read_options = tp_read_options_new ();
-  g_autoptr(TpTrustStore) trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
-  g_autofree char *trust_dir = NULL;
-  g_autofree char *mrz_text = NULL;
-  TpDocument *doc;
-  const TpPassiveAuthResult *pa;
-
-  transport = tp_transport_open (opts->reader, error);
-  if (transport == NULL)
-    return NULL;
-
-  /* The printed MRZ, as the document reader's OCR would give it: for the
-   * software chip it is the chip's own. */
-  if (opts->mrz != NULL)
-    mrz_text = g_strdup (opts->mrz);
-  else if (g_str_has_prefix (opts->reader, "sim:"))
-    {
-      g_autoptr(TpSimChip) chip = tp_sim_chip_new (opts->reader + 4, error);
-
-      if (chip == NULL)
-        return NULL;
-      mrz_text = g_strdup (tp_sim_chip_get_mrz (chip));
-    }
-  else
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
-                   "--mrz is needed to open the chip on reader %s", opts->reader);
-      return NULL;
-    }
-  key = tp_access_key_new_from_mrz (mrz_text, error);
-  if (key == NULL)
-    return NULL;
-  *printed = tp_mrz_parse (mrz_text, NULL, NULL);
-
-  /* Trust: the CSCAs given, or the test PKI's when reading the software chip */
-  if (opts->trust != NULL)
-    {
-      if (!tp_trust_store_add_path (trust, opts->trust, error))
-        return NULL;
-    }
-  else if (g_str_has_prefix (opts->reader, "sim:"))
-    {
-      trust_dir = g_dir_make_tmp ("touchpoint-demo-trust-XXXXXX", error);
-      if (trust_dir == NULL ||
-          !tp_sim_chip_export_trust (trust_dir, error) ||
-          !tp_trust_store_add_path (trust, trust_dir, error))
-        {
-          if (trust_dir != NULL)
-            remove_tree (trust_dir);
-          return NULL;
-        }
-      remove_tree (trust_dir);
-    }
-  read_options->trust = trust;   /* borrowed: outlives the read */
-
-  doc = tp_document_reader_read (transport, key, read_options, NULL, NULL, NULL, error);
-  if (doc == NULL)
-    return NULL;
-
-  pa = doc->passive_auth;
   printf ("  reader %s: %s%s%s, secure messaging %s\n",
-          opts->reader, doc->access, doc->mapping ? " " : "", doc->mapping ? doc->mapping : "",
+          reader, doc->access, doc->mapping ? " " : "", doc->mapping ? doc->mapping : "",
           doc->sm ? doc->sm : "none");
   printf ("  %u APDUs, %" G_GUINT64_FORMAT " bytes in, %.1f ms (%.1f ms of it in our code)\n",
           doc->apdus, doc->bytes_in, doc->elapsed_us / 1000.0,
           (doc->elapsed_us - doc->transport_us) / 1000.0);
-  if (doc->dg1 != NULL && doc->dg1->mrz != NULL)
+  if (m != NULL)
     {
-      const TpMrz *m = doc->dg1->mrz;
-      g_autofree char *full_name = dg11_display_name (doc->dg11);
-
       printf ("  document   %s %s no. %s, expires %s%s\n", m->document_code, m->issuing_state,
               m->document_number, m->expiry_date.iso, m->expired ? " (EXPIRED)" : "");
       printf ("  holder     %s %s%s%s%s, born %s, sex %c, nationality %s\n",
@@ -259,9 +270,21 @@ read_passport (const DemoOptions  *opts,
     }
   for (guint i = 0; i < doc->errors->len; i++)
     printf ("  !          %s\n", (const char *) g_ptr_array_index (doc->errors, i));
-  printf ("  chip       %s\n", tp_document_is_verified (doc) ? "VERIFIED: every check passed"
-                                                           : "NOT VERIFIED: see the checks above");
-  return doc;
+  printf ("  chip       %s\n", tp_case_get_document_verified (kase)
+                               ? "VERIFIED: every check passed"
+                               : "NOT VERIFIED: see the checks above");
+  if (tp_case_get_identity_source (kase) == TP_IDENTITY_SOURCE_BOTH)
+    {
+      const TpMrz *p = tp_case_get_printed_mrz (kase);
+
+      printf ("  printed    %s %s, no. %s, born %s, sex %c\n", p->primary_identifier,
+              p->secondary_identifier, p->document_number,
+              p->birth_date.iso[0] ? p->birth_date.iso : p->birth_date.raw, p->sex);
+    }
+  if (note != NULL)
+    printf ("  identity   %s\n", note);
+  else if (tp_case_get_identity_source (kase) == TP_IDENTITY_SOURCE_CHIP)
+    printf ("  identity   from the verified chip\n");
 }
 
 static char *
@@ -277,14 +300,15 @@ boarding_pass_for (const TpMrz *mrz,
 }
 
 static gboolean
-check_boarding_pass (const DemoOptions *opts,
-                     const TpMrz       *mrz,
-                     const GDate       *today,
-                     GError           **error)
+show_boarding_pass (TpCase             *kase,
+                    const DemoOptions  *opts,
+                    GError            **error)
 {
+  const TpMrz *mrz = tp_case_get_identity (kase);
   g_autofree char *text = NULL;
-  g_autoptr(TpBcbp) pass = NULL;
-  g_autoptr(TpBoardingCheck) check = NULL;
+  const TpBcbp *pass;
+  const TpBoardingCheck *check;
+  GDate today;
 
   if (opts->boarding_pass == NULL && mrz == NULL)
     {
@@ -295,11 +319,14 @@ check_boarding_pass (const DemoOptions *opts,
                            "boarding pass; give one with --boarding-pass");
       return FALSE;
     }
+  tp_checkpoint_get_today (tp_case_get_checkpoint (kase), &today);
   text = opts->boarding_pass != NULL ? g_strdup (opts->boarding_pass)
-                                     : boarding_pass_for (mrz, opts->airport, today);
-  pass = tp_bcbp_parse (text, strlen (text), today, error);
-  if (pass == NULL)
+                                     : boarding_pass_for (mrz, opts->airport, &today);
+  if (!tp_case_set_boarding_pass (kase, text, error))
     return FALSE;
+
+  pass = tp_case_get_boarding_pass (kase);
+  check = tp_case_get_boarding_check (kase);
   printf ("  scanned    “%s”\n", text);
   for (guint i = 0; i < pass->n_legs; i++)
     {
@@ -313,13 +340,12 @@ check_boarding_pass (const DemoOptions *opts,
               leg->carrier ? leg->carrier : "?", leg->flight_number ? leg->flight_number : "?",
               leg->from, leg->to, date, leg->seat ? leg->seat : "?", pass->passenger_name);
     }
-  check = tp_boarding_check (pass, opts->airport, today,
-                             mrz ? mrz->primary_identifier : NULL,
-                             mrz ? mrz->secondary_identifier : NULL);
   printf ("  checks     departs from %s: %s; flight date today (±1 day): %s; name matches passport: %s\n",
           opts->airport, tp_boarding_state_to_string (check->departs_here),
           tp_boarding_state_to_string (check->flight_date),
           tp_boarding_state_to_string (check->name));
+  printf ("             not presented here today in another case: %s\n",
+          tp_boarding_state_to_string (check->first_use));
   for (guint i = 0; i < check->problems->len; i++)
     printf ("  !          %s\n", (const char *) g_ptr_array_index (check->problems, i));
   for (guint i = 0; i < check->unchecked->len; i++)
@@ -329,75 +355,69 @@ check_boarding_pass (const DemoOptions *opts,
   return TRUE;
 }
 
-/* @identity: the chip's DG1, or the printed MRZ when the chip gave none
- * (a chip must not make a traveller unscreenable). */
-static TpQuery *
-query_from_document (const TpDocument *doc,
-                     const TpMrz      *identity)
+static gboolean
+show_screening (TpCase   *kase,
+                TpRoles   role,
+                GError  **error)
 {
-  TpQuery *q = tp_query_new ();
-  const TpMrz *m = identity;
+  g_autoptr(GPtrArray) views = NULL;
+  const char *note = tp_case_get_verdict_note (kase);
+  GPtrArray *events = tp_case_get_events (kase);
+  TpCheckpoint *checkpoint = tp_case_get_checkpoint (kase);
+  TpMatcherStats stats;
 
-  q->id = g_strdup ("demo");
-  if (m != NULL)
+  tp_matcher_get_stats (tp_checkpoint_get_matcher (checkpoint), &stats);
+  printf ("  %u active entries indexed in %.1f ms, on a worker thread while the chip was read\n",
+          stats.n_entries, tp_checkpoint_get_load_us (checkpoint) / 1000.0);
+  if (!tp_case_get_screened (kase))
     {
-      q->document_number = g_strdup (m->document_number);
-      q->issuing_state = g_strdup (m->issuing_state);
-      q->nationality = g_strdup (m->nationality);
-      q->primary = g_strdup (m->primary_identifier);
-      q->secondary = g_strdup (m->secondary_identifier);
-      q->sex = m->sex == 'M' || m->sex == 'F' ? m->sex : 0;
-      q->birth_date.year = m->birth_date.year;
-      q->birth_date.month = m->birth_date.month;
-      q->birth_date.day = m->birth_date.day;
-      /* Vietnamese passports carry the 12-digit citizen ID in the
-       * optional data */
-      if (m->optional_data != NULL && m->optional_data[0] != '\0')
-        q->personal_number = g_strdup (m->optional_data);
+      printf ("  not screened: no identity to screen\n");
+      return TRUE;
     }
-  if (doc->dg11 != NULL)
-    {
-      q->full_name = dg11_display_name (doc->dg11);
-      if (doc->dg11->personal_number != NULL && q->personal_number == NULL)
-        q->personal_number = g_strdup (doc->dg11->personal_number);
-    }
-  return q;
-}
-
-static void
-screen (TpStore          *store,
-        const TpDocument *doc,
-        const TpMrz      *identity,
-        const GDate      *today,
-        GError          **error)
-{
-  g_autoptr(TpMatcher) matcher = NULL;
-  g_autoptr(TpQuery) query = query_from_document (doc, identity);
-  TpScreenOptions options;
-  TpScreenResult *result;
-  gint64 start;
-
-  matcher = tp_store_load_matcher (store, error);
-  if (matcher == NULL)
-    return;
-  tp_screen_options_init (&options, today, g_get_real_time () / G_USEC_PER_SEC);
-  start = g_get_monotonic_time ();
-  result = tp_matcher_screen (matcher, query, &options);
   printf ("  screened in %" G_GINT64_FORMAT " µs against the local list\n",
-          g_get_monotonic_time () - start);
-  printf ("\n  VERDICT: %s\n", tp_verdict_to_string (result->verdict));
-  for (guint i = 0; i < result->hits->len; i++)
-    {
-      const TpHit *hit = g_ptr_array_index (result->hits, i);
+          tp_case_get_screening_us (kase));
+  printf ("\n  VERDICT: %s\n", tp_verdict_to_string (tp_case_get_verdict (kase)));
+  if (note != NULL)
+    printf ("  %s\n", note);
 
+  views = tp_case_dup_hit_views (kase, role, error);
+  if (views == NULL)
+    return FALSE;
+  for (guint i = 0; i < views->len; i++)
+    {
+      const TpHitView *view = g_ptr_array_index (views, i);
+
+      if (!view->visible)
+        {
+          printf ("  - a hit owned by %s, not visible to %s: %s\n",
+                  tp_agency_to_string (view->agency), tp_role_to_string (role), view->refer_to);
+          continue;
+        }
       printf ("  - %s (%s, owned by %s, action %s): %s, score %.2f\n    %s\n",
-              hit->entry_id, tp_list_kind_to_string (hit->list), tp_agency_to_string (hit->agency),
-              tp_action_to_string (hit->action), tp_band_to_string (hit->band), hit->score,
-              hit->explanation);
+              view->entry_id, tp_list_kind_to_string (view->list), tp_agency_to_string (view->agency),
+              tp_action_to_string (view->action), tp_band_to_string (view->band), view->score,
+              view->explanation);
+      if (view->basis_reference != NULL)
+        printf ("    basis %s, %s, %s\n", view->basis_reference,
+                view->basis_issued_by ? view->basis_issued_by : "?",
+                view->basis_issued_at ? view->basis_issued_at : "?");
     }
-  if (result->hits->len == 0)
+  if (views->len == 0)
     printf ("  no entry in force matches this traveller\n");
-  tp_screen_result_free (result);
+
+  printf ("  recorded   %u event%s in the store's audit log:", events->len, events->len == 1 ? "" : "s");
+  for (guint i = 0; i < events->len; i++)
+    {
+      JsonObject *event = json_node_get_object (g_ptr_array_index (events, i));
+      JsonObject *audit = json_object_get_object_member (event, "audit");
+
+      printf ("%s %s %s (record %" G_GINT64_FORMAT ")", i ? "," : "",
+              json_object_get_string_member (event, "type"),
+              json_object_get_string_member_with_default (event, "verdict", ""),
+              audit != NULL ? json_object_get_int_member (audit, "seq") : (gint64) 0);
+    }
+  printf ("\n");
+  return TRUE;
 }
 
 int
@@ -408,13 +428,19 @@ tp_cli_demo (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TpStore) store = NULL;
-  g_autoptr(TpDocument) doc = NULL;
-  g_autoptr(TpMrz) printed = NULL;
-  const TpMrz *identity;
+  g_autoptr(TpKeySource) key = NULL;
+  g_autoptr(TpCheckpoint) checkpoint = NULL;
+  g_autoptr(TpCase) kase = NULL;
+  g_autoptr(TpReader) reader = NULL;
+  g_autoptr(TpTrustStore) trust = NULL;
+  g_autoptr(TpReadOptions) read_options = tp_read_options_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *mrz = NULL;
   g_autofree char *dir = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *now_text = g_date_time_format (now, "%Y-%m-%d %H:%M");
-  GDate today;
+  Waiting waiting = { loop, 0, NULL, NULL };
+  gsize account = 0;
   int status = 0;
   GOptionEntry entries[] = {
     { "reader", 0, 0, G_OPTION_ARG_STRING, &opts.reader,
@@ -427,6 +453,9 @@ tp_cli_demo (int    argc,
       "This checkpoint's airport (default HAN)", "IATA" },
     { "boarding-pass", 0, 0, G_OPTION_ARG_STRING, &opts.boarding_pass,
       "Boarding pass text (default: one for today, made from the passport)", "BCBP" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &opts.role,
+      "The officer at the counter: immigration (IMM-01, default), customs (CUS-01) or "
+      "supervisor (SUP-01)", "ROLE" },
     { NULL }
   };
 
@@ -441,9 +470,19 @@ tp_cli_demo (int    argc,
     opts.reader = g_strdup ("sim:full");
   if (opts.airport == NULL)
     opts.airport = g_strdup ("HAN");
-  tp_cli_today (&today);
+  for (account = 0; opts.role != NULL && account < G_N_ELEMENTS (accounts); account++)
+    if (g_str_equal (opts.role, accounts[account].role))
+      break;
+  if (account == G_N_ELEMENTS (accounts))
+    {
+      fprintf (stderr, "touchpoint-cli demo: --role %s: expected immigration, customs or supervisor\n",
+               opts.role);
+      status = 2;
+      goto out;
+    }
 
-  printf ("Touchpoint demo: exit counter at %s, %s\n", opts.airport, now_text);
+  printf ("Touchpoint demo: exit counter at %s, %s, officer %s (%s)\n", opts.airport, now_text,
+          accounts[account].officer, accounts[account].role);
   printf ("(embedded demo list, %s reader, boarding pass %s)\n",
           g_str_has_prefix (opts.reader, "sim:") ? "simulated" : "real",
           opts.boarding_pass ? "as given" : "simulated");
@@ -453,25 +492,41 @@ tp_cli_demo (int    argc,
     goto failed;
 
   heading ("1. The list");
-  store = load_demo_list (dir, &error);
+  store = load_demo_list (dir, &key, &error);
   if (store == NULL)
     goto failed;
+  checkpoint = tp_checkpoint_new (opts.airport, DEMO_CHECKPOINT, DEMO_TERMINAL, store, key);
+  kase = tp_checkpoint_new_case (checkpoint, accounts[account].officer, accounts[account].value);
+  /* The list loads on a worker thread while the passport is read */
+  waiting.pending++;
+  tp_checkpoint_load_matcher_async (checkpoint, NULL, loaded_cb, &waiting);
 
   heading ("2. Passport on the reader");
-  doc = read_passport (&opts, &printed, &error);
-  if (doc == NULL)
+  mrz = printed_mrz (&opts, &error);
+  if (mrz == NULL || !tp_case_set_printed_mrz (kase, mrz, &error))
     goto failed;
-  identity = doc->dg1 && doc->dg1->mrz ? doc->dg1->mrz : printed;
-  if (identity == printed && printed != NULL)
-    printf ("  identity   from the printed MRZ: the chip gave no DG1 to confirm it\n");
+  trust = load_trust (&opts, &error);
+  if (trust == NULL)
+    goto failed;
+  read_options->trust = trust;   /* borrowed: outlives the read */
+  reader = tp_reader_new (opts.reader);
+  waiting.pending++;
+  tp_case_read_document_async (kase, reader, read_options, NULL, read_cb, &waiting);
+  g_main_loop_run (loop);
+  if (waiting.read_error != NULL || waiting.load_error != NULL)
+    {
+      error = waiting.read_error != NULL ? g_steal_pointer (&waiting.read_error)
+                                         : g_steal_pointer (&waiting.load_error);
+      goto failed;
+    }
+  show_document (kase, opts.reader);
 
   heading ("3. Boarding pass");
-  if (!check_boarding_pass (&opts, identity, &today, &error))
+  if (!show_boarding_pass (kase, &opts, &error))
     goto failed;
 
   heading ("4. Screening");
-  screen (store, doc, identity, &today, &error);
-  if (error != NULL)
+  if (!show_screening (kase, accounts[account].value, &error))
     goto failed;
   goto out;
 
@@ -480,6 +535,14 @@ failed:
   status = 2;
 
 out:
+  /* A read or load still under way holds the store and its directory */
+  if (waiting.pending > 0)
+    g_main_loop_run (loop);
+  g_clear_error (&waiting.read_error);
+  g_clear_error (&waiting.load_error);
+  g_clear_object (&kase);
+  g_clear_object (&reader);
+  g_clear_object (&checkpoint);
   g_clear_object (&store);
   if (dir != NULL)
     remove_tree (dir);
@@ -488,5 +551,6 @@ out:
   g_free (opts.airport);
   g_free (opts.boarding_pass);
   g_free (opts.trust);
+  g_free (opts.role);
   return status;
 }

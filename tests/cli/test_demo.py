@@ -52,6 +52,59 @@ class DemoTest(unittest.TestCase):
         self.assertIn("VERDICT: STOP", out)
         self.assertIn("EB-2025-004417", out)
 
+    def test_chip_serving_another_persons_dg1_keeps_the_printed_stop(self):
+        # issue 12 §3: DG1 whose hash does not match the signed EF.SOD is
+        # not the traveller's identity; the printed passport's STOP stands
+        proc = demo("--reader", "sim:full:other-dg1")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        out = proc.stdout
+        self.assertIn("passive authentication: invalid", out)
+        self.assertIn("chip       NOT VERIFIED", out)
+        self.assertIn("identity   from the printed MRZ: the chip's data did not verify", out)
+        self.assertIn("holder     NGUYEN VAN AN", out)
+        self.assertNotIn("DO THI LAN", out)
+        self.assertIn("VERDICT: STOP", out)
+        self.assertIn("EB-2025-004417", out)
+
+    def test_genuine_chip_that_disagrees_with_the_print_screens_both(self):
+        # a chip signed by the issuer naming someone else than the printed
+        # page: both identities are screened and the stricter verdict kept
+        proc = demo("--reader", "sim:full:other-dg1=signed")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        out = proc.stdout
+        self.assertIn("passive authentication: valid", out)
+        self.assertIn("printed MRZ against the chip: FAILED", out)
+        self.assertIn("which disagree (document number, name", out)
+        self.assertIn("VERDICT: STOP", out)
+        self.assertIn("the printed one's, stricter, is kept", out)
+        self.assertIn("EB-2025-004417", out)
+
+    def test_verdicts_are_recorded_in_the_audit_log(self):
+        proc = demo()
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertRegex(proc.stdout, r"recorded   \d+ events? in the store's audit log: check STOP \(record \d+\)")
+
+    def test_role_outside_the_visibility_sees_only_the_owner(self):
+        # EB-2025-004417 is visible to immigration and supervisors only
+        proc = demo("--role", "customs")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        out = proc.stdout
+        self.assertIn("officer CUS-01 (customs)", out)
+        self.assertIn("VERDICT: STOP", out)
+        self.assertIn("a hit owned by customs, not visible to customs: refer to customs", out)
+        self.assertNotIn("EB-2025-004417", out)
+        self.assertNotIn("1234/TB-HQ", out)
+
+        proc = demo("--role", "supervisor")
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn("EB-2025-004417", proc.stdout)
+        self.assertIn("basis 1234/TB-HQ", proc.stdout)
+
+    def test_unknown_role_is_refused(self):
+        proc = demo("--role", "pilot")
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn("--role pilot", proc.stderr)
+
     def test_pass_for_another_airport_and_person(self):
         pass_ = "M1TRAN/THI HUONG      EABC123 SGNNRTVN 0300 327Y001A0001 100"
         proc = demo("--boarding-pass", pass_)
