@@ -15,6 +15,7 @@
 #include "tp-case.h"
 #include "tp-checkpoint.h"
 #include "tp-document-reader.h"
+#include "tp-feed-event.h"
 #include "tp-identity.h"
 #include "tp-json.h"
 #include "tp-key-source.h"
@@ -434,6 +435,22 @@ test_read_on_the_worker (Fixture       *f,
 
 /* ---- events --------------------------------------------------------------- */
 
+/* The hub's own reading of the event format (app/feed) takes it */
+static void
+assert_hub_accepts (JsonObject *event)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(TpFeedEvent) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_node_set_object (node, event);
+  parsed = tp_feed_event_new_from_node (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (parsed->id, ==, json_object_get_string_member (event, "id"));
+  g_assert_cmpstr (tp_event_type_to_string (parsed->type), ==, json_object_get_string_member (event, "type"));
+  g_assert_cmpstr (parsed->case_id, ==, json_object_get_string_member (event, "case_id"));
+}
+
 static void
 assert_common_members (JsonObject *event,
                        const char *type,
@@ -451,6 +468,7 @@ assert_common_members (JsonObject *event,
   g_assert_cmpstr (json_object_get_string_member (event, "officer"), ==, tp_case_get_officer (kase));
   g_assert_cmpstr (json_object_get_string_member (event, "role"), ==,
                    tp_role_to_string (tp_case_get_role (kase)));
+  assert_hub_accepts (event);
 }
 
 /* The event as recorded is the audit record's details, and its "audit"
