@@ -445,6 +445,11 @@ tp_application_activate (GApplication *app)
                               _("Demo accounts: IMM-01 / PIN 1111 (immigration), CUS-01 / PIN 2222 "
                                 "(customs), SUP-01 / PIN 3333 (supervisor)"));
   tp_window_set_kiosk (self->window, self->kiosk);
+  {
+    g_autofree char *camera = settings_string (self, "camera");
+
+    tp_window_set_camera (self->window, camera);
+  }
   gtk_window_present (GTK_WINDOW (self->window));
   open_store (self);
 }

@@ -28,6 +28,8 @@ struct _TpWindow
   GtkBox               *side_panel;
   AdwViewStack         *views;
   AdwViewStackPage     *queue_stack_page;
+  AdwViewStackPage     *camera_stack_page;
+  TpCameraPage         *camera_page;
   TpCasePage           *case_page;
   TpMrzEntry           *mrz_entry;
   TpQueuePage          *queue_page;
@@ -154,6 +156,16 @@ wedge_boarding_pass_cb (TpWindow   *self,
 }
 
 static void
+camera_boarding_pass_cb (TpWindow   *self,
+                         const char *text)
+{
+  tp_session_touch (self->session);
+  if (!tp_session_get_active (self->session))
+    return;
+  tp_window_present_boarding_pass (self, text);
+}
+
+static void
 lock_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -253,6 +265,7 @@ tp_window_class_init (TpWindowClass *klass)
   object_class->finalize = tp_window_finalize;
   window_class->close_request = close_request_cb;
 
+  g_type_ensure (TP_TYPE_CAMERA_PAGE);
   g_type_ensure (TP_TYPE_CASE_PAGE);
   g_type_ensure (TP_TYPE_LOGIN_PAGE);
   g_type_ensure (TP_TYPE_MRZ_ENTRY);
@@ -274,11 +287,14 @@ tp_window_class_init (TpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TpWindow, side_panel);
   gtk_widget_class_bind_template_child (widget_class, TpWindow, views);
   gtk_widget_class_bind_template_child (widget_class, TpWindow, queue_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, camera_stack_page);
+  gtk_widget_class_bind_template_child (widget_class, TpWindow, camera_page);
   gtk_widget_class_bind_template_child (widget_class, TpWindow, case_page);
   gtk_widget_class_bind_template_child (widget_class, TpWindow, mrz_entry);
   gtk_widget_class_bind_template_child (widget_class, TpWindow, queue_page);
   gtk_widget_class_bind_template_child (widget_class, TpWindow, status_bar);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, camera_boarding_pass_cb);
 
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
@@ -291,7 +307,8 @@ tp_window_class_init (TpWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.view", "s", "counter");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.view", "s", "manual");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_m, GDK_CONTROL_MASK, "win.view", "s", "manual");
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.view", "s", "queue");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.view", "s", "camera");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_CONTROL_MASK, "win.view", "s", "queue");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-side-panel", NULL);
 }
 
@@ -402,6 +419,16 @@ tp_window_set_side_panel (TpWindow  *self,
 }
 
 void
+tp_window_set_camera (TpWindow   *self,
+                      const char *source)
+{
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  tp_camera_page_set_source (self->camera_page, source);
+  adw_view_stack_page_set_visible (self->camera_stack_page, source != NULL && source[0] != '\0');
+}
+
+void
 tp_window_show_toast (TpWindow   *self,
                       const char *text)
 {
@@ -477,6 +504,13 @@ tp_window_get_status_bar (TpWindow *self)
 {
   g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
   return self->status_bar;
+}
+
+TpCameraPage *
+tp_window_get_camera_page (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+  return self->camera_page;
 }
 
 TpWedge *

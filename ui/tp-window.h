@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 
+#include "tp-camera-page.h"
 #include "tp-case-page.h"
 #include "tp-login-page.h"
 #include "tp-mrz-entry.h"
@@ -44,6 +45,10 @@ void         tp_window_set_login_hint   (TpWindow       *self,
  * header bar's Demo button. */
 void         tp_window_set_side_panel   (TpWindow       *self,
                                          GtkWidget      *panel);
+/* The camera view's camera ("/dev/video0", "file:PATH"), or NULL: no
+ * camera view. */
+void         tp_window_set_camera       (TpWindow       *self,
+                                         const char     *source);
 void         tp_window_show_toast       (TpWindow       *self,
                                          const char     *text);
 
@@ -59,10 +64,11 @@ TpLoginPage *tp_window_get_login_page   (TpWindow       *self);
 TpMrzEntry  *tp_window_get_mrz_entry    (TpWindow       *self);
 TpQueuePage *tp_window_get_queue_page   (TpWindow       *self);
 TpStatusBar *tp_window_get_status_bar   (TpWindow       *self);
+TpCameraPage *tp_window_get_camera_page (TpWindow       *self);
 TpWedge     *tp_window_get_wedge        (TpWindow       *self);
 /* "login" or "work" */
 const char  *tp_window_get_screen       (TpWindow       *self);
-/* "counter", "manual" or "queue" */
+/* "counter", "manual", "camera" or "queue" */
 const char  *tp_window_get_view         (TpWindow       *self);
 
 G_END_DECLS
