@@ -417,6 +417,33 @@ test_mrz_mismatch (void)
   g_assert_cmpint (doc->passive_auth->verdict, ==, TP_PASSIVE_AUTH_VALID);
 }
 
+/* The holder quirk: another person's genuine document, DG11 with the
+ * diacritics of the name, every check passing */
+static void
+test_holder (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpDocument) doc = read_sim ("full:holder=Hoàng/Văn Nam/N1122334/VNM/820114/M/310101/001082011223",
+                                        NULL, &error);
+  g_autoptr(TpSimChip) bad = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (tp_document_is_verified (doc));
+  g_assert_cmpstr (doc->dg1->mrz->document_number, ==, "N1122334");
+  g_assert_cmpstr (doc->dg1->mrz->primary_identifier, ==, "HOANG");
+  g_assert_cmpstr (doc->dg1->mrz->secondary_identifier, ==, "VAN NAM");
+  g_assert_cmpstr (doc->dg1->mrz->birth_date.iso, ==, "1982-01-14");
+  g_assert_cmpstr (doc->dg1->mrz->optional_data, ==, "001082011223");
+  g_assert_nonnull (doc->dg11);
+  g_assert_cmpstr (doc->dg11->full_name, ==, "HOÀNG<<VĂN<NAM");
+  g_assert_cmpstr (doc->dg11->personal_number, ==, "001082011223");
+  g_assert_cmpint (tp_passive_auth_result_get_hash (doc->passive_auth, 11), ==, TP_DG_HASH_MATCH);
+
+  bad = tp_sim_chip_new ("full:holder=Hoàng/Văn Nam/N1122334", &error);
+  g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_INVALID_ARGUMENT);
+  g_assert_null (bad);
+}
+
 static void
 test_tampered (void)
 {
@@ -936,6 +963,7 @@ main (int    argc,
   g_test_add_data_func ("/reader/negative/wrong-mrz/pace", "pace-ecdh-aes128", test_wrong_mrz);
   g_test_add_func ("/reader/negative/can-without-pace", test_can_without_pace);
   g_test_add_func ("/reader/negative/mrz-mismatch", test_mrz_mismatch);
+  g_test_add_func ("/reader/holder", test_holder);
   g_test_add_func ("/reader/negative/tampered-dg2", test_tampered);
   g_test_add_func ("/reader/negative/tampered-dg1", test_tampered_dg1);
   g_test_add_data_func ("/reader/negative/unknown-csca", "unknown-csca", test_bad_signer);

@@ -20,6 +20,7 @@
 #include "tp-chip-error.h"
 #include "tp-lds.h"
 #include "tp-mrz.h"
+#include "tp-name.h"
 #include "tp-pace.h"
 #include "tp-sim-chip.h"
 #include "tp-sm.h"
@@ -136,6 +137,9 @@ static const TpSimChipInfo quirk_infos[] = {
   { "missing=DGn", "a data group listed in EF.COM and EF.SOD that the chip does not hold (6A82)" },
   { "other-dg1[=signed]", "DG1 (and DG11) of another, unlisted person after EF.SOD was signed; "
                           "=signed: EF.SOD signed over them, a genuine chip that disagrees with the print" },
+  { "holder=SURNAME/GIVEN/DOCNO/NAT/YYMMDD/SEX/YYMMDD[/PERSONALNO]",
+    "a genuine document of another holder (names with diacritics, birth and expiry dates): "
+    "the demo's travellers" },
   { "unknown-csca", "EF.SOD signed under a CSCA that is in no trust store" },
   { "impostor-csca", "EF.SOD signed under a CSCA with the real name and another key" },
   { "expired-ds", "EF.SOD signed by an expired Document Signer" },
@@ -161,6 +165,7 @@ typedef struct {
   guint             tampered_dg;     /* 0: none */
   guint             missing_dg;      /* 0: none */
   guint             other_dg1;       /* 0: none, 1: unsigned, 2: signed */
+  char             *holder;          /* NULL: Nguyễn Văn An */
   TpTestSignerKind  signer;
   gboolean          no_ds_certificate;
   gboolean          no_bac;
@@ -246,7 +251,7 @@ parse_quirks (const char  *text,
       if (*name == '\0')
         continue;
       if (value != NULL && !g_str_equal (name, "tampered") && !g_str_equal (name, "missing") &&
-          !g_str_equal (name, "other-dg1") &&
+          !g_str_equal (name, "other-dg1") && !g_str_equal (name, "holder") &&
           !g_ascii_string_to_unsigned (value, 10, 0, 65536, &number, NULL))
         goto bad_value;
 
@@ -288,6 +293,17 @@ parse_quirks (const char  *text,
           if (value != NULL && !g_str_equal (value, "signed"))
             goto bad_value;
           q->other_dg1 = value != NULL ? 2 : 1;
+        }
+      else if (g_str_equal (name, "holder"))
+        {
+          g_auto(GStrv) fields = value != NULL ? g_strsplit (value, "/", -1) : NULL;
+          guint n = fields != NULL ? g_strv_length (fields) : 0;
+
+          if (n < 7 || n > 8 || strlen (fields[4]) != 6 || strlen (fields[6]) != 6 ||
+              strlen (fields[5]) != 1 || strlen (fields[3]) != 3)
+            goto bad_value;
+          g_free (q->holder);
+          q->holder = g_strdup (value);
         }
       else if (g_str_equal (name, "unknown-csca"))
         q->signer = TP_TEST_SIGNER_UNKNOWN_CSCA;
@@ -470,12 +486,58 @@ serve_other_holder (TpTestDocument               *document,
   return !signed_over || tp_test_document_resign (document, pki, options, error);
 }
 
+/* The holder quirk: the printed MRZ (and so DG1 and the access keys) of
+ * SURNAME/GIVEN/DOCNO/NAT/BIRTH/SEX/EXPIRY[/PERSONALNO]. */
+static char *
+holder_mrz (const char *holder)
+{
+  g_auto(GStrv) f = g_strsplit (holder, "/", -1);
+  g_autofree char *primary = tp_name_fold (f[0]);
+  g_autofree char *secondary = tp_name_fold (f[1]);
+
+  return tp_test_mrz_td3 (f[3], primary, secondary, f[2], f[3], f[4], f[5][0], f[6],
+                          f[7] != NULL && f[7][0] != '\0' ? f[7] : NULL);
+}
+
+/* ... and its DG11, names with their diacritics, signed over. */
+static gboolean
+serve_holder_dg11 (TpTestDocument               *document,
+                   TpTestPki                    *pki,
+                   const TpTestDocumentOptions  *options,
+                   const char                   *holder,
+                   GError                      **error)
+{
+  g_auto(GStrv) f = g_strsplit (holder, "/", -1);
+  g_autofree char *primary = tp_name_accented (f[0]);
+  g_autofree char *secondary = tp_name_accented (f[1]);
+  g_autofree char *full_name = NULL;
+  g_autofree char *birth = NULL;
+  g_autoptr(TpMrz) mrz = tp_mrz_parse (document->mrz, NULL, error);
+  TpLdsDg11 dg11 = { 0 };
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (mrz == NULL)
+    return FALSE;
+  if (tp_lds_files_get (document->files, TP_LDS_FID_DG11) == NULL)
+    return TRUE;
+  g_strdelimit (secondary, " ", '<');
+  full_name = g_strconcat (primary, "<<", secondary, NULL);
+  birth = g_strdup_printf ("%04u%02u%02u", mrz->birth_date.year, mrz->birth_date.month, mrz->birth_date.day);
+  dg11.full_name = full_name;
+  dg11.personal_number = f[7] != NULL && f[7][0] != '\0' ? f[7] : NULL;
+  dg11.birth_date = birth;
+  bytes = tp_test_build_dg11 (&dg11);
+  tp_lds_files_set (document->files, TP_LDS_FID_DG11, bytes);
+  return tp_test_document_resign (document, pki, options, error);
+}
+
 static SimDocument *
 sim_document_build (const Profile  *profile,
                     const Quirks   *q,
                     GError        **error)
 {
   g_autoptr(SimDocument) doc = g_new0 (SimDocument, 1);
+  g_autofree char *holder_mrz_text = NULL;
   TpTestDocumentOptions options;
   TpTestPki *pki = tp_test_pki_get_default ();
   TpLdsFiles *files;
@@ -499,9 +561,13 @@ sim_document_build (const Profile  *profile,
   options.pace_cipher = profile->pace_cipher;
   options.omit_ds_certificate = q->no_ds_certificate;
   options.seed_label = profile->name;
+  if (q->holder != NULL)
+    options.mrz = holder_mrz_text = holder_mrz (q->holder);
 
   doc->document = tp_test_pki_make_document (pki, &options, error);
   if (doc->document == NULL)
+    return NULL;
+  if (q->holder != NULL && !serve_holder_dg11 (doc->document, pki, &options, q->holder, error))
     return NULL;
   files = doc->document->files;
 
@@ -594,9 +660,9 @@ get_document (const Profile  *profile,
   g_autofree char *key = NULL;
   SimDocument *doc;
 
-  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u/%u", profile->name, q->signer, q->tampered_dg,
+  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u/%u/%s", profile->name, q->signer, q->tampered_dg,
                          q->lying_length, q->clone, q->no_ds_certificate, q->no_extended,
-                         q->dg2_size, q->other_dg1);
+                         q->dg2_size, q->other_dg1, q->holder ? q->holder : "");
 
   G_LOCK (documents);
   if (documents == NULL)
@@ -1214,6 +1280,7 @@ tp_sim_chip_free (TpSimChip *chip)
   g_clear_pointer (&chip->ats, g_bytes_unref);
   g_clear_pointer (&chip->atr, g_bytes_unref);
   g_clear_pointer (&chip->overrides, g_hash_table_unref);
+  g_free (chip->quirks.holder);
   g_free (chip->spec);
   g_free (chip);
 }
