@@ -1,0 +1,318 @@
+/* tp-matcher-names.c: name alignment, a query's name against an entry's
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tp-matcher-private.h"
+#include "tp-name.h"
+
+/* Rarity of entry token @j of @n: how few entries carry that token in that
+ * place (VĂN is a third of middle names, VÂN a rare given name; both fold
+ * to VAN; NGUYỄN is a third of family names, NGUYÊN a rare given name). */
+static inline double
+entry_token_weight (const TpMatcher *self,
+                    guint32          id,
+                    guint            j,
+                    guint            n)
+{
+  /* A name of one token has no places: NGUYỄN alone is not a rare given
+   * name. */
+  if (n == 1)
+    return self->weight[id];
+  return self->pos_weight[(gsize) id * N_POS + token_position (j, n)];
+}
+
+/* One letter between two names that are both common is two names
+ * (THANH/THẮNG, THÔNG/THÀNH), not a slip: a typo explains the pair only
+ * when one side is rare beside the other (NHUNG/NUHNG). Counts are the
+ * list's own, as written (accented) when both sides carry accents. */
+static gboolean
+typo_plausible (guint32 q_df,
+                guint32 e_df)
+{
+  return MIN (q_df, e_df) <= TP_MATCHER_TYPO_RARITY_RATIO * MAX (q_df, e_df);
+}
+
+/* Pair classification: the single rule both search paths apply. by_string
+ * compares strings, as an engine without interned tokens does. */
+static PairKind
+classify (const TpMatcher  *self,
+          const QueryToken *q,
+          gboolean          accents,
+          guint32           e_folded,
+          guint32           e_accented,
+          gboolean          by_string)
+{
+  const char *ef = vocab_string (&self->folded, e_folded);
+  guint8 elen = self->folded_len[e_folded];
+  gboolean folded_equal;
+
+  folded_equal = by_string ? strcmp (q->folded, ef) == 0 : q->folded_id == e_folded;
+  /* The last token of a name cut at the MRZ field end: a prefix is what
+   * the document could hold, not a typo. */
+  if (q->truncated && !folded_equal && q->len < elen && strncmp (q->folded, ef, q->len) == 0)
+    return PAIR_PREFIX;
+
+  if (accents)
+    {
+      const char *ea = vocab_string (&self->accented, e_accented);
+
+      if (by_string ? strcmp (q->accented, ea) == 0 : q->accented_id == e_accented)
+        return PAIR_EXACT;
+      if (q->accented_group != 0 && q->accented_group == self->accented_group[e_accented])
+        return PAIR_EQUIV;
+      if (q->len >= TP_MATCHER_TYPO_MIN_LENGTH && elen >= TP_MATCHER_TYPO_MIN_LENGTH &&
+          (folded_equal || tp_name_edit_distance (q->folded, ef, 1) <= 1) &&
+          tp_name_edit_distance (q->accented, ea, 1) <= 1 &&
+          typo_plausible (q->accented_id != NO_ID ? self->accented_df[q->accented_id] : 0,
+                          self->accented_df[e_accented]))
+        return PAIR_TYPO;
+    }
+  else
+    {
+      if (folded_equal)
+        return PAIR_EXACT;
+      if (q->folded_group != 0 && q->folded_group == self->folded_group[e_folded])
+        return PAIR_EQUIV;
+      if (q->len >= TP_MATCHER_TYPO_MIN_LENGTH && elen >= TP_MATCHER_TYPO_MIN_LENGTH &&
+          tp_name_edit_distance (q->folded, ef, 1) <= 1 &&
+          typo_plausible (q->folded_id != NO_ID ? self->df[q->folded_id] : 0, self->df[e_folded]))
+        return PAIR_TYPO;
+    }
+  return PAIR_NONE;
+}
+
+/* Share of a token's rarity that a pair counts as evidence: a one-letter
+ * difference between two Vietnamese syllables is often another name
+ * (THÔNG/THẮNG), so it proves less than an exact token. */
+static double
+pair_evidence (PairKind kind)
+{
+  switch (kind)
+    {
+    case PAIR_EXACT:  return 1.0;
+    case PAIR_PREFIX: return 0.9;
+    case PAIR_EQUIV:  return 0.8;
+    case PAIR_TYPO:   return 0.6;
+    case PAIR_NONE:
+    default:          return 0.0;
+    }
+}
+
+static double
+pair_score (PairKind kind)
+{
+  switch (kind)
+    {
+    case PAIR_EXACT:  return 1.0;
+    case PAIR_PREFIX: return 0.95;
+    case PAIR_EQUIV:  return 0.9;
+    case PAIR_TYPO:   return 0.8;
+    case PAIR_NONE:
+    default:          return 0.0;
+    }
+}
+
+typedef struct {
+  guint8 q;
+  guint8 e;
+  guint8 kind;
+  float  value;
+} Pair;
+
+static int
+compare_pairs (const void *a,
+               const void *b)
+{
+  const Pair *pa = a;
+  const Pair *pb = b;
+
+  if (pa->value != pb->value)
+    return pa->value > pb->value ? -1 : 1;
+  if (pa->q != pb->q)
+    return pa->q < pb->q ? -1 : 1;
+  return pa->e < pb->e ? -1 : (pa->e > pb->e);
+}
+
+/* Aligns the query's tokens with the entry's (greedy on pair score, then
+ * rarity) and decides how far the names agree. */
+void
+_tp_matcher_compare_names (const TpMatcher     *self,
+                           const PreparedQuery *ctx,
+                           const IndexedEntry  *rec,
+                           gboolean             by_string,
+                           NameResult          *out)
+{
+  const guint32 *ef = folded_at (self, rec->token_offset);
+  const guint32 *ea = accents_at (self, rec->token_offset);
+  gboolean accents = ctx->accented && (rec->flags & ENTRY_ACCENTED) != 0;
+  Pair pairs[TP_MATCHER_MAX_TOKENS * TP_MATCHER_MAX_TOKENS];
+  guint8 kinds[TP_MATCHER_MAX_TOKENS][TP_MATCHER_MAX_TOKENS];
+  guint n_pairs = 0;
+  guint32 q_used = 0, e_used = 0;
+  guint m = ctx->n_tokens, n = rec->n_tokens;
+  guint n_typo = 0, n_equiv = 0, n_missing;
+  double matched_w = 0, total_w = 0;
+  int last_e = -1;
+
+  memset (out, 0, sizeof *out);
+  memset (kinds, PAIR_NONE, sizeof kinds);
+  for (guint i = 0; i < m; i++)
+    out->q_kind[i] = PAIR_NONE;
+  if (m == 0 || n == 0)
+    return;
+
+  for (guint i = 0; i < m; i++)
+    for (guint j = 0; j < n; j++)
+      {
+        PairKind kind;
+
+        if (!by_string && (ctx->qmask[ef[j]] & (1u << i)) == 0)
+          continue;
+        kind = classify (self, &ctx->tokens[i], accents, ef[j], ea[j], by_string);
+        kinds[i][j] = (guint8) kind;
+        if (kind == PAIR_NONE)
+          continue;
+        pairs[n_pairs].q = (guint8) i;
+        pairs[n_pairs].e = (guint8) j;
+        pairs[n_pairs].kind = (guint8) kind;
+        pairs[n_pairs].value = (float) (pair_score (kind) * 100.0 + entry_token_weight (self, ef[j], j, n));
+        n_pairs++;
+      }
+  if (n_pairs > 1)
+    qsort (pairs, n_pairs, sizeof (Pair), compare_pairs);
+
+  for (guint k = 0; k < n_pairs; k++)
+    {
+      const Pair *p = &pairs[k];
+
+      if ((q_used & (1u << p->q)) || (e_used & (1u << p->e)))
+        continue;
+      q_used |= 1u << p->q;
+      e_used |= 1u << p->e;
+      out->q_kind[p->q] = p->kind;
+      out->q_pair[p->q] = p->e;
+      out->n_matched++;
+    }
+
+  /* Equal tokens may pair either way (TUẤN TUÂN both fold to TUAN): leave
+   * unpaired the token that may be missing (a middle name) rather than the
+   * family or given name. */
+  for (guint j = 0; j < n; j++)
+    {
+      if ((e_used & (1u << j)) || (j != 0 && j != n - 1))
+        continue;
+      for (guint i = 0; i < m; i++)
+        {
+          guint j2 = out->q_pair[i];
+
+          if ((q_used & (1u << i)) && j2 != 0 && j2 != n - 1 && kinds[i][j] == out->q_kind[i])
+            {
+              out->q_pair[i] = (guint8) j;
+              e_used = (e_used & ~(1u << j2)) | (1u << j);
+              break;
+            }
+        }
+    }
+  for (guint i = 0; i < m; i++)
+    {
+      if ((q_used & (1u << i)) || ctx->tokens[i].missable)
+        continue;
+      for (guint i2 = 0; i2 < m; i2++)
+        {
+          guint j = out->q_pair[i2];
+
+          if ((q_used & (1u << i2)) && ctx->tokens[i2].missable && kinds[i][j] == out->q_kind[i2])
+            {
+              out->q_kind[i] = out->q_kind[i2];
+              out->q_pair[i] = (guint8) j;
+              out->q_kind[i2] = PAIR_NONE;
+              q_used = (q_used & ~(1u << i2)) | (1u << i);
+              break;
+            }
+        }
+    }
+
+  for (guint i = 0; i < m; i++)
+    {
+      PairKind kind = out->q_kind[i];
+      double w;
+
+      if ((q_used & (1u << i)) == 0)
+        continue;
+      w = entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
+      matched_w += w * pair_score (kind);
+      out->weight += w * pair_evidence (kind);
+      if (kind == PAIR_TYPO)
+        n_typo++;
+      else if (kind == PAIR_EQUIV)
+        n_equiv++;
+    }
+
+  for (guint i = 0; i < m; i++)
+    if (q_used & (1u << i))
+      {
+        if ((int) out->q_pair[i] < last_e)
+          out->reordered = TRUE;
+        last_e = out->q_pair[i];
+      }
+
+  out->q_unmatched = ((1u << m) - 1) & ~q_used;
+  out->e_unmatched = ((1u << n) - 1) & ~e_used;
+  /* Tokens cut off by MRZ truncation are not missing: the document could
+   * not carry them. */
+  if (ctx->truncated)
+    out->e_unmatched = 0;
+
+  total_w = 0;
+  for (guint i = 0; i < m; i++)
+    if (q_used & (1u << i))
+      total_w += entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
+  for (guint j = 0; j < n; j++)
+    if (out->e_unmatched & (1u << j))
+      total_w += entry_token_weight (self, ef[j], j, n);
+  for (guint i = 0; i < m; i++)
+    if (out->q_unmatched & (1u << i))
+      total_w += ctx->tokens[i].max_weight > 0 ? ctx->tokens[i].max_weight : 1.0;
+  out->score = total_w > 0 ? matched_w / total_w : 0;
+
+  n_missing = count_bits (out->q_unmatched) + count_bits (out->e_unmatched);
+  /* Each difference beyond the first is a second, independent slip: it
+   * costs evidence (the name must be that much rarer). */
+  if (n_missing + n_typo + n_equiv > 1)
+    out->weight -= (n_missing + n_typo + n_equiv - 1) * TP_MATCHER_EXTRA_DIFFERENCE_WEIGHT;
+
+  if (m == 1 && n == 1)
+    {
+      out->level = out->n_matched == 1 ? (n_typo + n_equiv == 0 ? NAME_FULL : NAME_FUZZY) : NAME_NONE;
+      return;
+    }
+  if (out->n_matched < 2)
+    {
+      out->level = NAME_NONE;
+      return;
+    }
+  if (n_missing == 0 && n_typo + n_equiv == 0)
+    {
+      out->level = NAME_FULL;
+      return;
+    }
+  /* Fuzzy: tokens missing on one side only (otherwise the names differ),
+   * at most one, a middle name, and at most two differences in all. */
+  if (out->q_unmatched != 0 && out->e_unmatched != 0)
+    return;
+  if (n_missing > 1 || n_missing + n_typo + n_equiv > 2)
+    return;
+  for (guint i = 0; i < m; i++)
+    if ((out->q_unmatched & (1u << i)) && !ctx->tokens[i].missable)
+      return;
+  for (guint j = 0; j < n; j++)
+    if ((out->e_unmatched & (1u << j)) && (j == 0 || j == n - 1))
+      return;
+  out->level = NAME_FUZZY;
+}
