@@ -269,15 +269,29 @@ typedef struct {
   TpCheckState chip_auth;
   TpCheckState active_auth;
   guint        retries;
+  TpFileAccess file_access;
+  const char  *warning;      /* in the one warning, or NULL for none */
 } ReadCase;
 
 static const ReadCase read_cases[] = {
-  { "pace-ecdh-aes128", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 0 },
-  { "bac-3des", "BAC", TRUE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0 },
-  { "full", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_VALID, 0 },
-  { "pace-ecdh-aes256-p384:no-extended", "PACE", FALSE, TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 0 },
-  { "rsa-aa:max-le=200", "BAC", TRUE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_VALID, 0 },
-  { "pace-ecdh-aes128:drop-field", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 1 },
+  { "pace-ecdh-aes128", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 0, TP_FILE_ACCESS_SFI, NULL },
+  { "bac-3des", "BAC", TRUE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0, TP_FILE_ACCESS_SFI, NULL },
+  { "full", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_VALID, 0, TP_FILE_ACCESS_SFI, NULL },
+  { "pace-ecdh-aes256-p384:no-extended", "PACE", FALSE, TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 0,
+    TP_FILE_ACCESS_SFI, NULL },
+  { "rsa-aa:max-le=200", "BAC", TRUE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_VALID, 0, TP_FILE_ACCESS_SFI, NULL },
+  { "pace-ecdh-aes128:drop-field", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 1,
+    TP_FILE_ACCESS_SFI, NULL },
+  /* A chip that only reads selected files (6986 "no current EF" to a
+   * short EF identifier), and one that does with 6A82 */
+  { "bac-3des:no-sfi=6986", "BAC", TRUE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0,
+    TP_FILE_ACCESS_SELECT, "6986" },
+  { "pace-ecdh-aes128:no-sfi=6A82,drop-field", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 1,
+    TP_FILE_ACCESS_SELECT, "6A82" },
+  /* Plain status words that are not the authenticated ones */
+  { "full:plain-sw=9000", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_VALID, 0, TP_FILE_ACCESS_SFI, "DO'99'" },
+  { "bac-3des:plain-sw=6282,no-extended", "BAC", FALSE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0,
+    TP_FILE_ACCESS_SFI, "DO'99'" },
 };
 
 static void
@@ -312,6 +326,14 @@ test_read (gconstpointer data)
   g_assert_cmpint (doc->mrz_match, ==, TP_CHECK_VALID);
   g_assert_nonnull (doc->face);
   g_assert_true (tp_document_is_verified (doc));
+  g_assert_cmpint (doc->file_access, ==, c->file_access);
+  if (c->warning == NULL)
+    g_assert_cmpuint (doc->warnings->len, ==, 0);
+  else
+    {
+      g_assert_cmpuint (doc->warnings->len, ==, 1);
+      g_assert_nonnull (strstr (g_ptr_array_index (doc->warnings, 0), c->warning));
+    }
 
   g_clear_object (&transport);
   card_stop (card);
@@ -487,8 +509,42 @@ test_cli (void)
   g_assert_true (json_object_get_boolean_member (root, "extended_length"));
   pa = json_object_get_object_member (root, "passive_auth");
   g_assert_cmpstr (json_object_get_string_member (pa, "result"), ==, "valid");
-
+  g_assert_cmpstr (json_object_get_string_member (root, "file_access"), ==, "sfi");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "warnings")), ==, 0);
   card_stop (card);
+
+  /* A chip that refuses short EF identifiers and sends plain status words
+   * that are not the authenticated ones: read, verified, and said */
+  {
+    const char *spec = "pace-ecdh-aes128:no-sfi=6986,plain-sw=9000";
+    g_autoptr(TpSimChip) quirky = tp_sim_chip_new (spec, &error);
+    g_auto(GStrv) quirky_mrz = NULL;
+    g_autofree char *quirky_out = NULL;
+    g_autoptr(JsonParser) quirky_parser = json_parser_new ();
+    JsonArray *warnings;
+    const char *argv[] = { cli, "read", "--reader", connstring, "--mrz", NULL, NULL,
+                           "--trust", trust_dir, NULL };
+
+    g_assert_no_error (error);
+    quirky_mrz = g_strsplit (tp_sim_chip_get_mrz (quirky), "\n", -1);
+    argv[5] = quirky_mrz[0];
+    argv[6] = quirky_mrz[1];
+    card = card_start (spec);
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &quirky_out, NULL,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));   /* exit 0: verified */
+    json_parser_load_from_data (quirky_parser, quirky_out, -1, &error);
+    g_assert_no_error (error);
+    root = json_node_get_object (json_parser_get_root (quirky_parser));
+    g_assert_cmpstr (json_object_get_string_member (root, "file_access"), ==, "select");
+    g_assert_true (json_object_get_boolean_member (root, "verified"));
+    warnings = json_object_get_array_member (root, "warnings");
+    g_assert_cmpuint (json_array_get_length (warnings), ==, 2);
+    g_assert_nonnull (strstr (json_array_get_string_element (warnings, 0), "6986"));
+    g_assert_nonnull (strstr (json_array_get_string_element (warnings, 1), "DO'99'"));
+    card_stop (card);
+  }
 }
 
 int

@@ -233,6 +233,98 @@ test_quirk (gconstpointer data)
   g_assert_nonnull (doc->face);
 }
 
+/* A chip that refuses READ BINARY by short EF identifier, with any of the
+ * statuses chips use for it (JMRTD and NFCPassportReader select by
+ * default, so such chips exist): the files are selected, the choice is
+ * made once for the whole read (a reconnect included), and the read says
+ * so. */
+static void
+test_sfi_refused (void)
+{
+  static const char *statuses[] = { "6986", "6A82", "6A86", "6D00", "6E00" };
+  static const char *profiles[] = {
+    "pace-ecdh-aes128", "bac-3des:no-extended", "full:drop-field", "ca-ecdh",
+  };
+
+  for (gsize p = 0; p < G_N_ELEMENTS (profiles); p++)
+    for (gsize i = 0; i < G_N_ELEMENTS (statuses); i++)
+      {
+        g_autofree char *spec = g_strdup_printf ("%s%sno-sfi=%s", profiles[p],
+                                                 strchr (profiles[p], ':') ? "," : ":", statuses[i]);
+        g_autoptr(TpTransport) transport = open_sim (spec);
+        TpSimChip *chip = tp_sim_transport_get_chip (TP_SIM_TRANSPORT (transport));
+        g_autoptr(TpAccessKey) key = key_for (transport);
+        g_autoptr(TpReadOptions) options = default_options ();
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TpDocument) doc = NULL;
+
+        g_test_message ("%s", spec);
+        doc = tp_document_reader_read (transport, key, options, NULL, NULL, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_true (tp_document_is_verified (doc));
+        assert_file_read (doc, "COM");
+        assert_file_read (doc, "DG2");
+        g_assert_cmpint (doc->file_access, ==, TP_FILE_ACCESS_SELECT);
+        g_assert_cmpstr (tp_file_access_to_string (doc->file_access), ==, "select");
+        g_assert_cmpuint (doc->warnings->len, ==, 1);
+        g_assert_nonnull (strstr (g_ptr_array_index (doc->warnings, 0), statuses[i]));
+        /* Remembered: one refusal, whatever the number of files and the
+         * reconnects; 6A82 also means "no such file", so a chip without
+         * EF.ATR/INFO or EF.CardAccess that answers 6A82 is only known to
+         * refuse once SELECT finds a file it refused */
+        if (g_str_equal (statuses[i], "6A82"))
+          g_assert_cmpuint (tp_sim_chip_get_sfi_refusals (chip), <=, 3);
+        else
+          g_assert_cmpuint (tp_sim_chip_get_sfi_refusals (chip), ==, 1);
+        /* PACE is still found through EF.CardAccess */
+        if (g_str_has_prefix (profiles[p], "pace") || g_str_has_prefix (profiles[p], "full"))
+          g_assert_cmpstr (doc->access, ==, "PACE");
+      }
+
+  /* A chip that reads by SFI: no warning, "sfi", and a file it does not
+   * have (6A82 to its SFI and to SELECT) does not change that */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TpDocument) doc = read_sim ("bac-3des:missing=DG2", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (doc->file_access, ==, TP_FILE_ACCESS_SFI);
+    g_assert_cmpstr (tp_file_access_to_string (doc->file_access), ==, "sfi");
+    g_assert_cmpuint (doc->warnings->len, ==, 0);
+  }
+}
+
+/* The plain status word after a protected answer is not under the MAC;
+ * DO'99' is. A chip whose plain status says something else (9000 after
+ * an end of file, or 6282 after every answer) is read on the
+ * authenticated status, with a warning, instead of failing after every
+ * retry. */
+static void
+test_plain_status_differs (void)
+{
+  static const char *specs[] = {
+    "pace-ecdh-aes128:plain-sw=9000", "bac-3des:plain-sw=6282,no-extended",
+    "full:plain-sw=9000,no-sfi=6986", "bac-3des:plain-sw=9000,missing=DG11",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TpDocument) doc = read_sim (specs[i], NULL, &error);
+      gboolean found = FALSE;
+
+      g_test_message ("%s", specs[i]);
+      g_assert_no_error (error);
+      g_assert_true (tp_document_is_verified (doc));
+      g_assert_cmpuint (doc->retries, ==, 0);
+      assert_file_read (doc, "DG2");
+      for (guint w = 0; w < doc->warnings->len; w++)
+        if (strstr (g_ptr_array_index (doc->warnings, w), "DO'99'") != NULL)
+          found = TRUE;
+      g_assert_true (found);
+    }
+}
+
 static void
 test_offsets_beyond_32k (void)
 {
@@ -983,6 +1075,8 @@ main (int    argc,
   g_test_add_func ("/reader/negative/no-card", test_no_card);
   g_test_add_func ("/reader/negative/cancelled", test_cancelled);
   g_test_add_func ("/reader/negative/select-0000", test_select_status_0000);
+  g_test_add_func ("/reader/quirk/sfi-refused", test_sfi_refused);
+  g_test_add_func ("/reader/quirk/plain-status-differs", test_plain_status_differs);
   g_test_add_func ("/reader/schemes", test_schemes);
   g_test_add_func ("/reader/connstrings", test_connstrings);
   g_test_add_func ("/reader/worker/read", test_worker_read);

@@ -33,6 +33,8 @@ struct _TpSm {
   guint8     ssc[TP_SM_MAX_BLOCK_SIZE];
   gboolean   failed;
   gboolean   last_authenticated;
+  guint16    last_plain_sw;       /* terminal side: the plain status of the last response */
+  guint16    last_protected_sw;   /* and its DO'99', when it had one */
   guint      verified;
   gboolean   command_ins_odd;     /* chip side: answer with DO'85' */
 };
@@ -593,6 +595,22 @@ tp_sm_get_verified_count (const TpSm *sm)
 }
 
 gboolean
+tp_sm_last_response_status_differs (const TpSm *sm,
+                                    guint16    *plain_sw,
+                                    guint16    *protected_sw)
+{
+  g_return_val_if_fail (sm != NULL, FALSE);
+
+  if (!sm->last_authenticated || sm->last_plain_sw == sm->last_protected_sw)
+    return FALSE;
+  if (plain_sw != NULL)
+    *plain_sw = sm->last_plain_sw;
+  if (protected_sw != NULL)
+    *protected_sw = sm->last_protected_sw;
+  return TRUE;
+}
+
+gboolean
 tp_sm_last_response_authenticated (const TpSm *sm)
 {
   g_return_val_if_fail (sm != NULL, FALSE);
@@ -1003,6 +1021,8 @@ tp_sm_unprotect_response (TpSm          *sm,
     return FALSE;
 
   sm->last_authenticated = FALSE;
+  sm->last_plain_sw = 0;
+  sm->last_protected_sw = 0;
   if (!tp_rapdu_split (rapdu, rapdu_len, &body_len, &plain_sw, error))
     {
       sm->failed = TRUE;
@@ -1092,14 +1112,12 @@ tp_sm_unprotect_response (TpSm          *sm,
       return FALSE;
     }
 
+  /* DO'99' is covered by the MAC, the plain status word is not: when they
+   * differ the authenticated one counts (ICAO 9303-11 §9.8.6), and the
+   * caller can tell (tp_sm_last_response_status_differs()). */
   protected_sw = (status_do->value[0] << 8) | status_do->value[1];
-  if (protected_sw != plain_sw)
-    {
-      fail (sm, error, TP_CHIP_ERROR_SM_FAILURE,
-            "The protected status %04X differs from the plain status %04X",
-            protected_sw, plain_sw);
-      return FALSE;
-    }
+  sm->last_plain_sw = plain_sw;
+  sm->last_protected_sw = protected_sw;
 
   if (crypto_do != NULL)
     {

@@ -145,6 +145,12 @@ guint        tp_sm_get_verified_count     (const TpSm         *sm);
  * tp_sm_unprotect_response() passes on): such a status is the chip's
  * word, not proof. */
 gboolean     tp_sm_last_response_authenticated (const TpSm    *sm);
+/* Whether the last unprotected response's plain status word differed
+ * from the status in its MAC-verified DO'99' (which is the one
+ * tp_sm_unprotect_response() returned); both are given back. */
+gboolean     tp_sm_last_response_status_differs (const TpSm   *sm,
+                                                 guint16      *plain_sw,
+                                                 guint16      *protected_sw);
 
 /* Terminal side: the protected C-APDU for @apdu (CLA | 0C, DO'87' with
  * padding indicator 01 or DO'85' for odd INS, DO'97' with Le, DO'8E',
@@ -154,9 +160,10 @@ GByteArray  *tp_sm_protect_command        (TpSm               *sm,
                                            GError            **error);
 
 /* Terminal side: checks the MAC before anything else, then requires
- * DO'99' (equal to the plain status word), decrypts DO'87'/DO'85' into
- * @data (replacing its contents; may be NULL) and returns the protected
- * status word in @sw. A two-byte answer with a warning or error status
+ * DO'99', decrypts DO'87'/DO'85' into @data (replacing its contents; may
+ * be NULL) and returns the protected status word in @sw: the one in
+ * DO'99', which the MAC covers, even when the plain status word after it
+ * says something else (see tp_sm_last_response_status_differs()). A two-byte answer with a warning or error status
  * other than 6987/6988 (6A82, 6282, 6700...) is passed on unauthenticated
  * (see tp_sm_last_response_authenticated()): some chips answer errors
  * without secure messaging. 9000 or 61xx without a MAC, 6987 and 6988 end

@@ -488,6 +488,7 @@ build_document_json (JsonBuilder      *b,
   tp_cli_add_string (b, "mrz_mismatch", doc->mrz_mismatch);
   add_bool (b, "extended_length", doc->extended_length);
   add_int (b, "read_size", (gint64) doc->read_size);
+  tp_cli_add_string (b, "file_access", tp_file_access_to_string (doc->file_access));
   add_int (b, "bytes_out", (gint64) doc->bytes_out);
   add_int (b, "retries", doc->retries);
   add_int (b, "software_ms", (doc->elapsed_us - doc->transport_us) / 1000);
@@ -502,6 +503,7 @@ build_document_json (JsonBuilder      *b,
   for (guint i = 0; i < doc->errors->len; i++)
     g_ptr_array_add (read_errors, g_strdup (g_ptr_array_index (doc->errors, i)));
   add_strings (b, "errors", read_errors);
+  add_strings (b, "warnings", doc->warnings);
   json_builder_end_object (b);
 }
 

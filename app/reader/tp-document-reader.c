@@ -62,7 +62,13 @@ typedef struct {
   gsize                 read_size;         /* plain bytes per READ BINARY */
   gsize                 size_limit;        /* learnt from 6700 / 6Cxx, 0 none */
   gboolean              extended_refused;  /* the chip answered 6700 to it */
-  gboolean              sfi_ok;
+  gboolean              sfi_ok;            /* learnt once per read: the chip is the same */
+  guint16               sfi_refusal;       /* the status that ended SFI reads, 0 none */
+
+  /* Plain status words that differed from the authenticated DO'99' */
+  guint                 status_differs;
+  guint16               differing_plain_sw;
+  guint16               differing_protected_sw;
 
   /* Chip authentication */
   TpSecurityInfos      *dg14;
@@ -151,6 +157,18 @@ xmit (DocumentRead  *r,
         }
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
+    }
+
+  if (r->sm != NULL)
+    {
+      guint16 plain = 0, protected = 0;
+
+      if (tp_sm_last_response_status_differs (r->sm, &plain, &protected) &&
+          r->status_differs++ == 0)
+        {
+          r->differing_plain_sw = plain;
+          r->differing_protected_sw = protected;
+        }
     }
 
   if (r->ca_pending_proof)
@@ -270,6 +288,32 @@ historical_says_extended (const guint8 *hist,
   return FALSE;
 }
 
+/* The chip refused READ BINARY with a short EF identifier (6986, 6A86,
+ * 6D00, 6E00..., or 6A82 for a file that SELECT then found): files are
+ * selected from now on, for the rest of the read. */
+static void
+note_sfi_refused (DocumentRead *r,
+                  guint16       sw)
+{
+  if (!r->sfi_ok)
+    return;
+  r->sfi_ok = FALSE;
+  r->sfi_refusal = sw;
+  r->doc->file_access = TP_FILE_ACCESS_SELECT;
+}
+
+/* A status that refuses a READ BINARY by short EF identifier: no current
+ * EF (6986), file not found (6A82: or no such file), wrong P1-P2 (6A86,
+ * 6A81 function not supported, 6981 incompatible file structure), INS
+ * (6D00) or CLA (6E00) not supported. */
+static gboolean
+is_sfi_refusal (guint16 sw)
+{
+  return sw == 0x6986 || sw == TP_SW_FILE_NOT_FOUND || sw == TP_SW_WRONG_P1P2 ||
+         sw == TP_SW_INS_NOT_SUPPORTED || sw == TP_SW_CLA_NOT_SUPPORTED ||
+         sw == 0x6A81 || sw == 0x6981;
+}
+
 /* A plain read of a small file of the master file by SFI (falling back
  * to SELECT), with short APDUs: the chip's extended-length support is not
  * known yet. NULL with no error when the file is not there. */
@@ -285,7 +329,8 @@ read_mf_file (DocumentRead  *r,
   gsize total = 0;
   guint16 sw = 0;
 
-  for (gsize le = TP_APDU_LE_MAX_SHORT, step = 0;; step++)
+  /* Once the chip has refused short EF identifiers, straight to SELECT */
+  for (gsize le = TP_APDU_LE_MAX_SHORT, step = 0; r->sfi_ok; step++)
     {
       g_clear_pointer (&apdu, tp_apdu_free);
       apdu = tp_apdu_new (0x00, 0xB0, 0x80 | sfi, 0x00, NULL, 0, (guint32) le);
@@ -299,13 +344,18 @@ read_mf_file (DocumentRead  *r,
       else
         break;
     }
-  if (sw == TP_SW_FILE_NOT_FOUND)
-    return NULL;
   if (sw != TP_SW_OK && sw != TP_SW_END_OF_FILE)
     {
-      /* No short file identifiers here: select it. */
+      guint16 refusal = sw;
+
+      /* No short file identifiers here, or no such file (6A82 says
+       * either): select it to tell. */
+      if (is_sfi_refusal (refusal) && refusal != TP_SW_FILE_NOT_FOUND)
+        note_sfi_refused (r, refusal);
       if (!select_file (r, fid, &sw, error) || sw != TP_SW_OK)
         return NULL;
+      if (is_sfi_refusal (refusal))
+        note_sfi_refused (r, refusal);
       g_clear_pointer (&apdu, tp_apdu_free);
       apdu = tp_apdu_new (0x00, 0xB0, 0x00, 0x00, NULL, 0,
                           r->size_limit ? (guint32) r->size_limit : TP_APDU_LE_MAX_SHORT);
@@ -538,7 +588,6 @@ access_done:
   g_free (r->doc->sm);
   r->doc->sm = g_strdup (tp_sm_cipher_to_string (tp_sm_get_cipher (r->sm)));
   choose_read_size (r);
-  r->sfi_ok = TRUE;
 
   if (r->ca_established)
     {
@@ -632,6 +681,7 @@ read_chunk (DocumentRead  *r,
 {
   g_autoptr(TpApdu) apdu = NULL;
   guint8 sfi = tp_lds_fid_to_sfi (fid);
+  guint16 refusal = 0;
 
   *absent = FALSE;
   g_byte_array_set_size (chunk, 0);
@@ -642,18 +692,15 @@ read_chunk (DocumentRead  *r,
       apdu->extended = r->use_extended;
       if (!xmit (r, apdu, chunk, sw, error))
         return FALSE;
-      if (*sw == TP_SW_WRONG_P1P2 || *sw == 0x6A81 || *sw == TP_SW_INS_NOT_SUPPORTED ||
-          *sw == 0x6981 || *sw == TP_SW_FILE_NOT_FOUND)
-        {
-          /* No SFI support (or no file): select it to tell. */
-          if (*sw != TP_SW_FILE_NOT_FOUND)
-            r->sfi_ok = FALSE;
-        }
-      else
+      if (!is_sfi_refusal (*sw))
         {
           *selected = TRUE;
           return TRUE;
         }
+      /* Refused (or no file): select it to tell */
+      refusal = *sw;
+      if (refusal != TP_SW_FILE_NOT_FOUND)
+        note_sfi_refused (r, refusal);
     }
 
   if (!*selected)
@@ -667,6 +714,9 @@ read_chunk (DocumentRead  *r,
         }
       if (*sw != TP_SW_OK)
         return TRUE;
+      /* The file is there: a 6A82 to its SFI was a refusal */
+      if (refusal != 0)
+        note_sfi_refused (r, refusal);
       *selected = TRUE;
     }
 
@@ -1252,6 +1302,7 @@ tp_document_reader_read (TpTransport          *transport,
   r.progress_data = progress_data;
   r.cancellable = cancellable;
   r.doc = doc;
+  r.sfi_ok = TRUE;
 
   ok = read_document (&r, error);
 
@@ -1260,6 +1311,16 @@ tp_document_reader_read (TpTransport          *transport,
   doc->extended_length = r.use_extended;
   doc->read_size = r.read_size;
   doc->retries = r.retries;
+  if (r.sfi_refusal != 0)
+    tp_document_add_warning (doc, "The chip refused READ BINARY by short EF identifier (%04X, %s): "
+                             "files were selected, then read",
+                             r.sfi_refusal, tp_chip_sw_describe (r.sfi_refusal));
+  if (r.status_differs > 0)
+    tp_document_add_warning (doc, "The plain status word after %u protected answer%s differed from "
+                             "the authenticated status in DO'99' (first %04X against %04X); the "
+                             "authenticated one was acted on",
+                             r.status_differs, r.status_differs == 1 ? "" : "s",
+                             r.differing_plain_sw, r.differing_protected_sw);
 
   g_clear_pointer (&r.sm, tp_sm_free);
   g_clear_pointer (&r.pace_infos, g_ptr_array_unref);

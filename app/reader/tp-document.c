@@ -40,6 +40,7 @@ tp_document_free (TpDocument *document)
   g_free (document->active_auth_reason);
   g_free (document->mrz_mismatch);
   g_clear_pointer (&document->errors, g_ptr_array_unref);
+  g_clear_pointer (&document->warnings, g_ptr_array_unref);
   g_free (document);
 }
 
@@ -95,6 +96,8 @@ tp_document_new (void)
   document->files = g_ptr_array_new_with_free_func (document_file_free);
   document->lds = tp_lds_files_new ();
   document->errors = g_ptr_array_new_with_free_func (g_free);
+  document->warnings = g_ptr_array_new_with_free_func (g_free);
+  document->file_access = TP_FILE_ACCESS_SFI;
   document->chip_auth = TP_CHECK_NOT_SUPPORTED;
   document->active_auth = TP_CHECK_NOT_SUPPORTED;
   document->mrz_match = TP_CHECK_NOT_CHECKED;
@@ -128,4 +131,24 @@ tp_document_add_error (TpDocument *document,
   va_start (args, format);
   g_ptr_array_add (document->errors, g_strdup_vprintf (format, args));
   va_end (args);
+}
+
+void
+tp_document_add_warning (TpDocument *document,
+                         const char *format,
+                         ...)
+{
+  va_list args;
+
+  g_return_if_fail (document != NULL);
+
+  va_start (args, format);
+  g_ptr_array_add (document->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+const char *
+tp_file_access_to_string (TpFileAccess access)
+{
+  return access == TP_FILE_ACCESS_SELECT ? "select" : "sfi";
 }

@@ -16,6 +16,13 @@
 
 G_BEGIN_DECLS
 
+/* How the files were addressed: READ BINARY with a short EF identifier,
+ * or SELECT then READ BINARY (a chip that refuses the first) */
+typedef enum {
+  TP_FILE_ACCESS_SFI,
+  TP_FILE_ACCESS_SELECT,
+} TpFileAccess;
+
 typedef enum {
   TP_CHECK_NOT_SUPPORTED,  /* the document does not offer it */
   TP_CHECK_NOT_CHECKED,    /* offered, but not run (options, CAN only...) */
@@ -59,6 +66,10 @@ typedef struct {
  * @mrz_mismatch: the fields that differ, or why not checked, or NULL
  * @errors: problems a person should see (char *), beyond those of
  *   @passive_auth
+ * @warnings: how the chip deviated from the standard without harm to the
+ *   read (char *): files selected because it refused short EF identifiers,
+ *   plain status words that differed from the authenticated ones
+ * @file_access: how the files were addressed in the end
  * @extended_length: extended-length reads were used
  * @read_size: the READ BINARY size the session settled on
  * @apdus: APDUs exchanged (all of them, access control included)
@@ -90,6 +101,8 @@ typedef struct {
   TpCheckState         mrz_match;
   char                *mrz_mismatch;
   GPtrArray           *errors;
+  GPtrArray           *warnings;
+  TpFileAccess         file_access;
   gboolean             extended_length;
   gsize                read_size;
   guint                apdus;
@@ -111,6 +124,10 @@ TpDocumentFile       *tp_document_add_file      (TpDocument         *document,
 void                  tp_document_add_error     (TpDocument         *document,
                                                  const char         *format,
                                                  ...) G_GNUC_PRINTF (2, 3);
+/* Appends to @warnings. */
+void                  tp_document_add_warning   (TpDocument         *document,
+                                                 const char         *format,
+                                                 ...) G_GNUC_PRINTF (2, 3);
 /* The file named "COM", "DG2"... or NULL. */
 const TpDocumentFile *tp_document_get_file      (const TpDocument   *document,
                                                  const char         *name);
@@ -121,6 +138,8 @@ gboolean              tp_document_is_verified   (const TpDocument   *document);
 
 /* "not_supported", "not_checked", "valid", "failed" */
 const char           *tp_check_state_to_string  (TpCheckState        state);
+/* "sfi", "select" */
+const char           *tp_file_access_to_string  (TpFileAccess        access);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpDocument, tp_document_free)
 

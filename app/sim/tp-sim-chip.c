@@ -125,7 +125,10 @@ static const TpSimChipInfo quirk_infos[] = {
   { "no-extended", "no extended-length APDUs (answers 6700 to them)" },
   { "max-le=N", "refuses READ BINARY with Le above N with 6700" },
   { "6cxx", "answers 6Cxx (the Le to use) instead of 6700 to a too large Le (max-le=223 unless given)" },
-  { "no-sfi", "no READ BINARY by short file identifier (6A86): files must be selected" },
+  { "no-sfi[=SW]", "refuses READ BINARY by short EF identifier with SW (6A86 unless given; "
+                   "6986, 6A82, 6D00, 6E00): files must be selected" },
+  { "plain-sw=SW", "the plain status word after every protected answer is SW, whatever the "
+                   "authenticated one in DO'99' says" },
   { "select-0000", "answers SELECT of a file with status 0000, which no standard defines" },
   { "eof-9000", "answers 9000 instead of 6282 when a read passes the end of a file" },
   { "drop-field[=N]", "leaves the field in the middle of DG2, once (or N times)" },
@@ -154,7 +157,8 @@ typedef struct {
   gboolean          no_extended;
   guint             max_le;          /* 0: none */
   gboolean          answer_6cxx;
-  gboolean          no_sfi;
+  guint16           no_sfi;          /* 0: SFI reads work; else the refusal */
+  guint16           plain_sw;        /* 0: the status of DO'99' */
   gboolean          select_0000;
   gboolean          eof_9000;
   guint             drop_field;      /* times */
@@ -207,6 +211,7 @@ struct _TpSimChip
 
   guint            drops_left;
   guint            apdu_count;
+  guint            sfi_refusals;
   GHashTable      *overrides;        /* fid → GBytes (or a removed file), NULL */
 };
 
@@ -247,12 +252,14 @@ parse_quirks (const char  *text,
       g_autofree char *name = eq ? g_strndup (item, (gsize) (eq - item)) : g_strdup (item);
       const char *value = eq ? eq + 1 : NULL;
       guint64 number = 0;
+      /* status words are written in hexadecimal */
+      gboolean hex = g_str_equal (name, "no-sfi") || g_str_equal (name, "plain-sw");
 
       if (*name == '\0')
         continue;
       if (value != NULL && !g_str_equal (name, "tampered") && !g_str_equal (name, "missing") &&
           !g_str_equal (name, "other-dg1") && !g_str_equal (name, "holder") &&
-          !g_ascii_string_to_unsigned (value, 10, 0, 65536, &number, NULL))
+          !g_ascii_string_to_unsigned (value, hex ? 16 : 10, 0, hex ? 0xFFFF : 65536, &number, NULL))
         goto bad_value;
 
       if (g_str_equal (name, "no-extended"))
@@ -262,7 +269,21 @@ parse_quirks (const char  *text,
       else if (g_str_equal (name, "6cxx"))
         q->answer_6cxx = TRUE;
       else if (g_str_equal (name, "no-sfi"))
-        q->no_sfi = TRUE;
+        {
+          q->no_sfi = value ? (guint16) number : TP_SW_WRONG_P1P2;
+          if (q->no_sfi != 0x6986 && q->no_sfi != TP_SW_FILE_NOT_FOUND &&
+              q->no_sfi != TP_SW_WRONG_P1P2 && q->no_sfi != TP_SW_INS_NOT_SUPPORTED &&
+              q->no_sfi != TP_SW_CLA_NOT_SUPPORTED)
+            goto bad_value;
+        }
+      else if (g_str_equal (name, "plain-sw") && value)
+        {
+          /* 61xx would send the terminal after a GET RESPONSE */
+          q->plain_sw = (guint16) number;
+          if (TP_SW1 (q->plain_sw) < 0x62 || TP_SW1 (q->plain_sw) == 0x6C ||
+              (TP_SW1 (q->plain_sw) > 0x6F && TP_SW1 (q->plain_sw) != 0x90))
+            goto bad_value;
+        }
       else if (g_str_equal (name, "select-0000"))
         q->select_0000 = TRUE;
       else if (g_str_equal (name, "eof-9000"))
@@ -841,8 +862,11 @@ do_read_binary (TpSimChip    *chip,
 
   if (!odd && (cmd->p1 & 0x80))
     {
-      if (chip->quirks.no_sfi)
-        return TP_SW_WRONG_P1P2;
+      if (chip->quirks.no_sfi != 0)
+        {
+          chip->sfi_refusals++;
+          return chip->quirks.no_sfi;
+        }
       fid = sfi_to_fid (chip, cmd->p1 & 0x1F);
       if (fid == 0 || lookup_file (chip, fid) == NULL)
         return TP_SW_FILE_NOT_FOUND;
@@ -1137,6 +1161,12 @@ tp_sim_chip_transmit (gpointer       user_data,
           g_clear_pointer (&new_sm, tp_sm_free);
           return TRUE;
         }
+      /* The plain status word is outside the MAC */
+      if (chip->quirks.plain_sw != 0 && wrapped->len >= 2)
+        {
+          wrapped->data[wrapped->len - 2] = chip->quirks.plain_sw >> 8;
+          wrapped->data[wrapped->len - 1] = chip->quirks.plain_sw & 0xFF;
+        }
       g_byte_array_append (rapdu, wrapped->data, wrapped->len);
     }
   else
@@ -1375,6 +1405,14 @@ tp_sim_chip_get_apdu_count (TpSimChip *chip)
   g_return_val_if_fail (chip != NULL, 0);
 
   return chip->apdu_count;
+}
+
+guint
+tp_sim_chip_get_sfi_refusals (TpSimChip *chip)
+{
+  g_return_val_if_fail (chip != NULL, 0);
+
+  return chip->sfi_refusals;
 }
 
 gboolean

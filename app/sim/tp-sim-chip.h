@@ -78,6 +78,8 @@ const char  *tp_sim_chip_get_can           (TpSimChip     *chip);
 gboolean     tp_sim_chip_supports_extended (TpSimChip     *chip);
 /* How many APDUs the chip has answered since it was created. */
 guint        tp_sim_chip_get_apdu_count    (TpSimChip     *chip);
+/* READ BINARY commands by short EF identifier refused (no-sfi quirk). */
+guint        tp_sim_chip_get_sfi_refusals  (TpSimChip     *chip);
 
 /* Tests and fuzzing: this chip (not others of the same profile) serves
  * @data as file @fid of the eMRTD application (or EF.CardAccess, 011C),

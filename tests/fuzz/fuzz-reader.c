@@ -203,7 +203,8 @@ fuzz_transport_init (FuzzTransport *self)
 
 static const char * const specs[] = {
   "bac-3des", "bac-3des:no-extended", "ecdsa-aa", "ca-ecdh:no-extended,no-sfi",
-  "bac-3des:max-le=64,6cxx", "rsa-aa:eof-9000",
+  "bac-3des:max-le=64,6cxx", "rsa-aa:eof-9000", "bac-3des:no-sfi=6986",
+  "ecdsa-aa:plain-sw=9000,no-sfi=6A82",
 };
 
 static const guint16 fids[] = {
