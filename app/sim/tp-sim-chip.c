@@ -151,6 +151,9 @@ static const TpSimChipInfo quirk_infos[] = {
   { "no-bac", "PACE only: GET CHALLENGE and EXTERNAL AUTHENTICATE unsupported" },
   { "slow=MS", "waits MS milliseconds before each answer" },
   { "dg2-size=N", "a DG2 face image of about N bytes (default 20000): above 32 KB, reads need B1" },
+  { "no-chaining", "no response chaining: answers 6700 when an answer does not fit a short response "
+    "(a 2048-bit active authentication signature under secure messaging)" },
+  { "com-omits=DGn", "EF.COM leaves out a data group the chip holds and EF.SOD lists (repeatable)" },
 };
 
 typedef struct {
@@ -175,6 +178,8 @@ typedef struct {
   gboolean          no_bac;
   guint             slow_ms;
   guint             dg2_size;        /* 0: the default */
+  gboolean          no_chaining;
+  guint32           com_omits;       /* 1 << DG number */
 } Quirks;
 
 typedef struct {
@@ -212,6 +217,7 @@ struct _TpSimChip
   guint            drops_left;
   guint            apdu_count;
   guint            sfi_refusals;
+  GByteArray      *pending;          /* rest of a chained answer (61xx), or NULL */
   GHashTable      *overrides;        /* fid → GBytes (or a removed file), NULL */
 };
 
@@ -259,6 +265,7 @@ parse_quirks (const char  *text,
         continue;
       if (value != NULL && !g_str_equal (name, "tampered") && !g_str_equal (name, "missing") &&
           !g_str_equal (name, "other-dg1") && !g_str_equal (name, "holder") &&
+          !g_str_equal (name, "com-omits") &&
           !g_ascii_string_to_unsigned (value, hex ? 16 : 10, 0, hex ? 0xFFFF : 65536, &number, NULL))
         goto bad_value;
 
@@ -326,6 +333,16 @@ parse_quirks (const char  *text,
           g_free (q->holder);
           q->holder = g_strdup (value);
         }
+      else if (g_str_equal (name, "com-omits"))
+        {
+          guint dg = 0;
+
+          if (value == NULL || !parse_dg (value, &dg))
+            goto bad_value;
+          q->com_omits |= 1u << dg;
+        }
+      else if (g_str_equal (name, "no-chaining"))
+        q->no_chaining = TRUE;
       else if (g_str_equal (name, "unknown-csca"))
         q->signer = TP_TEST_SIGNER_UNKNOWN_CSCA;
       else if (g_str_equal (name, "impostor-csca"))
@@ -622,6 +639,19 @@ sim_document_build (const Profile  *profile,
         }
     }
 
+  if (q->com_omits != 0)
+    {
+      /* EF.COM is signed by nobody: a clone may leave out what it likes. */
+      g_autoptr(GArray) dgs = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_autoptr(GBytes) com = NULL;
+
+      for (guint dg = 1; dg <= 16; dg++)
+        if (tp_lds_files_get (files, tp_lds_dg_fid (dg)) != NULL && !(q->com_omits & (1u << dg)))
+          g_array_append_val (dgs, dg);
+      com = tp_test_build_com ("0107", "040000", (const guint *) dgs->data, dgs->len);
+      tp_lds_files_set (files, TP_LDS_FID_COM, com);
+    }
+
   mrz = tp_mrz_parse (doc->document->mrz, NULL, error);
   if (mrz == NULL)
     return NULL;
@@ -681,9 +711,9 @@ get_document (const Profile  *profile,
   g_autofree char *key = NULL;
   SimDocument *doc;
 
-  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u/%u/%s", profile->name, q->signer, q->tampered_dg,
+  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u/%u/%s/%x", profile->name, q->signer, q->tampered_dg,
                          q->lying_length, q->clone, q->no_ds_certificate, q->no_extended,
-                         q->dg2_size, q->other_dg1, q->holder ? q->holder : "");
+                         q->dg2_size, q->other_dg1, q->holder ? q->holder : "", q->com_omits);
 
   G_LOCK (documents);
   if (documents == NULL)
@@ -1055,6 +1085,48 @@ append_garbage (GByteArray *rapdu)
   g_byte_array_append (rapdu, junk, n);
 }
 
+/* 61xx for what is left of a chained answer (xx = 00: 256 or more),
+ * held in chip->pending with the final status word at its end. */
+static guint16
+pending_status (TpSimChip *chip)
+{
+  gsize left = chip->pending->len - 2;
+
+  return (guint16) (0x6100 | (left >= TP_APDU_LE_MAX_SHORT ? 0 : left));
+}
+
+static gboolean
+get_response (TpSimChip    *chip,
+              const TpApdu *cmd,
+              GByteArray   *rapdu)
+{
+  gsize left, n;
+
+  if (chip->pending == NULL)
+    {
+      tp_rapdu_append_sw (rapdu, TP_SW_CONDITIONS_NOT_SATISFIED);
+      return TRUE;
+    }
+  if (cmd->p1 != 0 || cmd->p2 != 0)
+    {
+      g_clear_pointer (&chip->pending, g_byte_array_unref);
+      tp_rapdu_append_sw (rapdu, TP_SW_WRONG_P1P2);
+      return TRUE;
+    }
+  left = chip->pending->len - 2;
+  n = MIN (left, cmd->le == TP_APDU_LE_NONE ? TP_APDU_LE_MAX_SHORT : (gsize) cmd->le);
+  g_byte_array_append (rapdu, chip->pending->data, (guint) n);
+  g_byte_array_remove_range (chip->pending, 0, (guint) n);
+  if (chip->pending->len > 2)
+    tp_rapdu_append_sw (rapdu, pending_status (chip));
+  else
+    {
+      g_byte_array_append (rapdu, chip->pending->data, 2);
+      g_clear_pointer (&chip->pending, g_byte_array_unref);
+    }
+  return TRUE;
+}
+
 static gboolean
 lose_field (TpSimChip  *chip,
             GError    **error)
@@ -1079,8 +1151,9 @@ tp_sim_chip_transmit (gpointer       user_data,
   g_autoptr(TpApdu) outer = NULL;
   g_autoptr(TpApdu) cmd = NULL;
   g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GByteArray) wrapped = NULL;
   TpSm *new_sm = NULL;
-  gboolean protected_cmd, extended, drop = FALSE;
+  gboolean protected_cmd, extended, drop = FALSE, chain = FALSE;
   guint16 sw;
 
   g_return_val_if_fail (chip != NULL, FALSE);
@@ -1103,10 +1176,17 @@ tp_sim_chip_transmit (gpointer       user_data,
   outer = tp_apdu_parse (capdu, capdu_len, NULL);
   if (outer == NULL)
     {
+      g_clear_pointer (&chip->pending, g_byte_array_unref);
       tp_rapdu_append_sw (rapdu, TP_SW_WRONG_LENGTH);
       return TRUE;
     }
   extended = outer->extended;
+
+  /* GET RESPONSE fetches the rest of a chained answer; any other command
+   * drops it (ISO/IEC 7816-4 5.3.4). */
+  if (outer->cla == 0x00 && outer->ins == 0xC0)
+    return get_response (chip, outer, rapdu);
+  g_clear_pointer (&chip->pending, g_byte_array_unref);
 
   protected_cmd = (outer->cla & 0x0C) == 0x0C;
   if (protected_cmd)
@@ -1142,17 +1222,21 @@ tp_sim_chip_transmit (gpointer       user_data,
     return lose_field (chip, error);
 
   /* What a short response cannot hold (a 2048-bit signature under secure
-   * messaging, say) the chip refuses rather than send. */
+   * messaging, say) goes out in pieces the terminal fetches with GET
+   * RESPONSE; the no-chaining quirk refuses it instead. */
   if (!extended && out->len > response_budget (chip, FALSE))
     {
-      g_byte_array_set_size (out, 0);
-      sw = TP_SW_WRONG_LENGTH;
+      if (chip->quirks.no_chaining)
+        {
+          g_byte_array_set_size (out, 0);
+          sw = TP_SW_WRONG_LENGTH;
+        }
+      else
+        chain = TRUE;
     }
 
   if (protected_cmd && chip->sm != NULL)
     {
-      g_autoptr(GByteArray) wrapped = NULL;
-
       wrapped = tp_sm_protect_response (chip->sm, out->data, out->len, sw, NULL);
       if (wrapped == NULL)
         {
@@ -1167,13 +1251,24 @@ tp_sim_chip_transmit (gpointer       user_data,
           wrapped->data[wrapped->len - 2] = chip->quirks.plain_sw >> 8;
           wrapped->data[wrapped->len - 1] = chip->quirks.plain_sw & 0xFF;
         }
-      g_byte_array_append (rapdu, wrapped->data, wrapped->len);
     }
   else
     {
-      g_byte_array_append (rapdu, out->data, out->len);
-      tp_rapdu_append_sw (rapdu, sw);
+      wrapped = g_byte_array_new ();
+      g_byte_array_append (wrapped, out->data, out->len);
+      tp_rapdu_append_sw (wrapped, sw);
     }
+
+  if (chain && wrapped->len - 2 > TP_APDU_LE_MAX_SHORT)
+    {
+      chip->pending = g_byte_array_new ();
+      g_byte_array_append (chip->pending, wrapped->data + TP_APDU_LE_MAX_SHORT,
+                           wrapped->len - TP_APDU_LE_MAX_SHORT);
+      g_byte_array_append (rapdu, wrapped->data, TP_APDU_LE_MAX_SHORT);
+      tp_rapdu_append_sw (rapdu, pending_status (chip));
+    }
+  else
+    g_byte_array_append (rapdu, wrapped->data, wrapped->len);
 
   /* A new session (BAC, PACE, chip authentication) starts after the
    * answer that set it up. */
@@ -1193,6 +1288,7 @@ reset_state (TpSimChip *chip)
   const TpTestDocument *document = chip->doc->document;
 
   end_session (chip);
+  g_clear_pointer (&chip->pending, g_byte_array_unref);
   chip->app_selected = FALSE;
   chip->current_fid = 0;
   chip->field_lost = FALSE;
@@ -1311,6 +1407,7 @@ tp_sim_chip_free (TpSimChip *chip)
   g_clear_pointer (&chip->atr, g_bytes_unref);
   g_clear_pointer (&chip->overrides, g_hash_table_unref);
   g_free (chip->quirks.holder);
+  g_clear_pointer (&chip->pending, g_byte_array_unref);
   g_free (chip->spec);
   g_free (chip);
 }
