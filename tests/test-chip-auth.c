@@ -689,17 +689,17 @@ test_aa (gconstpointer user_data)
   chip.aa_key = key;
   chip.aa_digest = c->digest;
   sessions (&chip, &terminal);
-  g_assert_true (tp_active_auth_authenticate (chip_transmit, &chip, terminal, pub, c->digest,
+  g_assert_true (tp_active_auth_authenticate (chip_transmit, &chip, terminal, TRUE, pub, c->digest,
                                               NULL, NULL, &error));
   g_assert_no_error (error);
 
   chip.short_only = TRUE;
-  g_assert_true (tp_active_auth_authenticate (chip_transmit, &chip, terminal, pub, c->digest,
+  g_assert_true (tp_active_auth_authenticate (chip_transmit, &chip, terminal, TRUE, pub, c->digest,
                                               NULL, NULL, &error));
   g_assert_no_error (error);
 
   chip.aa_key = other;
-  g_assert_false (tp_active_auth_authenticate (chip_transmit, &chip, terminal, pub, c->digest,
+  g_assert_false (tp_active_auth_authenticate (chip_transmit, &chip, terminal, TRUE, pub, c->digest,
                                                NULL, NULL, &error));
   g_assert_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_AUTHENTICATION);
 

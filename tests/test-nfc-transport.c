@@ -87,7 +87,10 @@ static const ReadCase read_cases[] = {
   { "bac-3des", NULL, "BAC", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0, 'A' },
   { "ecdsa-aa", NULL, "BAC", TP_CHECK_NOT_SUPPORTED, TP_CHECK_VALID, 0, 'A' },
   { "ca-ecdh", "--type-b", "BAC", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 0, 'B' },
-  { "full", NULL, "PACE", TP_CHECK_VALID, TP_CHECK_NOT_CHECKED, 0, 'A' },
+  /* RSA-2048 active authentication over a short-APDU reader: the
+   * signature comes back through GET RESPONSE (61xx) */
+  { "full", NULL, "PACE", TP_CHECK_VALID, TP_CHECK_VALID, 0, 'A' },
+  { "rsa-aa", "--type-b", "BAC", TP_CHECK_NOT_SUPPORTED, TP_CHECK_VALID, 0, 'B' },
   { "pace-ecdh-aes128:drop-field", NULL, "PACE", TP_CHECK_VALID, TP_CHECK_NOT_SUPPORTED, 1, 'A' },
   { "bac-3des:max-le=128,6cxx", "--type-b", "BAC", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0, 'B' },
 };
@@ -122,6 +125,46 @@ test_read (gconstpointer data)
   g_assert_cmpint (doc->mrz_match, ==, TP_CHECK_VALID);
   g_assert_nonnull (doc->face);
   g_assert_true (tp_document_is_verified (doc));
+
+  g_clear_object (&transport);
+  emulator_stop (emu);
+}
+
+/* Forged and cloned chips behind a short-APDU reader: never verified. */
+typedef struct {
+  const char  *spec;
+  TpCheckState chip_auth;
+  TpCheckState active_auth;
+} ForgedCase;
+
+static const ForgedCase forged_cases[] = {
+  /* a clone that refuses to return the signature in pieces */
+  { "rsa-aa:clone,no-chaining", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_CHECKED },
+  /* a clone that returns a signature its key did not make */
+  { "rsa-aa:clone", TP_CHECK_NOT_SUPPORTED, TP_CHECK_FAILED },
+  /* a clone whose EF.COM hides DG14 and DG15: EF.SOD lists them */
+  { "full:clone,com-omits=DG14,com-omits=DG15", TP_CHECK_FAILED, TP_CHECK_FAILED },
+};
+
+static void
+test_forged (gconstpointer data)
+{
+  const ForgedCase *c = data;
+  g_autoptr(GError) error = NULL;
+  Emulator *emu = emulator_start (c->spec, NULL);
+  g_autoptr(TpTransport) transport = tp_transport_open (emu->connstring, &error);
+  g_autoptr(TpAccessKey) key = tp_test_sim_key (c->spec);
+  g_autoptr(TpReadOptions) options = tp_read_options_new ();
+  g_autoptr(TpDocument) doc = NULL;
+
+  g_assert_no_error (error);
+  options->trust = trust;
+  doc = tp_document_reader_read (transport, key, options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (doc->chip_auth, ==, c->chip_auth);
+  g_assert_cmpint (doc->active_auth, ==, c->active_auth);
+  g_assert_cmpint (doc->passive_auth->verdict, ==, TP_PASSIVE_AUTH_VALID);
+  g_assert_false (tp_document_is_verified (doc));
 
   g_clear_object (&transport);
   emulator_stop (emu);
@@ -280,6 +323,12 @@ main (int    argc,
                                                read_cases[i].extra ? "/type-b" : "");
 
       g_test_add_data_func (path, &read_cases[i], test_read);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (forged_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/nfc/forged/%s", forged_cases[i].spec);
+
+      g_test_add_data_func (path, &forged_cases[i], test_forged);
     }
   g_test_add_func ("/nfc/negative/wrong-mrz", test_wrong_mrz);
   g_test_add_func ("/nfc/negative/no-card", test_no_card);

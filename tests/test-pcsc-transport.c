@@ -292,6 +292,27 @@ static const ReadCase read_cases[] = {
   { "full:plain-sw=9000", "PACE", TRUE, TP_CHECK_VALID, TP_CHECK_VALID, 0, TP_FILE_ACCESS_SFI, "DO'99'" },
   { "bac-3des:plain-sw=6282,no-extended", "BAC", FALSE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_SUPPORTED, 0,
     TP_FILE_ACCESS_SFI, "DO'99'" },
+  /* No extended length on the chip: the RSA-2048 active authentication
+   * signature comes in pieces (61xx, GET RESPONSE) */
+  { "rsa-aa:no-extended", "BAC", FALSE, TP_CHECK_NOT_SUPPORTED, TP_CHECK_VALID, 0, TP_FILE_ACCESS_SFI,
+    NULL },
+};
+
+/* Forged and cloned chips over PC/SC: never verified, and the protocol
+ * that caught them says so. */
+typedef struct {
+  const char  *spec;
+  TpCheckState chip_auth;
+  TpCheckState active_auth;
+} ForgedCase;
+
+static const ForgedCase forged_cases[] = {
+  /* a clone that stops announcing extended length and refuses to chain */
+  { "rsa-aa:clone,no-extended,no-chaining", TP_CHECK_NOT_SUPPORTED, TP_CHECK_NOT_CHECKED },
+  /* a clone that chains: its signature is read and refused */
+  { "rsa-aa:clone,no-extended", TP_CHECK_NOT_SUPPORTED, TP_CHECK_FAILED },
+  /* a clone whose EF.COM hides DG14 and DG15: EF.SOD lists them */
+  { "full:clone,com-omits=DG14,com-omits=DG15", TP_CHECK_FAILED, TP_CHECK_FAILED },
 };
 
 static void
@@ -334,6 +355,38 @@ test_read (gconstpointer data)
       g_assert_cmpuint (doc->warnings->len, ==, 1);
       g_assert_nonnull (strstr (g_ptr_array_index (doc->warnings, 0), c->warning));
     }
+
+  g_clear_object (&transport);
+  card_stop (card);
+}
+
+static void
+test_forged (gconstpointer data)
+{
+  const ForgedCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpTransport) transport = NULL;
+  g_autoptr(TpAccessKey) key = NULL;
+  g_autoptr(TpReadOptions) options = NULL;
+  g_autoptr(TpDocument) doc = NULL;
+  Card *card;
+
+  if (skip_if_unavailable ())
+    return;
+
+  card = card_start (c->spec);
+  transport = open_reader ();
+  key = tp_test_sim_key (c->spec);
+  options = tp_read_options_new ();
+  options->trust = trust;
+
+  doc = tp_document_reader_read (transport, key, options, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (doc->chip_auth, ==, c->chip_auth);
+  g_assert_cmpint (doc->active_auth, ==, c->active_auth);
+  /* the data was copied faithfully: only the protocols tell */
+  g_assert_cmpint (doc->passive_auth->verdict, ==, TP_PASSIVE_AUTH_VALID);
+  g_assert_false (tp_document_is_verified (doc));
 
   g_clear_object (&transport);
   card_stop (card);
@@ -575,6 +628,12 @@ main (int    argc,
       g_autofree char *path = g_strdup_printf ("/pcsc/read/%s", read_cases[i].profile);
 
       g_test_add_data_func (path, &read_cases[i], test_read);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (forged_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/pcsc/forged/%s", forged_cases[i].spec);
+
+      g_test_add_data_func (path, &forged_cases[i], test_forged);
     }
   g_test_add_func ("/pcsc/negative/wrong-mrz", test_wrong_mrz);
   g_test_add_func ("/pcsc/negative/no-card", test_no_card);

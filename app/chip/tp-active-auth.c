@@ -435,6 +435,7 @@ gboolean
 tp_active_auth_authenticate (TpApduTransmitFunc   transmit,
                              gpointer             user_data,
                              TpSm                *sm,
+                             gboolean             extended,
                              EVP_PKEY            *key,
                              const char          *digest,
                              TpRandomFunc         random,
@@ -445,6 +446,7 @@ tp_active_auth_authenticate (TpApduTransmitFunc   transmit,
   g_autoptr(GByteArray) signature = g_byte_array_new ();
   guint8 challenge[TP_ACTIVE_AUTH_CHALLENGE_LENGTH];
   gsize expected;
+  gboolean too_long;
   guint16 sw = 0;
 
   g_return_val_if_fail (transmit != NULL, FALSE);
@@ -455,19 +457,29 @@ tp_active_auth_authenticate (TpApduTransmitFunc   transmit,
     return FALSE;
 
   expected = EVP_PKEY_is_a (key, "EC") ? 2 * ec_scalar_length (key) : (gsize) EVP_PKEY_get_size (key);
+  too_long = expected > TP_APDU_LE_MAX_SHORT || (sm != NULL && expected > MAX_SHORT_SM_SIGNATURE);
   apdu = tp_apdu_new (0x00, INS_INTERNAL_AUTHENTICATE, 0x00, 0x00,
                       challenge, sizeof challenge, TP_APDU_LE_MAX_SHORT);
-  if (expected > TP_APDU_LE_MAX_SHORT || (sm != NULL && expected > MAX_SHORT_SM_SIGNATURE))
+  if (too_long && extended)
     apdu->le = TP_APDU_LE_MAX_EXTENDED;
 
   if (!tp_sm_transmit (sm, transmit, user_data, apdu, signature, &sw, error))
     return FALSE;
   if (sw == TP_SW_WRONG_LENGTH && apdu->le == TP_APDU_LE_MAX_EXTENDED)
     {
-      /* No extended length: ask again with a short Le */
+      /* No extended length after all: ask again with a short Le, which a
+       * chip may answer in pieces (61xx, GET RESPONSE) */
       apdu->le = TP_APDU_LE_MAX_SHORT;
       if (!tp_sm_transmit (sm, transmit, user_data, apdu, signature, &sw, error))
         return FALSE;
+    }
+  if (sw == TP_SW_WRONG_LENGTH && too_long)
+    {
+      g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_UNSUPPORTED,
+                   "The chip answers 6700 (wrong length) to INTERNAL AUTHENTICATE: it returns "
+                   "its %" G_GSIZE_FORMAT "-byte signature neither in an extended-length response "
+                   "nor in pieces (GET RESPONSE)", expected);
+      return FALSE;
     }
   if (sw != TP_SW_OK)
     {

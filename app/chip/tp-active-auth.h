@@ -56,10 +56,16 @@ gboolean     tp_active_auth_verify        (EVP_PKEY            *key,
 
 /* Terminal side: INTERNAL AUTHENTICATE under @sm (NULL: plain) with a
  * challenge from @random (NULL: RAND_bytes), then tp_active_auth_verify().
- * A chip that refuses gives TP_CHIP_ERROR_STATUS. */
+ * A signature longer than a short response holds is asked for with an
+ * extended Le when @extended (chip and reader take them), else with a
+ * short one, which the chip answers in pieces (61xx, fetched with GET
+ * RESPONSE by tp_apdu_transmit_raw()). A chip that returns it neither way
+ * (6700) gives TP_CHIP_ERROR_UNSUPPORTED; one that refuses otherwise,
+ * TP_CHIP_ERROR_STATUS. */
 gboolean     tp_active_auth_authenticate  (TpApduTransmitFunc   transmit,
                                            gpointer             user_data,
                                            TpSm                *sm,
+                                           gboolean             extended,
                                            EVP_PKEY            *key,
                                            const char          *digest,
                                            TpRandomFunc         random,

@@ -400,6 +400,7 @@ build_document_json (JsonBuilder      *b,
 {
   const TpPassiveAuthResult *pa = doc->passive_auth;
   g_autoptr(GPtrArray) read_errors = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) failures = NULL;
 
   json_builder_begin_object (b);
   tp_cli_add_string (b, "access", doc->access);
@@ -503,7 +504,12 @@ build_document_json (JsonBuilder      *b,
   for (guint i = 0; i < doc->errors->len; i++)
     g_ptr_array_add (read_errors, g_strdup (g_ptr_array_index (doc->errors, i)));
   add_strings (b, "errors", read_errors);
+  /* Why not verified (empty when verified), and what was found that does
+   * not fail the document by itself */
+  failures = tp_document_get_failures (doc);
+  add_strings (b, "failures", failures);
   add_strings (b, "warnings", doc->warnings);
+  add_bool (b, "downgrade", doc->downgraded);
   json_builder_end_object (b);
 }
 

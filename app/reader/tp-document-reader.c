@@ -15,6 +15,7 @@
 #include "tp-error.h"
 #include "tp-pace.h"
 #include "tp-sm.h"
+#include "tp-sod.h"
 #include "tp-tlv.h"
 
 #define FID_ATR_INFO      0x2F01
@@ -575,7 +576,11 @@ open_session (DocumentRead  *r,
         }
       /* PACE as this chip runs it does not work with us: BAC, from a
        * fresh start (ICAO 9303-11 allows either while BAC is offered). */
-      tp_document_add_error (r->doc, "PACE failed (%s); read with BAC instead", local->message);
+      /* A downgrade: BAC is the weaker protocol, and someone between
+       * reader and chip could have provoked it. Said on the read. */
+      r->doc->downgraded = TRUE;
+      tp_document_add_warning (r->doc, "downgrade: PACE failed (%s); the chip was read with BAC "
+                               "instead", local->message);
       r->pace_failed = TRUE;
       if (!tp_transport_reconnect (r->transport, error))
         return FALSE;
@@ -902,8 +907,16 @@ read_into_document (DocumentRead  *r,
   if (result == READ_FAILED)
     return FALSE;
   if (result == READ_ABSENT)
-    file->error = g_strdup_printf ("%s is listed in EF.COM but the chip has no such file (6A82)",
-                                   file->name);
+    {
+      guint dg = tp_lds_dg_from_fid (fid);
+
+      if (r->doc->com != NULL && dg != 0 && !tp_lds_com_has_dg (r->doc->com, dg))
+        file->error = g_strdup_printf ("%s is listed in EF.SOD but the chip has no such file (6A82)",
+                                       file->name);
+      else
+        file->error = g_strdup_printf ("%s is listed in EF.COM but the chip has no such file (6A82)",
+                                       file->name);
+    }
   if (data != NULL)
     {
       file->data = g_bytes_ref (data);
@@ -1000,27 +1013,16 @@ run_active_auth (DocumentRead  *r,
   if (r->dg14 != NULL && r->dg14->aa_signature_oid != NULL)
     digest = tp_active_auth_digest_for_oid (r->dg14->aa_signature_oid);
 
-  /* A signature longer than a protected short response holds needs
-   * extended length on both sides. */
-  if (!r->use_extended && EVP_PKEY_get_size (parsed->public_key) > 223 &&
-      !EVP_PKEY_is_a (parsed->public_key, "EC"))
-    {
-      r->doc->active_auth = TP_CHECK_NOT_CHECKED;
-      r->doc->active_auth_reason =
-        g_strdup_printf ("A %d-bit RSA signature does not fit a short response under secure "
-                         "messaging, and %s",
-                         EVP_PKEY_get_bits (parsed->public_key),
-                         tp_transport_supports_extended (r->transport)
-                           ? "this chip does not take extended-length APDUs"
-                           : "this reader does not move extended-length APDUs");
-      return TRUE;
-    }
-
+  /* A signature longer than a protected short response holds comes in an
+   * extended-length response when chip and reader take them, else in
+   * pieces (61xx, GET RESPONSE). Never skipped: a clone that stops
+   * announcing extended length must not escape the check. */
   for (guint attempt = 0;; attempt++)
     {
       g_clear_error (&local);
       if (tp_active_auth_authenticate (tp_transport_transmit_func, r->transport, r->sm,
-                                       parsed->public_key, digest, NULL, NULL, &local))
+                                       r->use_extended, parsed->public_key, digest, NULL, NULL,
+                                       &local))
         {
           r->doc->active_auth = TP_CHECK_VALID;
           return TRUE;
@@ -1029,6 +1031,17 @@ run_active_auth (DocumentRead  *r,
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
+        }
+      if (g_error_matches (local, TP_CHIP_ERROR, TP_CHIP_ERROR_UNSUPPORTED))
+        {
+          /* It could not run here: not a pass, and said why. */
+          r->doc->active_auth = TP_CHECK_NOT_CHECKED;
+          r->doc->active_auth_reason =
+            g_strdup_printf ("%s; %s", local->message,
+                             !tp_transport_supports_extended (r->transport)
+                               ? "this reader does not move extended-length APDUs"
+                               : "this chip does not take extended-length APDUs");
+          return TRUE;
         }
       /* The field dropped: once more on a fresh session. Anything else is
        * the chip's answer, and a chip that cannot sign is no better than
@@ -1167,15 +1180,61 @@ parse_files (DocumentRead *r)
 
 /* ---- the read ------------------------------------------------------------- */
 
+/* The data groups to read: every one EF.SOD lists (it is signed; EF.COM
+ * is not) and every one EF.COM lists, so that a data group EF.COM claims
+ * and the SOD does not vouch for shows as such. A disagreement between
+ * the two is reported. */
+static guint32
+data_groups_to_read (DocumentRead *r,
+                     GBytes       *sod_data)
+{
+  TpDocument *doc = r->doc;
+  g_autoptr(TpSod) sod = NULL;
+  g_autoptr(GString) only_com = g_string_new (NULL);
+  g_autoptr(GString) only_sod = g_string_new (NULL);
+  guint32 com = 0, listed = 0;
+
+  for (guint dg = 1; dg <= 16; dg++)
+    if (tp_lds_com_has_dg (doc->com, dg))
+      com |= 1u << dg;
+  if (sod_data != NULL)
+    sod = tp_sod_parse (g_bytes_get_data (sod_data, NULL), g_bytes_get_size (sod_data), NULL);
+  if (sod == NULL)
+    return com;   /* passive authentication says why the SOD is unusable */
+
+  for (guint i = 0; i < sod->hashes->len; i++)
+    {
+      const TpSodHash *h = &g_array_index (sod->hashes, TpSodHash, i);
+
+      if (h->dg >= 1 && h->dg <= 16)
+        listed |= 1u << h->dg;
+    }
+  for (guint dg = 1; dg <= 16; dg++)
+    {
+      if ((com & (1u << dg)) && !(listed & (1u << dg)))
+        g_string_append_printf (only_com, "%sDG%u", only_com->len ? ", " : "", dg);
+      if ((listed & (1u << dg)) && !(com & (1u << dg)))
+        g_string_append_printf (only_sod, "%sDG%u", only_sod->len ? ", " : "", dg);
+    }
+  if (only_sod->len > 0)
+    tp_document_add_warning (doc, "EF.COM does not list %s, which EF.SOD lists: read as EF.SOD "
+                             "says (EF.COM is not signed)", only_sod->str);
+  if (only_com->len > 0)
+    tp_document_add_warning (doc, "EF.COM lists %s, which EF.SOD does not", only_com->str);
+  return com | listed;
+}
+
 static gboolean
 read_document (DocumentRead  *r,
                GError       **error)
 {
   TpDocument *doc = r->doc;
   g_autoptr(GBytes) com_data = NULL;
+  g_autoptr(GBytes) sod_data = NULL;
   g_autoptr(GError) local = NULL;
   static const guint later[] = { 1, 2, 11, 12, 15 };
   const TpDocumentFile *com_file;
+  guint32 dgs;
 
   if (!tp_transport_is_connected (r->transport) && !tp_transport_connect (r->transport, error))
     return FALSE;
@@ -1202,10 +1261,16 @@ read_document (DocumentRead  *r,
       return FALSE;
     }
 
+  /* EF.SOD says, under the issuer's signature, which data groups the
+   * document has: those decide what is read and which protocols must run. */
+  if (!read_into_document (r, TP_LDS_FID_SOD, &sod_data, error))
+    return FALSE;
+  dgs = data_groups_to_read (r, sod_data);
+
   /* DG14 first: after chip authentication everything else comes under
    * keys only the genuine chip has. */
   doc->chip_auth = TP_CHECK_NOT_SUPPORTED;
-  if (tp_lds_com_has_dg (doc->com, 14))
+  if (dgs & (1u << 14))
     {
       g_autoptr(GBytes) dg14 = NULL;
 
@@ -1223,16 +1288,13 @@ read_document (DocumentRead  *r,
         }
     }
 
-  if (!read_into_document (r, TP_LDS_FID_SOD, NULL, error))
-    return FALSE;
-
   doc->active_auth = TP_CHECK_NOT_SUPPORTED;
   for (gsize i = 0; i < G_N_ELEMENTS (later); i++)
     {
       guint dg = later[i];
       g_autoptr(GBytes) data = NULL;
 
-      if (dg != 1 && !tp_lds_com_has_dg (doc->com, dg))
+      if (dg != 1 && !(dgs & (1u << dg)))
         continue;
       if (dg == 2 && !r->options->read_face)
         continue;

@@ -61,23 +61,104 @@ tp_document_get_file (const TpDocument *document,
   return NULL;
 }
 
-gboolean
-tp_document_is_verified (const TpDocument *document)
+/* Whether EF.SOD lists data group dg (whatever became of its hash) */
+static gboolean
+sod_lists (const TpPassiveAuthResult *pa,
+           guint                      dg)
 {
-  g_return_val_if_fail (document != NULL, FALSE);
+  if (pa == NULL || !pa->sod_parsed)
+    return FALSE;
+  for (guint i = 0; i < pa->hashes->len; i++)
+    {
+      const TpPassiveAuthHash *h = &g_array_index (pa->hashes, TpPassiveAuthHash, i);
+
+      if (h->dg == dg)
+        return h->status != TP_DG_HASH_NOT_IN_SOD;
+    }
+  return FALSE;
+}
+
+static void
+protocol_failures (GPtrArray    *failures,
+                   const char   *protocol,
+                   guint         dg,
+                   gboolean      listed,
+                   gboolean      none_offered_ok,
+                   TpCheckState  state,
+                   const char   *reason)
+{
+  const char *why = reason != NULL ? reason : "no reason given";
+
+  if (state == TP_CHECK_FAILED)
+    g_ptr_array_add (failures, g_strdup_printf ("%s failed: %s", protocol, why));
+  else if (listed && state == TP_CHECK_NOT_CHECKED)
+    g_ptr_array_add (failures, g_strdup_printf ("%s did not run although EF.SOD lists DG%u: %s",
+                                                protocol, dg, why));
+  else if (listed && state == TP_CHECK_NOT_SUPPORTED && !none_offered_ok)
+    g_ptr_array_add (failures, g_strdup_printf ("%s did not run although EF.SOD lists DG%u%s%s",
+                                                protocol, dg, reason != NULL ? ": " : "",
+                                                reason != NULL ? reason : ""));
+}
+
+GPtrArray *
+tp_document_get_failures (const TpDocument *document)
+{
+  GPtrArray *failures;
+  const TpPassiveAuthResult *pa;
+  const TpDocumentFile *dg1;
+
+  g_return_val_if_fail (document != NULL, NULL);
+
+  failures = g_ptr_array_new_with_free_func (g_free);
+  pa = document->passive_auth;
 
   for (guint i = 0; i < document->files->len; i++)
     {
       const TpDocumentFile *file = g_ptr_array_index (document->files, i);
 
       if (file->error != NULL)
-        return FALSE;
+        g_ptr_array_add (failures, g_strdup_printf ("%s: %s", file->name, file->error));
     }
-  return document->passive_auth != NULL &&
-         document->passive_auth->verdict == TP_PASSIVE_AUTH_VALID &&
-         document->chip_auth != TP_CHECK_FAILED &&
-         document->active_auth != TP_CHECK_FAILED &&
-         document->mrz_match != TP_CHECK_FAILED;
+  dg1 = tp_document_get_file (document, "DG1");
+  if (dg1 != NULL && dg1->data != NULL && document->dg1 == NULL)
+    g_ptr_array_add (failures, g_strdup ("DG1: it does not parse"));
+
+  if (pa == NULL)
+    g_ptr_array_add (failures, g_strdup ("passive authentication: not done"));
+  else if (pa->verdict != TP_PASSIVE_AUTH_VALID)
+    {
+      for (guint i = 0; i < pa->errors->len; i++)
+        g_ptr_array_add (failures, g_strdup_printf ("passive authentication: %s",
+                                                    (const char *) g_ptr_array_index (pa->errors, i)));
+      if (pa->errors->len == 0)
+        g_ptr_array_add (failures, g_strdup ("passive authentication: invalid"));
+    }
+
+  /* DG14 may hold no chip authentication key (only PACE or terminal
+   * authentication infos): that is the signed DG14's word, when its hash
+   * matched. DG15 always holds the active authentication key. */
+  protocol_failures (failures, "chip authentication", 14, sod_lists (pa, 14),
+                     pa != NULL && tp_passive_auth_result_get_hash (pa, 14) == TP_DG_HASH_MATCH,
+                     document->chip_auth, document->chip_auth_reason);
+  protocol_failures (failures, "active authentication", 15, sod_lists (pa, 15), FALSE,
+                     document->active_auth, document->active_auth_reason);
+
+  if (document->mrz_match == TP_CHECK_FAILED)
+    g_ptr_array_add (failures, g_strdup_printf ("printed MRZ against DG1: %s",
+                                                document->mrz_mismatch != NULL
+                                                ? document->mrz_mismatch : "they differ"));
+  return failures;
+}
+
+gboolean
+tp_document_is_verified (const TpDocument *document)
+{
+  g_autoptr(GPtrArray) failures = NULL;
+
+  g_return_val_if_fail (document != NULL, FALSE);
+
+  failures = tp_document_get_failures (document);
+  return failures->len == 0;
 }
 
 const char *

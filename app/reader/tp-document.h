@@ -66,10 +66,14 @@ typedef struct {
  * @mrz_mismatch: the fields that differ, or why not checked, or NULL
  * @errors: problems a person should see (char *), beyond those of
  *   @passive_auth
- * @warnings: how the chip deviated from the standard without harm to the
- *   read (char *): files selected because it refused short EF identifiers,
- *   plain status words that differed from the authenticated ones
+ * @warnings: findings that do not fail the document by themselves but a
+ *   person should see (char *): how the chip deviated from the standard
+ *   without harm to the read (files selected because it refused short EF
+ *   identifiers, plain status words that differed from the authenticated
+ *   ones), EF.COM and EF.SOD disagreeing, a PACE failure read again with
+ *   BAC, a weak algorithm
  * @file_access: how the files were addressed in the end
+ * @downgraded: PACE failed and the chip was read with BAC instead
  * @extended_length: extended-length reads were used
  * @read_size: the READ BINARY size the session settled on
  * @apdus: APDUs exchanged (all of them, access control included)
@@ -103,6 +107,7 @@ typedef struct {
   GPtrArray           *errors;
   GPtrArray           *warnings;
   TpFileAccess         file_access;
+  gboolean             downgraded;
   gboolean             extended_length;
   gsize                read_size;
   guint                apdus;
@@ -131,9 +136,19 @@ void                  tp_document_add_warning   (TpDocument         *document,
 /* The file named "COM", "DG2"... or NULL. */
 const TpDocumentFile *tp_document_get_file      (const TpDocument   *document,
                                                  const char         *name);
-/* TRUE when everything that was checked holds: passive authentication
- * valid, chip and active authentication not failed, MRZ not different,
- * every listed file read. */
+/* Why the document is not verified, one line per reason (a new array of
+ * char *; empty when it is). The rule:
+ *  - every file that was to be read was read whole, and DG1 parses;
+ *  - passive authentication is valid;
+ *  - the data groups EF.SOD lists decide which protocols must hold:
+ *    DG14 listed: chip authentication valid (or DG14, read and matching
+ *    its hash, offers none); DG15 listed: active authentication valid.
+ *    Listed but not read, not run or failed: not verified, with the
+ *    reason. A protocol that ran on a data group the SOD does not list
+ *    must not have failed either;
+ *  - the printed MRZ, when given, equals DG1. */
+GPtrArray            *tp_document_get_failures  (const TpDocument   *document);
+/* TRUE when tp_document_get_failures() has nothing to say. */
 gboolean              tp_document_is_verified   (const TpDocument   *document);
 
 /* "not_supported", "not_checked", "valid", "failed" */

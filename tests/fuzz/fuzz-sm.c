@@ -482,7 +482,7 @@ mode_terminal_side (TpSmCipher    cipher,
 
     case 3:
     default:
-      (void) tp_active_auth_authenticate (scripted_transmit, &in, NULL,
+      (void) tp_active_auth_authenticate (scripted_transmit, &in, NULL, (selector & 8) != 0,
                                           fixed_key ((selector & 4) ? "RSA" : "EC",
                                                      (selector & 4) ? NULL : "prime256v1"),
                                           NULL, NULL, NULL, &error);
