@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+# bench-hub.py: sustained ingestion and event intake of a real
+# touchpoint-hub on loopback (mutual TLS), with push connections open,
+# on SQLite or PostgreSQL; prints its figures and the hub's resident memory.
+#
+#   tests/bench/bench-hub.py [--backend sqlite|postgresql] [--entries N]
+#                            [--events N] [--batch N] [--terminals N] [--clients N]
+#
+# Run from the build tree's environment: TOUCHPOINT_HUB=build/app/hub/touchpoint-hub.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+import argparse
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "hub"))
+import hubtest  # noqa: E402
+from hubtest import entry, lines  # noqa: E402
+
+
+def rss_kib(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def run_batches(client, path, batches, clients):
+    """Posts the batches from @clients threads; returns (seconds, receipts)."""
+    queue = list(batches)
+    lock = threading.Lock()
+    counted = [0]
+
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                body = queue.pop()
+            status, receipts = client.post_lines(path, body)
+            assert status == 200, receipts
+            with lock:
+                counted[0] += sum(1 for r in receipts if r["status"] == "accepted")
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - start, counted[0]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backend", default="sqlite", choices=["sqlite", "postgresql"])
+    parser.add_argument("--entries", type=int, default=50000)
+    parser.add_argument("--events", type=int, default=50000)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--terminals", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=2)
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix="tp-bench-hub-")
+    hub = hubtest.Hub(work, backend=args.backend, serve_args=["--snapshot-every", "1000000000"])
+    try:
+        hub.start()
+        pid = hub.process.pid
+        idle_rss = rss_kib(pid, "VmRSS")
+        customs = hub.client(hub.bundle("customs"))
+        terminal_bundle = hub.terminal("T2-EXIT-01")
+        terminal = hub.client(terminal_bundle)
+
+        # push connections that stay open, as followers would (one certificate
+        # for all of them: the hub counts connections, not certificates)
+        sockets = []
+        for i in range(args.terminals):
+            ws = terminal.websocket()
+            ws.receive()
+            sockets.append(ws)
+        drain_stop = threading.Event()
+
+        def drain():
+            while not drain_stop.is_set():
+                for ws in sockets:
+                    try:
+                        ws.sock.setblocking(False)
+                        while ws.sock.recv(65536):
+                            pass
+                    except (BlockingIOError, OSError):
+                        pass
+                time.sleep(0.01)
+
+        drainer = threading.Thread(target=drain, daemon=True)
+        drainer.start()
+
+        batches = []
+        for b in range(0, args.entries, args.batch):
+            batches.append(lines(*[entry("B-%d" % i) for i in range(b, min(b + args.batch, args.entries))]))
+        seconds, accepted = run_batches(customs, "/v1/entries", batches, args.clients)
+        assert accepted == args.entries, accepted
+        ingest_rate = accepted / seconds
+
+        single = [lines(entry("S-%d" % i)) for i in range(200)]
+        single_seconds, _ = run_batches(customs, "/v1/entries", single, args.clients)
+
+        events = []
+        for b in range(0, args.events, args.batch):
+            chunk = []
+            for i in range(b, min(b + args.batch, args.events)):
+                chunk.append({"id": str(uuid.uuid4()), "type": "check", "at": "2026-12-06T06:09:22.123Z",
+                              "case_id": str(uuid.uuid4()), "officer": "IMM-01", "role": "immigration",
+                              "verdict": "CLEAR", "list_seq": 1, "document": None, "verified": True,
+                              "hits": [], "flight": None})
+            events.append(lines(*chunk))
+        event_seconds, stored = run_batches(terminal, "/v1/events", events, args.clients)
+        assert stored == args.events, stored
+        event_rate = stored / event_seconds
+
+        peak = rss_kib(pid, "VmHWM")
+        now = rss_kib(pid, "VmRSS")
+        drain_stop.set()
+        for ws in sockets:
+            ws.close()
+        hub.stop()
+
+        print("machine: %s, %d CPUs, Python %s" % (platform.processor() or platform.machine(), os.cpu_count(),
+                                                    platform.python_version()))
+        print("backend: %s; %d push connections open; %d client threads; batches of %d"
+              % (args.backend, args.terminals, args.clients, args.batch))
+        print("ingestion: %d entries in %.2f s = %.0f entries/s (receipts after commit)"
+              % (accepted, seconds, ingest_rate))
+        print("ingestion, one entry per request: %.1f ms per request (%.0f requests/s)"
+              % (1000 * single_seconds / len(single), len(single) / single_seconds))
+        print("event intake: %d events in %.2f s = %.0f events/s" % (stored, event_seconds, event_rate))
+        print("hub resident memory: %.1f MiB idle, %.1f MiB after the runs, %.1f MiB peak"
+              % (idle_rss / 1024, now / 1024, peak / 1024))
+    finally:
+        hub.close()
+        hubtest.PostgresCluster.stop_shared()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
