@@ -16,6 +16,7 @@
 
 #include "tp-error.h"
 #include "tp-hub-pg.h"
+#include "tp-json.h"
 
 struct _TpHubPg {
   GObject  parent_instance;
@@ -194,74 +195,80 @@ pg_set_state (TpHubStorage      *storage,
                   5, values, "write the feed state", error);
 }
 
-static gboolean
-pg_get_current (TpHubStorage  *storage,
-                const char    *id,
-                guint         *version,
-                char         **json,
-                GError       **error)
+/* A JSON array of strings, as a parameter PostgreSQL expands with
+ * json_array_elements_text (no SQL built from values). */
+static void
+append_json_string (GString    *out,
+                    const char *s)
 {
-  const char *values[] = { id };
-  g_autoptr(PGresult) result = run (TP_HUB_PG (storage), "SELECT version, json FROM current WHERE id = $1",
-                                    1, values, PGRES_TUPLES_OK, "read an entry", error);
-
-  *version = 0;
-  *json = NULL;
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    {
-      *version = (guint) value_u64 (result, 0, 0);
-      *json = g_strdup (PQgetvalue (result, 0, 1));
-    }
-  return TRUE;
+  tp_json_append_string (out, s);
 }
 
-static gboolean
-pg_get_version (TpHubStorage  *storage,
-                const char    *id,
-                guint          version,
-                char         **json,
-                guint64       *seq,
+static GPtrArray *
+pg_get_history (TpHubStorage  *storage,
+                GPtrArray     *ids,
                 GError       **error)
 {
-  g_autofree char *v = g_strdup_printf ("%u", version);
-  const char *values[] = { id, v };
-  g_autoptr(PGresult) result = run (TP_HUB_PG (storage), "SELECT json, seq FROM changes WHERE id = $1 AND version = $2",
-                                    2, values, PGRES_TUPLES_OK, "read an entry version", error);
+  g_autoptr(GString) array = g_string_new ("[");
+  g_autoptr(PGresult) result = NULL;
+  const char *values[1];
+  GPtrArray *out;
 
-  *json = NULL;
-  *seq = 0;
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
+  for (guint i = 0; i < ids->len; i++)
     {
-      *json = g_strdup (PQgetvalue (result, 0, 0));
-      *seq = value_u64 (result, 0, 1);
+      if (i > 0)
+        g_string_append_c (array, ',');
+      append_json_string (array, g_ptr_array_index (ids, i));
     }
-  return TRUE;
+  g_string_append_c (array, ']');
+  values[0] = array->str;
+  result = run (TP_HUB_PG (storage),
+                "SELECT seq, id, version, json FROM changes WHERE id IN"
+                " (SELECT json_array_elements_text ($1::json))",
+                1, values, PGRES_TUPLES_OK, "read entries' versions", error);
+  if (result == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_hub_change_free);
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (out, tp_hub_change_new (value_u64 (result, i, 0), PQgetvalue (result, i, 1),
+                                             (guint) value_u64 (result, i, 2), NULL, PQgetvalue (result, i, 3)));
+  return out;
 }
 
+/* All the batch's changes in two statements: [[seq, id, version, agency, json], ...] */
 static gboolean
-pg_put_change (TpHubStorage  *storage,
-               guint64        seq,
-               const char    *id,
-               guint          version,
-               const char    *agency,
-               const char    *json,
-               GError       **error)
+pg_put_changes (TpHubStorage  *storage,
+                GPtrArray     *changes,
+                GError       **error)
 {
   TpHubPg *self = TP_HUB_PG (storage);
-  g_autofree char *s = g_strdup_printf ("%" G_GUINT64_FORMAT, seq);
-  g_autofree char *v = g_strdup_printf ("%u", version);
-  const char *change[] = { s, id, v, agency, json };
-  const char *current[] = { id, v, s, json };
+  g_autoptr(GString) rows = g_string_new ("[");
+  const char *values[1];
 
-  return command (self, "INSERT INTO changes (seq, id, version, agency, json) VALUES ($1, $2, $3, $4, $5)",
-                  5, change, "store a change", error) &&
-         command (self, "INSERT INTO current (id, version, seq, json) VALUES ($1, $2, $3, $4)"
-                        " ON CONFLICT (id) DO UPDATE SET version = $2, seq = $3, json = $4",
-                  4, current, "store an entry", error);
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TpHubChange *c = g_ptr_array_index (changes, i);
+
+      g_string_append_printf (rows, "%s[%" G_GUINT64_FORMAT ",", i > 0 ? "," : "", c->seq);
+      append_json_string (rows, c->id);
+      g_string_append_printf (rows, ",%u,", c->version);
+      append_json_string (rows, c->agency);
+      g_string_append_c (rows, ',');
+      append_json_string (rows, c->json);
+      g_string_append_c (rows, ']');
+    }
+  g_string_append_c (rows, ']');
+  values[0] = rows->str;
+  return command (self,
+                  "INSERT INTO changes (seq, id, version, agency, json)"
+                  " SELECT (c->>0)::bigint, c->>1, (c->>2)::bigint, c->>3, c->>4 FROM json_array_elements ($1::json) c",
+                  1, values, "store the changes", error) &&
+         command (self,
+                  "INSERT INTO current (id, version, seq, json)"
+                  " SELECT DISTINCT ON (c->>1) c->>1, (c->>2)::bigint, (c->>0)::bigint, c->>4"
+                  " FROM json_array_elements ($1::json) c ORDER BY c->>1, (c->>0)::bigint DESC"
+                  " ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, seq = EXCLUDED.seq, json = EXCLUDED.json",
+                  1, values, "store the entries", error);
 }
 
 /* Rows in batches through a cursor: a million entries never sit in one
@@ -438,28 +445,54 @@ pg_list_snapshots (TpHubStorage  *storage,
   return out;
 }
 
+/* One statement for the batch; RETURNING names the rows inserted. */
 static gboolean
-pg_put_event (TpHubStorage  *storage,
-              const char    *id,
-              const char    *terminal,
-              const char    *airport,
-              const char    *type,
-              gint64         at_ms,
-              const char    *json,
-              gboolean      *stored,
-              GError       **error)
+pg_put_events (TpHubStorage  *storage,
+               GPtrArray     *events,
+               GError       **error)
 {
-  g_autofree char *at = g_strdup_printf ("%" G_GINT64_FORMAT, at_ms);
-  const char *values[] = { id, terminal, airport, type, at, json };
-  g_autoptr(PGresult) result =
-    run (TP_HUB_PG (storage),
-         "INSERT INTO events (id, terminal, airport, type, at_ms, json) VALUES ($1, $2, $3, $4, $5, $6)"
-         " ON CONFLICT (id) DO NOTHING",
-         6, values, PGRES_COMMAND_OK, "store an event", error);
+  g_autoptr(GString) rows = g_string_new ("[");
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GHashTable) inserted = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *values[1];
 
+  if (events->len == 0)
+    return TRUE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      TpHubEvent *e = g_ptr_array_index (events, i);
+
+      g_string_append (rows, i > 0 ? ",[" : "[");
+      append_json_string (rows, e->id);
+      g_string_append_c (rows, ',');
+      append_json_string (rows, e->terminal);
+      g_string_append_c (rows, ',');
+      append_json_string (rows, e->airport);
+      g_string_append_c (rows, ',');
+      append_json_string (rows, e->type);
+      g_string_append_printf (rows, ",%" G_GINT64_FORMAT ",", e->at_ms);
+      append_json_string (rows, e->json);
+      g_string_append_c (rows, ']');
+    }
+  g_string_append_c (rows, ']');
+  values[0] = rows->str;
+  result = run (TP_HUB_PG (storage),
+                "INSERT INTO events (id, terminal, airport, type, at_ms, json)"
+                " SELECT e->>0, e->>1, e->>2, e->>3, (e->>4)::bigint, e->>5"
+                " FROM json_array_elements ($1::json) WITH ORDINALITY AS t (e, n) ORDER BY n"
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
+                1, values, PGRES_TUPLES_OK, "store the events", error);
   if (result == NULL)
     return FALSE;
-  *stored = strcmp (PQcmdTuples (result), "1") == 0;
+  for (int i = 0; i < PQntuples (result); i++)
+    g_hash_table_add (inserted, PQgetvalue (result, i, 0));
+  for (guint i = 0; i < events->len; i++)
+    {
+      TpHubEvent *e = g_ptr_array_index (events, i);
+
+      /* the first of a repeated id is the one stored */
+      e->stored = g_hash_table_remove (inserted, e->id);
+    }
   return TRUE;
 }
 
@@ -564,9 +597,8 @@ tp_hub_pg_storage_init (TpHubStorageInterface *iface)
   iface->rollback = pg_rollback;
   iface->get_state = pg_get_state;
   iface->set_state = pg_set_state;
-  iface->get_current = pg_get_current;
-  iface->get_version = pg_get_version;
-  iface->put_change = pg_put_change;
+  iface->get_history = pg_get_history;
+  iface->put_changes = pg_put_changes;
   iface->foreach_current = pg_foreach_current;
   iface->put_segment = pg_put_segment;
   iface->get_segment = pg_get_segment;
@@ -574,7 +606,7 @@ tp_hub_pg_storage_init (TpHubStorageInterface *iface)
   iface->put_snapshot = pg_put_snapshot;
   iface->delete_snapshot = pg_delete_snapshot;
   iface->list_snapshots = pg_list_snapshots;
-  iface->put_event = pg_put_event;
+  iface->put_events = pg_put_events;
   iface->foreach_event = pg_foreach_event;
   iface->has_event = pg_has_event;
   iface->list_event_ids = pg_list_event_ids;

@@ -16,10 +16,14 @@
 #include "tp-hub-sqlite.h"
 
 struct _TpHubSqlite {
-  GObject  parent_instance;
-  char    *path;
-  sqlite3 *db;
+  GObject     parent_instance;
+  char       *path;
+  sqlite3    *db;
+  GHashTable *statements;   /* SQL text → prepared sqlite3_stmt*, reused */
 };
+
+/* A statement from the cache: released (reset), not finalized. */
+typedef sqlite3_stmt TpStmt;
 
 static void tp_hub_sqlite_storage_init (TpHubStorageInterface *iface);
 
@@ -68,22 +72,33 @@ exec (TpHubSqlite  *self,
   return TRUE;
 }
 
-static sqlite3_stmt *
+static void
+stmt_release (TpStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpStmt, stmt_release)
+
+/* Prepared once per connection, then reused. */
+static TpStmt *
 prepare (TpHubSqlite  *self,
          const char   *sql,
          GError      **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
 
+  if (stmt != NULL)
+    return stmt;
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       db_fail (self, error, "prepare a statement");
       return NULL;
     }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
   return stmt;
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 static gboolean
 step_done (TpHubSqlite   *self,
@@ -149,7 +164,7 @@ sqlite_get_state (TpHubStorage  *storage,
                   GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(TpStmt) stmt =
     prepare (self, "SELECT seq, state_hash, entries, segment_first, segment_hash FROM state WHERE k = 1", error);
   int rc;
 
@@ -179,7 +194,7 @@ sqlite_set_state (TpHubStorage      *storage,
                   GError           **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(TpStmt) stmt =
     prepare (self, "INSERT OR REPLACE INTO state (k, seq, state_hash, entries, segment_first, segment_hash)"
                    " VALUES (1, ?, ?, ?, ?, ?)", error);
   g_autofree char *hash = NULL;
@@ -197,91 +212,74 @@ sqlite_set_state (TpHubStorage      *storage,
   return step_done (self, stmt, error);
 }
 
-static gboolean
-sqlite_get_current (TpHubStorage  *storage,
-                    const char    *id,
-                    guint         *version,
-                    char         **json,
+static GPtrArray *
+sqlite_get_history (TpHubStorage  *storage,
+                    GPtrArray     *ids,
                     GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT version, json FROM current WHERE id = ?", error);
-  int rc;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_hub_change_free);
 
-  *version = 0;
-  *json = NULL;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  for (guint i = 0; i < ids->len; i++)
     {
-      *version = (guint) sqlite3_column_int64 (stmt, 0);
-      *json = column_text (stmt, 1);
-      return TRUE;
+      g_autoptr(TpStmt) stmt = prepare (self, "SELECT seq, version, json FROM changes WHERE id = ?", error);
+      int rc;
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (ids, i), -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (out, tp_hub_change_new ((guint64) sqlite3_column_int64 (stmt, 0), g_ptr_array_index (ids, i),
+                                                 (guint) sqlite3_column_int64 (stmt, 1), NULL,
+                                                 (const char *) sqlite3_column_text (stmt, 2)));
+      if (rc != SQLITE_DONE)
+        {
+          db_fail (self, error, "read an entry's versions");
+          return NULL;
+        }
     }
-  return rc == SQLITE_DONE ? TRUE : db_fail (self, error, "read an entry");
+  return g_steal_pointer (&out);
 }
 
 static gboolean
-sqlite_get_version (TpHubStorage  *storage,
-                    const char    *id,
-                    guint          version,
-                    char         **json,
-                    guint64       *seq,
+sqlite_put_changes (TpHubStorage  *storage,
+                    GPtrArray     *changes,
                     GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT json, seq FROM changes WHERE id = ? AND version = ?", error);
-  int rc;
 
-  *json = NULL;
-  *seq = 0;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, version);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  for (guint i = 0; i < changes->len; i++)
     {
-      *json = column_text (stmt, 0);
-      *seq = (guint64) sqlite3_column_int64 (stmt, 1);
-      return TRUE;
+      TpHubChange *c = g_ptr_array_index (changes, i);
+      g_autoptr(TpStmt) change =
+        prepare (self, "INSERT INTO changes (seq, id, version, agency, json) VALUES (?, ?, ?, ?, ?)", error);
+
+      if (change == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (change, 1, (sqlite3_int64) c->seq);
+      sqlite3_bind_text (change, 2, c->id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (change, 3, c->version);
+      sqlite3_bind_text (change, 4, c->agency, -1, SQLITE_STATIC);
+      sqlite3_bind_text (change, 5, c->json, -1, SQLITE_STATIC);
+      if (!step_done (self, change, error))
+        return FALSE;
     }
-  return rc == SQLITE_DONE ? TRUE : db_fail (self, error, "read an entry version");
-}
+  for (guint i = 0; i < changes->len; i++)
+    {
+      TpHubChange *c = g_ptr_array_index (changes, i);
+      g_autoptr(TpStmt) current =
+        prepare (self, "INSERT OR REPLACE INTO current (id, version, seq, json) VALUES (?, ?, ?, ?)", error);
 
-static gboolean
-sqlite_put_change (TpHubStorage  *storage,
-                   guint64        seq,
-                   const char    *id,
-                   guint          version,
-                   const char    *agency,
-                   const char    *json,
-                   GError       **error)
-{
-  TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) change =
-    prepare (self, "INSERT INTO changes (seq, id, version, agency, json) VALUES (?, ?, ?, ?, ?)", error);
-  g_autoptr(sqlite3_stmt) current = NULL;
-
-  if (change == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (change, 1, (sqlite3_int64) seq);
-  sqlite3_bind_text (change, 2, id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (change, 3, version);
-  sqlite3_bind_text (change, 4, agency, -1, SQLITE_STATIC);
-  sqlite3_bind_text (change, 5, json, -1, SQLITE_STATIC);
-  if (!step_done (self, change, error))
-    return FALSE;
-  current = prepare (self, "INSERT OR REPLACE INTO current (id, version, seq, json) VALUES (?, ?, ?, ?)", error);
-  if (current == NULL)
-    return FALSE;
-  sqlite3_bind_text (current, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (current, 2, version);
-  sqlite3_bind_int64 (current, 3, (sqlite3_int64) seq);
-  sqlite3_bind_text (current, 4, json, -1, SQLITE_STATIC);
-  return step_done (self, current, error);
+      if (current == NULL)
+        return FALSE;
+      sqlite3_bind_text (current, 1, c->id, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (current, 2, c->version);
+      sqlite3_bind_int64 (current, 3, (sqlite3_int64) c->seq);
+      sqlite3_bind_text (current, 4, c->json, -1, SQLITE_STATIC);
+      if (!step_done (self, current, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -306,7 +304,7 @@ sqlite_foreach_current (TpHubStorage  *storage,
                         GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT json FROM current ORDER BY id", error);
+  g_autoptr(TpStmt) stmt = prepare (self, "SELECT json FROM current ORDER BY id", error);
 
   return stmt != NULL && foreach_row (self, stmt, func, user_data, error);
 }
@@ -320,7 +318,7 @@ sqlite_put_segment (TpHubStorage  *storage,
                     GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(TpStmt) stmt =
     prepare (self, "INSERT INTO segments (first_seq, last_seq, hash, body) VALUES (?, ?, ?, ?)", error);
   g_autofree char *hex = tp_feed_hex (hash, TP_FEED_HASH_SIZE);
   gsize len;
@@ -341,7 +339,7 @@ sqlite_get_segment (TpHubStorage  *storage,
                     GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT body FROM segments WHERE first_seq = ?", error);
+  g_autoptr(TpStmt) stmt = prepare (self, "SELECT body FROM segments WHERE first_seq = ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -360,7 +358,7 @@ sqlite_list_segments (TpHubStorage  *storage,
                       GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT first_seq FROM segments ORDER BY first_seq", error);
+  g_autoptr(TpStmt) stmt = prepare (self, "SELECT first_seq FROM segments ORDER BY first_seq", error);
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (guint64));
   int rc;
 
@@ -386,7 +384,7 @@ sqlite_put_snapshot (TpHubStorage             *storage,
                      GError                  **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "INSERT OR REPLACE INTO snapshots (seq, sha256, size) VALUES (?, ?, ?)", error);
+  g_autoptr(TpStmt) stmt = prepare (self, "INSERT OR REPLACE INTO snapshots (seq, sha256, size) VALUES (?, ?, ?)", error);
   g_autofree char *hex = tp_feed_hex (info->sha256, TP_FEED_HASH_SIZE);
 
   if (stmt == NULL)
@@ -403,7 +401,7 @@ sqlite_delete_snapshot (TpHubStorage  *storage,
                         GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "DELETE FROM snapshots WHERE seq = ?", error);
+  g_autoptr(TpStmt) stmt = prepare (self, "DELETE FROM snapshots WHERE seq = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -416,7 +414,7 @@ sqlite_list_snapshots (TpHubStorage  *storage,
                        GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT seq, sha256, size FROM snapshots ORDER BY seq DESC", error);
+  g_autoptr(TpStmt) stmt = prepare (self, "SELECT seq, sha256, size FROM snapshots ORDER BY seq DESC", error);
   g_autoptr(GArray) out = g_array_new (FALSE, TRUE, sizeof (TpHubSnapshotInfo));
   int rc;
 
@@ -441,32 +439,31 @@ sqlite_list_snapshots (TpHubStorage  *storage,
 }
 
 static gboolean
-sqlite_put_event (TpHubStorage  *storage,
-                  const char    *id,
-                  const char    *terminal,
-                  const char    *airport,
-                  const char    *type,
-                  gint64         at_ms,
-                  const char    *json,
-                  gboolean      *stored,
-                  GError       **error)
+sqlite_put_events (TpHubStorage  *storage,
+                   GPtrArray     *events,
+                   GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt =
-    prepare (self, "INSERT OR IGNORE INTO events (id, terminal, airport, type, at_ms, json) VALUES (?, ?, ?, ?, ?, ?)",
-             error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, terminal, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, airport, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, type, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 5, at_ms);
-  sqlite3_bind_text (stmt, 6, json, -1, SQLITE_STATIC);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  *stored = sqlite3_changes (self->db) > 0;
+  for (guint i = 0; i < events->len; i++)
+    {
+      TpHubEvent *e = g_ptr_array_index (events, i);
+      g_autoptr(TpStmt) stmt =
+        prepare (self, "INSERT OR IGNORE INTO events (id, terminal, airport, type, at_ms, json) VALUES (?, ?, ?, ?, ?, ?)",
+                 error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, e->id, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, e->terminal, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, e->airport, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, e->type, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 5, e->at_ms);
+      sqlite3_bind_text (stmt, 6, e->json, -1, SQLITE_STATIC);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+      e->stored = sqlite3_changes (self->db) > 0;
+    }
   return TRUE;
 }
 
@@ -478,7 +475,7 @@ sqlite_foreach_event (TpHubStorage  *storage,
                       GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(TpStmt) stmt = NULL;
 
   if (after_id != NULL)
     {
@@ -498,7 +495,7 @@ sqlite_has_event (TpHubStorage  *storage,
                   GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT 1 FROM events WHERE id = ?", error);
+  g_autoptr(TpStmt) stmt = prepare (self, "SELECT 1 FROM events WHERE id = ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -519,7 +516,7 @@ sqlite_list_event_ids (TpHubStorage  *storage,
                        GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(TpStmt) stmt =
     prepare (self, "SELECT id FROM events WHERE terminal = ? AND at_ms >= ? AND at_ms < ? ORDER BY id", error);
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
   int rc;
@@ -549,7 +546,7 @@ sqlite_put_shift (TpHubStorage  *storage,
                   GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(TpStmt) stmt =
     prepare (self, "INSERT OR REPLACE INTO shifts (terminal, shift, airport, day, json) VALUES (?, ?, ?, ?, ?)", error);
 
   if (stmt == NULL)
@@ -571,7 +568,7 @@ sqlite_foreach_shift (TpHubStorage  *storage,
                       GError       **error)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (storage);
-  g_autoptr(sqlite3_stmt) stmt =
+  g_autoptr(TpStmt) stmt =
     prepare (self, "SELECT json FROM shifts WHERE airport = ? AND day = ? ORDER BY terminal, shift", error);
 
   if (stmt == NULL)
@@ -591,9 +588,8 @@ tp_hub_sqlite_storage_init (TpHubStorageInterface *iface)
   iface->rollback = sqlite_rollback;
   iface->get_state = sqlite_get_state;
   iface->set_state = sqlite_set_state;
-  iface->get_current = sqlite_get_current;
-  iface->get_version = sqlite_get_version;
-  iface->put_change = sqlite_put_change;
+  iface->get_history = sqlite_get_history;
+  iface->put_changes = sqlite_put_changes;
   iface->foreach_current = sqlite_foreach_current;
   iface->put_segment = sqlite_put_segment;
   iface->get_segment = sqlite_get_segment;
@@ -601,7 +597,7 @@ tp_hub_sqlite_storage_init (TpHubStorageInterface *iface)
   iface->put_snapshot = sqlite_put_snapshot;
   iface->delete_snapshot = sqlite_delete_snapshot;
   iface->list_snapshots = sqlite_list_snapshots;
-  iface->put_event = sqlite_put_event;
+  iface->put_events = sqlite_put_events;
   iface->foreach_event = sqlite_foreach_event;
   iface->has_event = sqlite_has_event;
   iface->list_event_ids = sqlite_list_event_ids;
@@ -614,6 +610,7 @@ tp_hub_sqlite_finalize (GObject *object)
 {
   TpHubSqlite *self = TP_HUB_SQLITE (object);
 
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close (self->db);
   g_free (self->path);
@@ -642,6 +639,7 @@ tp_hub_sqlite_open (const char  *path,
 
   self = g_object_new (TP_TYPE_HUB_SQLITE, NULL);
   self->path = g_strdup (path);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) sqlite3_finalize);
   if (sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL)
       != SQLITE_OK)
     {

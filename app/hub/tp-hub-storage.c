@@ -18,6 +18,34 @@ tp_hub_storage_default_init (TpHubStorageInterface *iface)
 {
 }
 
+TpHubChange *
+tp_hub_change_new (guint64     seq,
+                   const char *id,
+                   guint       version,
+                   const char *agency,
+                   const char *json)
+{
+  TpHubChange *change = g_new0 (TpHubChange, 1);
+
+  change->seq = seq;
+  change->id = g_strdup (id);
+  change->version = version;
+  change->agency = g_strdup (agency);
+  change->json = g_strdup (json);
+  return change;
+}
+
+void
+tp_hub_change_free (TpHubChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->id);
+  g_free (change->agency);
+  g_free (change->json);
+  g_free (change);
+}
+
 TpHubStorage *
 tp_hub_storage_open (const char  *url,
                      GError     **error)
@@ -88,40 +116,22 @@ tp_hub_storage_set_state (TpHubStorage       *self,
   return TP_HUB_STORAGE_GET_IFACE (self)->set_state (self, state, error);
 }
 
-gboolean
-tp_hub_storage_get_current (TpHubStorage       *self,
-                            const char         *id,
-                            guint              *version,
-                            char              **json,
-                            GError            **error)
+GPtrArray *
+tp_hub_storage_get_history (TpHubStorage  *self,
+                            GPtrArray     *ids,
+                            GError       **error)
 {
-  g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
-  return TP_HUB_STORAGE_GET_IFACE (self)->get_current (self, id, version, json, error);
+  g_return_val_if_fail (TP_IS_HUB_STORAGE (self), NULL);
+  return TP_HUB_STORAGE_GET_IFACE (self)->get_history (self, ids, error);
 }
 
 gboolean
-tp_hub_storage_get_version (TpHubStorage       *self,
-                            const char         *id,
-                            guint               version,
-                            char              **json,
-                            guint64            *seq,
-                            GError            **error)
+tp_hub_storage_put_changes (TpHubStorage  *self,
+                            GPtrArray     *changes,
+                            GError       **error)
 {
   g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
-  return TP_HUB_STORAGE_GET_IFACE (self)->get_version (self, id, version, json, seq, error);
-}
-
-gboolean
-tp_hub_storage_put_change (TpHubStorage       *self,
-                           guint64             seq,
-                           const char         *id,
-                           guint               version,
-                           const char         *agency,
-                           const char         *json,
-                           GError            **error)
-{
-  g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
-  return TP_HUB_STORAGE_GET_IFACE (self)->put_change (self, seq, id, version, agency, json, error);
+  return TP_HUB_STORAGE_GET_IFACE (self)->put_changes (self, changes, error);
 }
 
 gboolean
@@ -190,18 +200,12 @@ tp_hub_storage_list_snapshots (TpHubStorage       *self,
 }
 
 gboolean
-tp_hub_storage_put_event (TpHubStorage       *self,
-                          const char         *id,
-                          const char         *terminal,
-                          const char         *airport,
-                          const char         *type,
-                          gint64              at_ms,
-                          const char         *json,
-                          gboolean           *stored,
-                          GError            **error)
+tp_hub_storage_put_events (TpHubStorage  *self,
+                           GPtrArray     *events,
+                           GError       **error)
 {
   g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
-  return TP_HUB_STORAGE_GET_IFACE (self)->put_event (self, id, terminal, airport, type, at_ms, json, stored, error);
+  return TP_HUB_STORAGE_GET_IFACE (self)->put_events (self, events, error);
 }
 
 gboolean

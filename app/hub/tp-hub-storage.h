@@ -30,6 +30,26 @@ typedef struct {
   guint8       segment_hash[TP_FEED_HASH_SIZE];   /* zeros when there is none */
 } TpHubState;
 
+/* One version of an entry as stored: a change of the feed. */
+typedef struct {
+  guint64  seq;
+  char    *id;
+  guint    version;
+  char    *agency;   /* NULL in what get_history returns */
+  char    *json;     /* canonical */
+} TpHubChange;
+
+/* A terminal event as stored: its JSON with the terminal's identity. */
+typedef struct {
+  const char *id;
+  const char *terminal;
+  const char *airport;
+  const char *type;
+  gint64      at_ms;
+  char       *json;
+  gboolean    stored;   /* set by put_events */
+} TpHubEvent;
+
 typedef struct {
   guint64 seq;
   guint64 size;
@@ -54,14 +74,12 @@ struct _TpHubStorageInterface {
   gboolean (*get_state)           (TpHubStorage *self, TpHubState *state, GError **error);
   gboolean (*set_state)           (TpHubStorage *self, const TpHubState *state, GError **error);
 
-  /* The latest version of @id: *version 0 and *json NULL when unknown. */
-  gboolean (*get_current)         (TpHubStorage *self, const char *id, guint *version, char **json, GError **error);
-  /* One stored version: *json NULL when not stored. */
-  gboolean (*get_version)         (TpHubStorage *self, const char *id, guint version, char **json,
-                                   guint64 *seq, GError **error);
-  /* A new change: history row and the id's latest version. */
-  gboolean (*put_change)          (TpHubStorage *self, guint64 seq, const char *id, guint version,
-                                   const char *agency, const char *json, GError **error);
+  /* Every stored version of the entries @ids (a GPtrArray of char*), as
+   * TpHubChange* (agency NULL) in any order: one round trip for a batch. */
+  GPtrArray *(*get_history)       (TpHubStorage *self, GPtrArray *ids, GError **error);
+  /* New changes (TpHubChange*, in seq order): history rows, and each id's
+   * latest version. */
+  gboolean (*put_changes)         (TpHubStorage *self, GPtrArray *changes, GError **error);
   /* Latest version of every id, in byte order of id. */
   gboolean (*foreach_current)     (TpHubStorage *self, TpHubRowFunc func, gpointer user_data, GError **error);
 
@@ -77,10 +95,9 @@ struct _TpHubStorageInterface {
   /* newest first (a GArray of TpHubSnapshotInfo) */
   GArray  *(*list_snapshots)      (TpHubStorage *self, GError **error);
 
-  /* *stored FALSE when that id is already there (nothing changes). */
-  gboolean (*put_event)           (TpHubStorage *self, const char *id, const char *terminal,
-                                   const char *airport, const char *type, gint64 at_ms,
-                                   const char *json, gboolean *stored, GError **error);
+  /* Stores the events (TpHubEvent*) that are not there yet; sets each
+   * one's stored member (FALSE: that id was there, or earlier in the batch). */
+  gboolean (*put_events)          (TpHubStorage *self, GPtrArray *events, GError **error);
   /* In arrival order, after the event @after_id (NULL: from the start). */
   gboolean (*foreach_event)       (TpHubStorage *self, const char *after_id, TpHubRowFunc func,
                                    gpointer user_data, GError **error);
@@ -95,6 +112,13 @@ struct _TpHubStorageInterface {
   gboolean (*foreach_shift)       (TpHubStorage *self, const char *airport, const char *day,
                                    TpHubRowFunc func, gpointer user_data, GError **error);
 };
+
+TpHubChange  *tp_hub_change_new            (guint64            seq,
+                                            const char        *id,
+                                            guint              version,
+                                            const char        *agency,
+                                            const char        *json);
+void          tp_hub_change_free           (TpHubChange       *change);
 
 /* "postgresql://..." or "postgres://..." (libpq), "sqlite:PATH" or a
  * plain path (SQLite). */
@@ -116,23 +140,11 @@ gboolean      tp_hub_storage_get_state     (TpHubStorage      *self,
 gboolean      tp_hub_storage_set_state     (TpHubStorage      *self,
                                             const TpHubState  *state,
                                             GError           **error);
-gboolean      tp_hub_storage_get_current   (TpHubStorage      *self,
-                                            const char        *id,
-                                            guint             *version,
-                                            char             **json,
+GPtrArray    *tp_hub_storage_get_history   (TpHubStorage      *self,
+                                            GPtrArray         *ids,
                                             GError           **error);
-gboolean      tp_hub_storage_get_version   (TpHubStorage      *self,
-                                            const char        *id,
-                                            guint              version,
-                                            char             **json,
-                                            guint64           *seq,
-                                            GError           **error);
-gboolean      tp_hub_storage_put_change    (TpHubStorage      *self,
-                                            guint64            seq,
-                                            const char        *id,
-                                            guint              version,
-                                            const char        *agency,
-                                            const char        *json,
+gboolean      tp_hub_storage_put_changes   (TpHubStorage      *self,
+                                            GPtrArray         *changes,
                                             GError           **error);
 gboolean      tp_hub_storage_foreach_current (TpHubStorage    *self,
                                             TpHubRowFunc       func,
@@ -157,14 +169,8 @@ gboolean      tp_hub_storage_delete_snapshot (TpHubStorage    *self,
                                             GError           **error);
 GArray       *tp_hub_storage_list_snapshots (TpHubStorage     *self,
                                             GError           **error);
-gboolean      tp_hub_storage_put_event     (TpHubStorage      *self,
-                                            const char        *id,
-                                            const char        *terminal,
-                                            const char        *airport,
-                                            const char        *type,
-                                            gint64             at_ms,
-                                            const char        *json,
-                                            gboolean          *stored,
+gboolean      tp_hub_storage_put_events    (TpHubStorage      *self,
+                                            GPtrArray         *events,
                                             GError           **error);
 gboolean      tp_hub_storage_foreach_event (TpHubStorage      *self,
                                             const char        *after_id,

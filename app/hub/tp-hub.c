@@ -456,6 +456,14 @@ tp_hub_ingest_entries (TpHub                *hub,
   g_autoptr(TpFeedSegment) segment = tp_feed_segment_new ();
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(TpFeedKey) key = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) history = NULL;
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_hub_change_free);
+  /* "VERSION:ID" → TpHubChange (owned by history or accepted) */
+  g_autoptr(GHashTable) versions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* id → its latest TpHubChange */
+  g_autoptr(GHashTable) current = g_hash_table_new (g_str_hash, g_str_equal);
   TpHubState state;
   gboolean foreign = FALSE;
   guint64 first_seq;
@@ -495,20 +503,45 @@ tp_hub_ingest_entries (TpHub                *hub,
   if (key == NULL)
     return 500;
 
+  for (guint i = 0; i < lines->len; i++)
+    {
+      IngestLine *l = g_ptr_array_index (lines, i);
+
+      if (l->entry != NULL && !g_hash_table_contains (seen_ids, l->entry->id))
+        {
+          g_hash_table_add (seen_ids, l->entry->id);
+          g_ptr_array_add (ids, l->entry->id);
+        }
+    }
+
   g_mutex_lock (&hub->write_lock);
   if (!tp_hub_storage_begin (hub->storage, TRUE, error) ||
       !tp_hub_storage_get_state (hub->storage, &state, error))
     goto fail;
   first_seq = state.seq + 1;
 
+  /* What is stored of these ids, in one read; then the batch in memory. */
+  history = tp_hub_storage_get_history (hub->storage, ids, error);
+  if (history == NULL)
+    goto fail;
+  for (guint i = 0; i < history->len; i++)
+    {
+      TpHubChange *c = g_ptr_array_index (history, i);
+      TpHubChange *latest = g_hash_table_lookup (current, c->id);
+
+      g_hash_table_insert (versions, g_strdup_printf ("%u:%s", c->version, c->id), c);
+      if (latest == NULL || latest->version < c->version)
+        g_hash_table_insert (current, c->id, c);
+    }
+
   for (guint i = 0; i < lines->len; i++)
     {
       IngestLine *l = g_ptr_array_index (lines, i);
       g_autoptr(TpFeedReceipt) receipt = tp_feed_receipt_new ();
-      g_autofree char *stored_json = NULL;
-      g_autofree char *current_json = NULL;
-      guint64 stored_seq;
-      guint current_version;
+      g_autofree char *version_key = NULL;
+      TpHubChange *stored;
+      TpHubChange *latest;
+      TpHubChange *change;
 
       receipt->line = l->line;
       receipt->id = g_strdup (l->id);
@@ -521,14 +554,14 @@ tp_hub_ingest_entries (TpHub                *hub,
         }
       receipt->version = l->entry->version;
 
-      if (!tp_hub_storage_get_version (hub->storage, l->entry->id, l->entry->version, &stored_json, &stored_seq, error))
-        goto fail;
-      if (stored_json != NULL)
+      version_key = g_strdup_printf ("%u:%s", l->entry->version, l->entry->id);
+      stored = g_hash_table_lookup (versions, version_key);
+      if (stored != NULL)
         {
-          if (strcmp (stored_json, l->json) == 0)
+          if (strcmp (stored->json, l->json) == 0)
             {
               receipt->status = TP_RECEIPT_DUPLICATE;
-              receipt->seq = stored_seq;
+              receipt->seq = stored->seq;
             }
           else
             {
@@ -541,27 +574,26 @@ tp_hub_ingest_entries (TpHub                *hub,
           continue;
         }
 
-      if (!tp_hub_storage_get_current (hub->storage, l->entry->id, &current_version, &current_json, error))
-        goto fail;
-      if (current_version > l->entry->version)
+      latest = g_hash_table_lookup (current, l->entry->id);
+      if (latest != NULL && latest->version > l->entry->version)
         {
           receipt->status = TP_RECEIPT_REJECTED;
           receipt->version = 0;
           receipt->reason = g_strdup_printf ("version: %u is below the stored version %u (versions only go up)",
-                                             l->entry->version, current_version);
+                                             l->entry->version, latest->version);
           g_ptr_array_add (receipts, g_steal_pointer (&receipt));
           continue;
         }
 
       state.seq++;
-      if (!tp_hub_storage_put_change (hub->storage, state.seq, l->entry->id, l->entry->version,
-                                      tp_agency_to_string (l->entry->agency), l->json, error))
-        goto fail;
-      if (current_json != NULL)
+      change = tp_hub_change_new (state.seq, l->entry->id, l->entry->version,
+                                  tp_agency_to_string (l->entry->agency), l->json);
+      g_ptr_array_add (accepted, change);
+      if (latest != NULL)
         {
           guint8 digest[TP_STATE_HASH_SIZE];
 
-          tp_state_hash_digest_json (current_json, strlen (current_json), digest);
+          tp_state_hash_digest_json (latest->json, strlen (latest->json), digest);
           tp_state_hash_remove_digest (&state.state_hash, digest);
         }
       else
@@ -572,6 +604,8 @@ tp_hub_ingest_entries (TpHub                *hub,
         tp_state_hash_digest_json (l->json, strlen (l->json), digest);
         tp_state_hash_add_digest (&state.state_hash, digest);
       }
+      g_hash_table_insert (versions, g_steal_pointer (&version_key), change);
+      g_hash_table_insert (current, change->id, change);
       g_ptr_array_add (segment->changes, tp_feed_change_new (state.seq, l->json));
       receipt->status = TP_RECEIPT_ACCEPTED;
       receipt->seq = state.seq;
@@ -593,7 +627,8 @@ tp_hub_ingest_entries (TpHub                *hub,
         goto fail;
       state.segment_first_seq = first_seq;
       memcpy (state.segment_hash, segment->hash, TP_FEED_HASH_SIZE);
-      if (!tp_hub_storage_put_segment (hub->storage, first_seq, state.seq, segment->hash, bytes, error) ||
+      if (!tp_hub_storage_put_changes (hub->storage, accepted, error) ||
+          !tp_hub_storage_put_segment (hub->storage, first_seq, state.seq, segment->hash, bytes, error) ||
           !tp_hub_storage_set_state (hub->storage, &state, error) ||
           !tp_hub_storage_commit (hub->storage, error))
         goto fail;
@@ -619,6 +654,13 @@ fail:
 
 /* Events */
 
+static void
+hub_event_free (TpHubEvent *event)
+{
+  g_free (event->json);
+  g_free (event);
+}
+
 static gint64
 unix_ms (GDateTime *t)
 {
@@ -638,6 +680,7 @@ tp_hub_ingest_events (TpHub                *hub,
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_feed_event_free);
   g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_feed_receipt_free);
   g_autoptr(GPtrArray) stored_escalations = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hub_event_free);
 
   if (who->kind != TP_HUB_CLIENT_TERMINAL)
     {
@@ -689,26 +732,39 @@ tp_hub_ingest_events (TpHub                *hub,
       g_ptr_array_add (receipts, receipt);
     }
 
-  g_mutex_lock (&hub->write_lock);
-  if (!tp_hub_storage_begin (hub->storage, TRUE, error))
-    goto fail;
   for (guint i = 0; i < events->len; i++)
     {
       TpFeedEvent *event = g_ptr_array_index (events, i);
-      TpFeedReceipt *receipt = g_ptr_array_index (receipts, i);
-      g_autofree char *json = NULL;
-      gboolean stored;
+      TpHubEvent *stored;
 
       if (event == NULL)
         continue;
-      json = tp_feed_event_to_json (event);
-      if (!tp_hub_storage_put_event (hub->storage, event->id, who->name, who->airport,
-                                     tp_event_type_to_string (event->type), unix_ms (event->at), json,
-                                     &stored, error))
-        goto fail;
-      receipt->status = stored ? TP_RECEIPT_ACCEPTED : TP_RECEIPT_DUPLICATE;
-      if (stored && event->type == TP_EVENT_ESCALATION)
-        g_ptr_array_add (stored_escalations, g_steal_pointer (&json));
+      stored = g_new0 (TpHubEvent, 1);
+      stored->id = event->id;
+      stored->terminal = who->name;
+      stored->airport = who->airport;
+      stored->type = tp_event_type_to_string (event->type);
+      stored->at_ms = unix_ms (event->at);
+      stored->json = tp_feed_event_to_json (event);
+      g_ptr_array_add (rows, stored);
+    }
+
+  g_mutex_lock (&hub->write_lock);
+  if (!tp_hub_storage_begin (hub->storage, TRUE, error) ||
+      !tp_hub_storage_put_events (hub->storage, rows, error))
+    goto fail;
+  for (guint i = 0, r = 0; i < events->len; i++)
+    {
+      TpFeedEvent *event = g_ptr_array_index (events, i);
+      TpFeedReceipt *receipt = g_ptr_array_index (receipts, i);
+      TpHubEvent *stored;
+
+      if (event == NULL)
+        continue;
+      stored = g_ptr_array_index (rows, r++);
+      receipt->status = stored->stored ? TP_RECEIPT_ACCEPTED : TP_RECEIPT_DUPLICATE;
+      if (stored->stored && event->type == TP_EVENT_ESCALATION)
+        g_ptr_array_add (stored_escalations, g_strdup (stored->json));
     }
   if (!tp_hub_storage_commit (hub->storage, error))
     goto fail;

@@ -360,7 +360,8 @@ class HubTestCase(unittest.TestCase):
             if value:
                 return value
             time.sleep(0.05)
-        self.fail("timed out waiting for " + what)
+        notes = [json.dumps(l) for hub in self.hubs for l in hub.log if "status" not in l]
+        self.fail("timed out waiting for %s; the hubs said:\n%s" % (what, "\n".join(notes[-20:])))
 
     def check_feed(self, client, keys):
         """Walks the whole feed from segment 1 as a terminal would, checking
