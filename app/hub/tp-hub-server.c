@@ -813,6 +813,7 @@ tp_hub_serve (const char          *dir,
   hub = tp_hub_open (dir, database, options, error);
   if (hub == NULL)
     return FALSE;
+  tp_hub_clean_snapshots (hub);
 
   cert_file = tp_hub_dir_get_tls_cert_file (tp_hub_get_dir (hub));
   key_file = tp_hub_dir_get_tls_key_file (tp_hub_get_dir (hub));

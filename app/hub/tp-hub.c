@@ -76,15 +76,17 @@ append_receipt (GString             *answer,
   g_string_append_c (answer, '\n');
 }
 
-/* Snapshots on disk that the storage does not record (a hub killed while
- * writing one) and temporary files go away. */
-static void
-clean_snapshot_dir (TpHub *hub)
+void
+tp_hub_clean_snapshots (TpHub *hub)
 {
   g_autofree char *path = tp_hub_dir_get_snapshot_dir (hub->dir);
   g_autoptr(GDir) listing = g_dir_open (path, 0, NULL);
-  g_autoptr(GArray) recorded = tp_hub_storage_list_snapshots (hub->storage, NULL);
+  g_autoptr(GArray) recorded = NULL;
   const char *name;
+
+  g_mutex_lock (&hub->write_lock);
+  recorded = tp_hub_storage_list_snapshots (hub->storage, NULL);
+  g_mutex_unlock (&hub->write_lock);
 
   if (listing == NULL || recorded == NULL)
     return;
@@ -135,7 +137,6 @@ tp_hub_open (const char          *dir_path,
   hub->storage = tp_hub_storage_open (database != NULL ? database : default_db, error);
   if (hub->storage == NULL)
     return NULL;
-  clean_snapshot_dir (hub);
   if (!tp_hub_sign_head (hub, error))
     return NULL;
   return g_steal_pointer (&hub);

@@ -85,6 +85,10 @@ GBytes     *tp_hub_get_segment         (TpHub               *hub,
 char       *tp_hub_get_snapshot_file   (TpHub               *hub,
                                         guint64              seq);
 
+/* Removes snapshot files the storage does not record (a hub killed while
+ * writing one) and temporary files: for the serving process only, at start. */
+void        tp_hub_clean_snapshots     (TpHub               *hub);
+
 /* Takes a snapshot when one is due (synchronously; call from a worker
  * thread). *made tells whether one was made. */
 gboolean    tp_hub_snapshot_if_due     (TpHub               *hub,
