@@ -168,7 +168,7 @@ object_to_string (JsonObject *object)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  char *text;
+  g_autofree char *text = NULL;
 
   json_node_set_object (node, object);
   json_generator_set_root (generator, node);
@@ -220,6 +220,7 @@ tp_hub_dir_init (const char          *path,
   g_return_val_if_fail (path != NULL && url != NULL, NULL);
 
   json_object_set_array_member (result, "feed_keys", key_ids);
+  json_object_set_array_member (result, "tls_names", name_list);
   if (g_file_test (config, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
@@ -309,7 +310,6 @@ tp_hub_dir_init (const char          *path,
 
   json_object_set_string_member (result, "dir", path);
   json_object_set_string_member (result, "url", url);
-  json_object_set_array_member (result, "tls_names", name_list);
   json_object_set_string_member (result, "active_key", first_id);
   json_object_set_string_member (result, "ca", "ca.pem");
   json_object_set_string_member (result, "database", "hub.db");
@@ -514,7 +514,7 @@ TpFeedKey *
 tp_hub_dir_get_active_key (TpHubDir  *dir,
                            GError   **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
 
   if (!reload_config (dir, error))
     return NULL;
@@ -542,7 +542,7 @@ JsonObject *
 tp_hub_dir_rotate_key (TpHubDir  *dir,
                        GError   **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
   g_autofree char *config = g_build_filename (dir->path, "hub.json", NULL);
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(JsonObject) result = json_object_new ();
@@ -725,7 +725,7 @@ tp_hub_dir_revoke (TpHubDir    *dir,
                    const char  *name,
                    GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
   g_autofree char *certs = g_build_filename (dir->path, "certs", NULL);
   g_autofree char *file = g_build_filename (dir->path, "revoked.json", NULL);
   g_autoptr(GDir) listing = g_dir_open (certs, 0, error);
@@ -776,7 +776,7 @@ tp_hub_dir_lookup (TpHubDir    *dir,
                    const char  *serial,
                    GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&dir->lock);
   TpHubIdentity *who;
 
   if (!reload_revoked (dir, error))

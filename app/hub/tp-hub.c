@@ -258,7 +258,7 @@ gboolean
 tp_hub_sign_head (TpHub   *hub,
                   GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
 
   return sign_head_locked (hub, error);
 }
@@ -290,7 +290,7 @@ tp_hub_get_segment (TpHub    *hub,
                     guint64   first_seq,
                     GError  **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
 
   return tp_hub_storage_get_segment (hub->storage, first_seq, error);
 }
@@ -791,7 +791,7 @@ tp_hub_foreach_event (TpHub         *hub,
                       gpointer       user_data,
                       GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
 
   if (after_id != NULL)
     {
@@ -1031,7 +1031,7 @@ tp_hub_report (TpHub       *hub,
                const char  *airport,
                GError     **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(GHashTable) terminals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ReportData data = { json_array_new (), 0, terminals };
@@ -1054,7 +1054,7 @@ tp_hub_snapshot_is_due (TpHub *hub)
   TpHubState state;
   g_autoptr(GArray) snapshots = NULL;
   guint64 newest = 0;
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
 
   if (!tp_hub_storage_get_state (hub->storage, &state, NULL))
     return FALSE;
@@ -1080,7 +1080,7 @@ tp_hub_snapshot_if_due (TpHub     *hub,
                         gboolean  *made,
                         GError   **error)
 {
-  g_autoptr(GMutexLocker) one = g_mutex_locker_new (&hub->snapshot_lock);
+  G_GNUC_UNUSED g_autoptr(GMutexLocker) one = g_mutex_locker_new (&hub->snapshot_lock);
   g_autoptr(TpHubStorage) reader = NULL;
   g_autoptr(TpFeedSnapshotWriter) writer = NULL;
   g_autoptr(TpFeedKey) key = NULL;

@@ -295,10 +295,14 @@ class Hub:
 
     def start(self, extra=()):
         args = [HUB, "serve", "--dir", self.dir, "--listen", "127.0.0.1:0"] + self.db_args() + self.serve_args + list(extra)
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # standard error to a file: a pipe nobody reads could fill up and stall the hub
+        self.stderr = open(os.path.join(self.workdir, "%s-serve.err" % os.path.basename(self.dir)), "a+")
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         first = self.process.stdout.readline()
         if not first:
-            raise AssertionError("serve did not start: %s" % self.process.stderr.read())
+            self.process.wait(timeout=WAIT)
+            self.stderr.seek(0)
+            raise AssertionError("serve did not start: %s" % self.stderr.read())
         hello = json.loads(first)
         self.port = hello["port"]
         self.log = [hello]
