@@ -38,6 +38,9 @@ G_BEGIN_DECLS
 #define TP_SOD_TAG 0x77
 #define TP_OID_LDS_SECURITY_OBJECT "2.23.136.1.1.1"
 #define TP_OID_CSCA_MASTER_LIST    "2.23.136.1.1.2"
+/* id-icao-mrtd-security-cscaMasterListSigningKey: the extended key usage
+ * of a master-list signer */
+#define TP_OID_MASTER_LIST_SIGNER  "2.23.136.1.1.3"
 
 /**
  * TpSodHash:

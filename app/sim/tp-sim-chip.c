@@ -25,6 +25,7 @@
 #include "tp-sim-chip.h"
 #include "tp-sm.h"
 #include "tp-test-pki.h"
+#include "tp-test-rogue.h"
 
 #define FID_MF        0x3F00
 #define FID_ATR_INFO  0x2F01
@@ -141,8 +142,8 @@ static const TpSimChipInfo quirk_infos[] = {
   { "other-dg1[=signed]", "DG1 (and DG11) of another, unlisted person after EF.SOD was signed; "
                           "=signed: EF.SOD signed over them, a genuine chip that disagrees with the print" },
   { "holder=SURNAME/GIVEN/DOCNO/NAT/YYMMDD/SEX/YYMMDD[/PERSONALNO]",
-    "a genuine document of another holder (names with diacritics, birth and expiry dates): "
-    "the demo's travellers" },
+    "a genuine document (issued by UTO) of another holder (names with diacritics, birth and "
+    "expiry dates): the demo's travellers" },
   { "unknown-csca", "EF.SOD signed under a CSCA that is in no trust store" },
   { "impostor-csca", "EF.SOD signed under a CSCA with the real name and another key" },
   { "expired-ds", "EF.SOD signed by an expired Document Signer" },
@@ -154,6 +155,12 @@ static const TpSimChipInfo quirk_infos[] = {
   { "no-chaining", "no response chaining: answers 6700 when an answer does not fit a short response "
     "(a 2048-bit active authentication signature under secure messaging)" },
   { "com-omits=DGn", "EF.COM leaves out a data group the chip holds and EF.SOD lists (repeatable)" },
+  { "signer=KIND", "EF.SOD signed by what is not a Document Signer of this document's state: csca, "
+    "cert-sign-only, tls, master-list-signer (profiles), weak-rsa, weak-ec (RSA-1024, P-192), "
+    "germany (CSCA C=DE), rogue-csca (in no trust store)" },
+  { "germany", "a German passport (issuing state D) signed under the test CSCA of Germany (C=DE)" },
+  { "sha1", "EF.SOD hashes and signature with SHA-1" },
+  { "pace-fails", "PACE's GENERAL AUTHENTICATE answered 6A80; BAC works (a downgrade)" },
 };
 
 typedef struct {
@@ -180,6 +187,10 @@ typedef struct {
   guint             dg2_size;        /* 0: the default */
   gboolean          no_chaining;
   guint32           com_omits;       /* 1 << DG number */
+  TpTestRogueSigner rogue_signer;
+  gboolean          germany;
+  gboolean          sha1;
+  gboolean          pace_fails;
 } Quirks;
 
 typedef struct {
@@ -265,7 +276,7 @@ parse_quirks (const char  *text,
         continue;
       if (value != NULL && !g_str_equal (name, "tampered") && !g_str_equal (name, "missing") &&
           !g_str_equal (name, "other-dg1") && !g_str_equal (name, "holder") &&
-          !g_str_equal (name, "com-omits") &&
+          !g_str_equal (name, "com-omits") && !g_str_equal (name, "signer") &&
           !g_ascii_string_to_unsigned (value, hex ? 16 : 10, 0, hex ? 0xFFFF : 65536, &number, NULL))
         goto bad_value;
 
@@ -343,6 +354,17 @@ parse_quirks (const char  *text,
         }
       else if (g_str_equal (name, "no-chaining"))
         q->no_chaining = TRUE;
+      else if (g_str_equal (name, "signer"))
+        {
+          if (value == NULL || !tp_test_rogue_signer_from_string (value, &q->rogue_signer))
+            goto bad_value;
+        }
+      else if (g_str_equal (name, "germany"))
+        q->germany = TRUE;
+      else if (g_str_equal (name, "sha1"))
+        q->sha1 = TRUE;
+      else if (g_str_equal (name, "pace-fails"))
+        q->pace_fails = TRUE;
       else if (g_str_equal (name, "unknown-csca"))
         q->signer = TP_TEST_SIGNER_UNKNOWN_CSCA;
       else if (g_str_equal (name, "impostor-csca"))
@@ -525,7 +547,10 @@ serve_other_holder (TpTestDocument               *document,
 }
 
 /* The holder quirk: the printed MRZ (and so DG1 and the access keys) of
- * SURNAME/GIVEN/DOCNO/NAT/BIRTH/SEX/EXPIRY[/PERSONALNO]. */
+ * SURNAME/GIVEN/DOCNO/NAT/BIRTH/SEX/EXPIRY[/PERSONALNO]. Issued by UTO,
+ * as every document of the test PKI: its CSCAs are Utopia's (C=UT), and
+ * passive authentication checks the signer's country against the issuing
+ * state. */
 static char *
 holder_mrz (const char *holder)
 {
@@ -533,7 +558,7 @@ holder_mrz (const char *holder)
   g_autofree char *primary = tp_name_fold (f[0]);
   g_autofree char *secondary = tp_name_fold (f[1]);
 
-  return tp_test_mrz_td3 (f[3], primary, secondary, f[2], f[3], f[4], f[5][0], f[6],
+  return tp_test_mrz_td3 ("UTO", primary, secondary, f[2], f[3], f[4], f[5][0], f[6],
                           f[7] != NULL && f[7][0] != '\0' ? f[7] : NULL);
 }
 
@@ -601,6 +626,10 @@ sim_document_build (const Profile  *profile,
   options.seed_label = profile->name;
   if (q->holder != NULL)
     options.mrz = holder_mrz_text = holder_mrz (q->holder);
+  else if (q->germany)
+    options.mrz = holder_mrz_text = tp_test_rogue_german_mrz ();
+  if (q->sha1)
+    options.digest = "SHA1";
 
   doc->document = tp_test_pki_make_document (pki, &options, error);
   if (doc->document == NULL)
@@ -619,6 +648,14 @@ sim_document_build (const Profile  *profile,
     }
 
   if (q->other_dg1 != 0 && !serve_other_holder (doc->document, pki, &options, q->other_dg1 == 2, error))
+    return NULL;
+
+  /* Signed again by another signer, before anything changes after signing */
+  if ((q->rogue_signer != TP_TEST_ROGUE_SIGNER_NONE || q->germany) &&
+      !tp_test_rogue_sign_document (doc->document,
+                                    q->rogue_signer != TP_TEST_ROGUE_SIGNER_NONE
+                                    ? q->rogue_signer : TP_TEST_ROGUE_SIGNER_GERMANY,
+                                    options.digest, error))
     return NULL;
 
   if (q->tampered_dg != 0)
@@ -711,9 +748,10 @@ get_document (const Profile  *profile,
   g_autofree char *key = NULL;
   SimDocument *doc;
 
-  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u/%u/%s/%x", profile->name, q->signer, q->tampered_dg,
+  key = g_strdup_printf ("%s/%d/%u/%d/%d/%d/%d/%u/%u/%s/%x/%d/%d/%d", profile->name, q->signer, q->tampered_dg,
                          q->lying_length, q->clone, q->no_ds_certificate, q->no_extended,
-                         q->dg2_size, q->other_dg1, q->holder ? q->holder : "", q->com_omits);
+                         q->dg2_size, q->other_dg1, q->holder ? q->holder : "", q->com_omits,
+                         q->rogue_signer, q->germany, q->sha1);
 
   G_LOCK (documents);
   if (documents == NULL)
@@ -1012,6 +1050,10 @@ dispatch (TpSimChip    *chip,
 
       if (chip->sm != NULL)
         return TP_SW_CONDITIONS_NOT_SATISFIED;
+      /* The pace-fails quirk: the mapping step breaks (as a reader or
+       * someone between reader and chip can make it), BAC still works. */
+      if (chip->quirks.pace_fails && cmd->ins == 0x86)
+        return TP_SW_WRONG_DATA;
       sw = tp_pace_chip_process (chip->pace, cmd, out, &sm);
       if (sm != NULL)
         *new_sm = sm;
@@ -1519,7 +1561,8 @@ tp_sim_chip_export_trust (const char  *dir,
   g_return_val_if_fail (dir != NULL, FALSE);
 
   return tp_test_pki_write_trust (tp_test_pki_get_default (), dir,
-                                  TP_TEST_TRUST_CERTIFICATES, error);
+                                  TP_TEST_TRUST_CERTIFICATES, error) &&
+         tp_test_rogue_write_trust (dir, error);
 }
 
 const TpSimChipInfo *

@@ -90,8 +90,9 @@ void         tp_sim_chip_set_file          (TpSimChip     *chip,
                                             GBytes        *data);
 
 /* Writes the test PKI's trust anchors (CSCA certificates, and CRLs) into
- * @dir as files that --trust takes; the document signers of every
- * profile chain to them (the unknown-csca quirk on purpose does not). */
+ * @dir as files that --trust takes, with the test CSCA of Germany
+ * (tp-test-rogue.h); the document signers of every profile chain to them
+ * (the unknown-csca and signer=rogue-csca quirks on purpose do not). */
 gboolean     tp_sim_chip_export_trust      (const char    *dir,
                                             GError       **error);
 
