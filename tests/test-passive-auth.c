@@ -462,7 +462,8 @@ test_ds_not_embedded (void)
   g_assert_true (r2->signature);
   g_assert_false (r2->ds_embedded);
   g_assert_true (r2->chain);
-  g_assert_cmpint (r2->revocation, ==, TP_REVOCATION_NOT_CHECKED);
+  /* no CRL in this store: unknown, shown, not failed by default */
+  g_assert_cmpint (r2->revocation, ==, TP_REVOCATION_UNKNOWN);
   g_assert_cmpint (r2->verdict, ==, TP_PASSIVE_AUTH_VALID);
 }
 
@@ -515,23 +516,51 @@ test_empty_store (void)
   g_assert_cmpint (r->verdict, ==, TP_PASSIVE_AUTH_INVALID);
 }
 
+static gboolean
+has_prefix_line (GPtrArray  *lines,
+                 const char *prefix)
+{
+  for (guint i = 0; i < lines->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (lines, i), prefix))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_expired_ds (void)
 {
   g_autoptr(TpTestDocument) doc = make_doc_for (TP_TEST_KEY_EC_P384, TP_TEST_SIGNER_EXPIRED);
   g_autoptr(TpPassiveAuthResult) r = tp_passive_auth_verify (doc->files, fx.store, NULL);
-  gboolean warned = FALSE;
+  g_autoptr(TpPassiveAuthResult) accepted = NULL;
+  g_autoptr(TpPassiveAuthResult) late = NULL;
+  g_autoptr(GDateTime) after_expiry = g_date_time_new_utc (2036, 6, 1, 0, 0, 0);
+  TpPassiveAuthPolicy policy = { 0 };
 
-  /* accepted and reported: see the validity rule in tp-trust-store.h */
+  /* The DS expired in 2020, the document (DG1) runs to 2035: ICAO 9303-12
+   * has a DS outlive the documents it signs, so this fails by default */
   dump_result (r);
   g_assert_true (r->signature);
   g_assert_true (r->chain);
   g_assert_true (r->ds_expired);
   g_assert_cmpstr (r->ds_not_after, ==, "2020-01-01T00:00:00Z");
-  for (guint i = 0; i < r->warnings->len; i++)
-    warned |= g_str_has_prefix (g_ptr_array_index (r->warnings, i), "ds_expired");
-  g_assert_true (warned);
-  g_assert_cmpint (r->verdict, ==, TP_PASSIVE_AUTH_VALID);
+  g_assert_true (has_prefix_line (r->errors, "ds_expired"));
+  g_assert_cmpint (r->verdict, ==, TP_PASSIVE_AUTH_INVALID);
+
+  /* an operator's policy accepts it, never silently */
+  policy.accept_expired_ds = TRUE;
+  accepted = tp_passive_auth_verify_with_policy (doc->files, fx.store, NULL, &policy);
+  g_assert_true (has_prefix_line (accepted->warnings, "ds_expired"));
+  g_assert_nonnull (strstr (g_ptr_array_index (accepted->warnings, 0), "policy"));
+  g_assert_cmpuint (accepted->errors->len, ==, 0);
+  g_assert_cmpint (accepted->verdict, ==, TP_PASSIVE_AUTH_VALID);
+
+  /* once the document has expired too, an expired DS is what ICAO
+   * expects: a warning only (the CSCA runs to 2045) */
+  late = tp_passive_auth_verify (doc->files, fx.store, after_expiry);
+  dump_result (late);
+  g_assert_true (has_prefix_line (late->warnings, "ds_expired"));
+  g_assert_false (has_prefix_line (late->errors, "ds_expired"));
+  g_assert_cmpint (late->verdict, ==, TP_PASSIVE_AUTH_VALID);
 }
 
 static void
@@ -588,9 +617,11 @@ test_no_crl (void)
   tp_trust_store_add_certificate (store, csca);
   r = tp_passive_auth_verify (doc->files, store, NULL);
   g_assert_true (r->chain);
-  g_assert_cmpint (r->revocation, ==, TP_REVOCATION_NOT_CHECKED);
-  g_assert_cmpstr (tp_revocation_status_to_string (r->revocation), ==, "not_checked");
+  /* unknown: shown as such, not failed by default */
+  g_assert_cmpint (r->revocation, ==, TP_REVOCATION_UNKNOWN);
+  g_assert_cmpstr (tp_revocation_status_to_string (r->revocation), ==, "unknown");
   g_assert_nonnull (strstr (r->revocation_reason, "no CRL"));
+  g_assert_true (has_prefix_line (r->warnings, "revocation: unknown"));
   g_assert_cmpint (r->verdict, ==, TP_PASSIVE_AUTH_VALID);
 }
 
@@ -614,7 +645,7 @@ test_crl_wrong_signer (void)
   tp_trust_store_add_certificate (store, csca);
   tp_trust_store_add_crl (store, forged);
   r = tp_passive_auth_verify (doc->files, store, NULL);
-  g_assert_cmpint (r->revocation, ==, TP_REVOCATION_NOT_CHECKED);
+  g_assert_cmpint (r->revocation, ==, TP_REVOCATION_UNKNOWN);
   g_assert_nonnull (strstr (r->revocation_reason, "do not verify"));
   X509_CRL_free (forged);
   EVP_MD_free (md);

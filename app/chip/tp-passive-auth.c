@@ -8,8 +8,16 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
+#include <openssl/x509v3.h>
+
+#include "tp-country.h"
 #include "tp-error.h"
 #include "tp-passive-auth.h"
+
+/* ICAO 9303-12 and common practice: below these a key is too weak to
+ * sign travel documents. */
+#define MIN_RSA_BITS 2048
+#define MIN_EC_BITS  224
 
 static TpPassiveAuthResult *
 result_new (void)
@@ -128,6 +136,188 @@ check_hashes (TpPassiveAuthResult *result,
   EVP_MD_free (md);
 }
 
+/* ---- the Document Signer -------------------------------------------------- */
+
+/* Why ds is not a Document Signer's certificate, or NULL (step 4 but the
+ * issuer, checked on the chain). */
+static char *
+ds_profile_problem (X509 *ds)
+{
+  uint32_t flags = X509_get_extension_flags (ds);
+  EXTENDED_KEY_USAGE *eku;
+  g_autoptr(GString) purposes = NULL;
+
+  if (flags & EXFLAG_INVALID)
+    return g_strdup ("its extensions are malformed");
+  if (flags & EXFLAG_CA)
+    return g_strdup ("it is a CA certificate (a CSCA?): a CSCA issues Document Signers, it does "
+                     "not sign documents");
+  if (!(flags & EXFLAG_KUSAGE) || !(X509_get_key_usage (ds) & KU_DIGITAL_SIGNATURE))
+    return g_strdup_printf ("it lacks the key usage digitalSignature%s",
+                            (flags & EXFLAG_KUSAGE) && (X509_get_key_usage (ds) & KU_KEY_CERT_SIGN)
+                            ? " (it may only sign certificates)" : "");
+  eku = X509_get_ext_d2i (ds, NID_ext_key_usage, NULL, NULL);
+  if (eku != NULL)
+    {
+      purposes = g_string_new (NULL);
+      for (int i = 0; i < sk_ASN1_OBJECT_num (eku); i++)
+        {
+          const ASN1_OBJECT *obj = sk_ASN1_OBJECT_value (eku, i);
+          char text[128] = "";
+          int nid = OBJ_obj2nid (obj);
+
+          if (nid != NID_undef)
+            g_strlcpy (text, OBJ_nid2ln (nid), sizeof text);
+          else
+            OBJ_obj2txt (text, sizeof text, obj, 1);
+          if (g_str_equal (text, TP_OID_MASTER_LIST_SIGNER))
+            g_strlcpy (text, "CSCA master list signing", sizeof text);
+          g_string_append_printf (purposes, "%s%s", purposes->len ? ", " : "", text);
+        }
+      EXTENDED_KEY_USAGE_free (eku);
+    }
+  ERR_clear_error ();
+  if (purposes != NULL)
+    return g_strdup_printf ("it has an extended key usage (%s), which a Document Signer does not: "
+                            "a certificate for another purpose", purposes->str);
+  return NULL;
+}
+
+/* Step 8 for one key: a failure line, or NULL. */
+static char *
+weak_key_problem (const char *who,
+                  X509       *cert)
+{
+  EVP_PKEY *key = cert != NULL ? X509_get0_pubkey (cert) : NULL;
+  int bits;
+
+  if (key == NULL)
+    return NULL;
+  bits = EVP_PKEY_get_bits (key);
+  if (EVP_PKEY_is_a (key, "RSA") || EVP_PKEY_is_a (key, "RSA-PSS"))
+    {
+      if (bits < MIN_RSA_BITS)
+        return g_strdup_printf ("weak key: the %s has a %d-bit RSA key (at least %d)", who, bits,
+                                MIN_RSA_BITS);
+    }
+  else if (EVP_PKEY_is_a (key, "EC"))
+    {
+      if (bits < MIN_EC_BITS)
+        return g_strdup_printf ("weak key: the %s has a %d-bit EC key (at least %d)", who, bits,
+                                MIN_EC_BITS);
+    }
+  return NULL;
+}
+
+/* The country (C) of a name, upper-case, or NULL. */
+static char *
+name_country (const X509_NAME *name)
+{
+  int i = name != NULL ? X509_NAME_get_index_by_NID (name, NID_countryName, -1) : -1;
+  unsigned char *utf8 = NULL;
+  int len;
+  char *out;
+
+  if (i < 0)
+    return NULL;
+  len = ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, i)));
+  if (len < 0)
+    {
+      ERR_clear_error ();
+      return NULL;
+    }
+  out = g_ascii_strup ((const char *) utf8, len);
+  OPENSSL_free (utf8);
+  return out;
+}
+
+/* Step 5: the countries of the DS, its issuer and the CSCA against DG1's
+ * issuing state. */
+static void
+check_country (TpPassiveAuthResult *result,
+               X509                *ds,
+               X509                *csca,
+               GBytes              *dg1,
+               GDateTime           *at,
+               TpLdsDg1           **dg1_out)
+{
+  g_autoptr(TpLdsDg1) parsed = NULL;
+  struct { const char *who; const X509_NAME *name; } names[] = {
+    { "Document Signer", ds ? X509_get_subject_name (ds) : NULL },
+    { "Document Signer's issuer", ds ? X509_get_issuer_name (ds) : NULL },
+    { "CSCA", csca ? X509_get_subject_name (csca) : NULL },
+  };
+  g_autoptr(GString) problems = g_string_new (NULL);
+  GDate reference;
+  const char *state;
+
+  result->country = TP_COUNTRY_CHECK_NOT_CHECKED;
+  if (ds == NULL || dg1 == NULL || tp_passive_auth_result_get_hash (result, 1) != TP_DG_HASH_MATCH)
+    return;
+  g_date_clear (&reference, 1);
+  g_date_set_dmy (&reference, (GDateDay) g_date_time_get_day_of_month (at),
+                  (GDateMonth) g_date_time_get_month (at), (GDateYear) g_date_time_get_year (at));
+  parsed = tp_lds_dg1_parse (g_bytes_get_data (dg1, NULL), g_bytes_get_size (dg1), &reference, NULL);
+  if (parsed == NULL || parsed->mrz == NULL || parsed->mrz->issuing_state == NULL)
+    return;
+  state = parsed->mrz->issuing_state;
+  result->issuing_state = g_strdup (state);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *c = NULL;
+
+      if (names[i].name == NULL)
+        continue;
+      c = name_country (names[i].name);
+      if (c == NULL)
+        g_string_append_printf (problems, "%sthe %s names no country (C)", problems->len ? "; " : "",
+                                names[i].who);
+      else if (!tp_country_has_alpha2 (state, c))
+        g_string_append_printf (problems, "%sthe %s is of %s, which is not %s", problems->len ? "; " : "",
+                                names[i].who, c, state);
+    }
+  if (problems->len > 0)
+    {
+      const TpCountry *country = tp_country_lookup (state);
+
+      result->country = TP_COUNTRY_CHECK_MISMATCH;
+      g_ptr_array_add (result->errors,
+                       g_strdup_printf ("country: DG1's issuing state is %s (%s), but %s",
+                                        state, country != NULL && country->alpha2 != NULL
+                                        ? country->alpha2 : "no alpha-2 code", problems->str));
+    }
+  else
+    result->country = TP_COUNTRY_CHECK_MATCH;
+  if (dg1_out != NULL)
+    *dg1_out = g_steal_pointer (&parsed);
+}
+
+/* Whether the document's date of expiry (DG1) is after @at; TRUE when
+ * unknown (the safe side: an expired DS then needs the policy). */
+static gboolean
+document_still_valid (const TpLdsDg1 *dg1,
+                      GDateTime      *at)
+{
+  const TpMrzDate *e;
+  guint y, m, d;
+
+  if (dg1 == NULL || dg1->mrz == NULL || !dg1->mrz->expiry_date.complete)
+    return TRUE;
+  e = &dg1->mrz->expiry_date;
+  y = (guint) g_date_time_get_year (at);
+  m = (guint) g_date_time_get_month (at);
+  d = (guint) g_date_time_get_day_of_month (at);
+  return e->year > y || (e->year == y && (e->month > m || (e->month == m && e->day >= d)));
+}
+
+static gboolean
+is_sha1 (const char *name)
+{
+  return name != NULL && (g_ascii_strcasecmp (name, "SHA-1") == 0 || g_ascii_strcasecmp (name, "SHA1") == 0 ||
+                          strstr (name, "SHA1") != NULL || strstr (name, "sha1") != NULL);
+}
+
 static void
 finish_verdict (TpPassiveAuthResult *result)
 {
@@ -150,21 +340,27 @@ finish_verdict (TpPassiveAuthResult *result)
                        g_strdup ("hashes: no data group listed in the SOD was supplied"));
     }
 
+  /* Every check that fails wrote a line in errors: none may have. */
   result->verdict = (result->sod_parsed && result->signature && hashes_ok && result->chain &&
-                     result->revocation != TP_REVOCATION_REVOKED)
+                     result->ds_profile && result->country != TP_COUNTRY_CHECK_MISMATCH &&
+                     result->revocation != TP_REVOCATION_REVOKED && result->errors->len == 0)
                     ? TP_PASSIVE_AUTH_VALID : TP_PASSIVE_AUTH_INVALID;
 }
 
 TpPassiveAuthResult *
-tp_passive_auth_verify_sod (const TpSod     *sod,
-                            GBytes * const  *dgs,
-                            TpTrustStore    *trust,
-                            GDateTime       *at)
+tp_passive_auth_verify_sod (const TpSod               *sod,
+                            GBytes * const            *dgs,
+                            TpTrustStore              *trust,
+                            GDateTime                 *at,
+                            const TpPassiveAuthPolicy *policy)
 {
+  static const TpPassiveAuthPolicy default_policy = { FALSE, FALSE };
   TpPassiveAuthResult *result;
   g_autoptr(GError) error = NULL;
   g_autoptr(TpTrustChain) chain = NULL;
   g_autoptr(GDateTime) now = NULL;
+  g_autoptr(TpLdsDg1) dg1 = NULL;
+  g_autofree char *profile_problem = NULL;
   STACK_OF (X509) *embedded = NULL;
   X509 *ds;
 
@@ -173,6 +369,8 @@ tp_passive_auth_verify_sod (const TpSod     *sod,
 
   if (at == NULL)
     at = now = g_date_time_new_now_utc ();
+  if (policy == NULL)
+    policy = &default_policy;
 
   result = result_new ();
   result->sod_parsed = TRUE;
@@ -234,23 +432,78 @@ tp_passive_auth_verify_sod (const TpSod     *sod,
     result->csca_subject = tp_x509_name_to_string (X509_get_subject_name (chain->anchor));
   if (!result->chain)
     g_ptr_array_add (result->errors, g_strdup_printf ("chain: %s", chain->reason));
-  if (result->ds_expired)
-    g_ptr_array_add (result->warnings,
-                     g_strdup_printf ("ds_expired: the Document Signer certificate expired on %s "
-                                      "(accepted: ICAO 9303 Part 12 DS validity covers the "
-                                      "documents it signed; check the document's own expiry)",
-                                      result->ds_not_after != NULL ? result->ds_not_after : "?"));
 
+  /* 4. the Document Signer's profile, and its issuer a CSCA itself */
+  if (ds != NULL)
+    {
+      profile_problem = ds_profile_problem (ds);
+      if (profile_problem == NULL && result->chain && chain->length != 2)
+        profile_problem = g_strdup (chain->length == 1
+                                    ? "it is itself a trust anchor"
+                                    : "no CSCA of the trust store issued it itself (it chains "
+                                      "through another certificate)");
+      result->ds_profile = profile_problem == NULL;
+      if (profile_problem != NULL)
+        g_ptr_array_add (result->errors,
+                         g_strdup_printf ("document_signer: EF.SOD's signer (%s) is not a Document "
+                                          "Signer: %s", result->ds_subject, profile_problem));
+    }
+
+  /* 5. country */
+  check_country (result, ds, chain->anchor, dgs[1], at, &dg1);
+
+  /* 6. validity */
+  if (result->ds_expired)
+    {
+      const char *when = result->ds_not_after != NULL ? result->ds_not_after : "?";
+
+      if (!document_still_valid (dg1, at))
+        g_ptr_array_add (result->warnings,
+                         g_strdup_printf ("ds_expired: the Document Signer certificate expired on %s, "
+                                          "and so did the document", when));
+      else if (policy->accept_expired_ds)
+        g_ptr_array_add (result->warnings,
+                         g_strdup_printf ("ds_expired: the Document Signer certificate expired on %s "
+                                          "while the document is still valid, which ICAO 9303-12 "
+                                          "does not allow: accepted by this terminal's policy", when));
+      else
+        g_ptr_array_add (result->errors,
+                         g_strdup_printf ("ds_expired: the Document Signer certificate expired on %s "
+                                          "while the document is still valid: ICAO 9303-12 has a "
+                                          "Document Signer outlive the documents it signs", when));
+    }
+
+  /* 7. revocation */
   result->revocation = chain->revocation;
   result->revocation_reason = g_strdup (chain->revocation_reason);
   if (result->revocation == TP_REVOCATION_REVOKED)
     g_ptr_array_add (result->errors, g_strdup_printf ("revocation: the Document Signer certificate "
                                                       "is %s", chain->revocation_reason));
-  else if (result->chain && result->revocation == TP_REVOCATION_NOT_CHECKED)
-    g_ptr_array_add (result->warnings, g_strdup_printf ("revocation: not checked: %s",
-                                                        chain->revocation_reason));
-  else if (result->revocation == TP_REVOCATION_GOOD && chain->crl_stale)
-    g_ptr_array_add (result->warnings, g_strdup_printf ("revocation: %s", chain->revocation_reason));
+  else if (result->revocation == TP_REVOCATION_UNKNOWN)
+    g_ptr_array_add (policy->require_revocation ? result->errors : result->warnings,
+                     g_strdup_printf ("revocation: unknown: %s%s", chain->revocation_reason,
+                                      policy->require_revocation
+                                      ? " (this terminal's policy requires it known)" : ""));
+
+  /* 8. algorithms */
+  {
+    char *weak_ds = weak_key_problem ("Document Signer", ds);
+    char *weak_csca = weak_key_problem ("CSCA", chain->anchor);
+
+    if (weak_ds != NULL)
+      g_ptr_array_add (result->errors, weak_ds);
+    if (weak_csca != NULL)
+      g_ptr_array_add (result->errors, weak_csca);
+  }
+  if (is_sha1 (sod->digest_name) || is_sha1 (sod->signer_digest) || is_sha1 (sod->signature_algorithm))
+    {
+      result->weak_algorithm = TRUE;
+      g_ptr_array_add (result->warnings,
+                       g_strdup_printf ("weak algorithm: EF.SOD uses SHA-1 (hashes %s, signature %s): "
+                                        "accepted, but SHA-1 no longer resists collisions",
+                                        result->hash_algorithm ? result->hash_algorithm : "?",
+                                        result->signature_algorithm ? result->signature_algorithm : "?"));
+    }
 
   finish_verdict (result);
   return result;
@@ -260,6 +513,15 @@ TpPassiveAuthResult *
 tp_passive_auth_verify (TpLdsFiles   *files,
                         TpTrustStore *trust,
                         GDateTime    *at)
+{
+  return tp_passive_auth_verify_with_policy (files, trust, at, NULL);
+}
+
+TpPassiveAuthResult *
+tp_passive_auth_verify_with_policy (TpLdsFiles                *files,
+                                    TpTrustStore              *trust,
+                                    GDateTime                 *at,
+                                    const TpPassiveAuthPolicy *policy)
 {
   GBytes *dgs[17] = { NULL };
   GBytes *sod_bytes;
@@ -286,7 +548,7 @@ tp_passive_auth_verify (TpLdsFiles   *files,
     }
 
   if (sod != NULL)
-    return tp_passive_auth_verify_sod (sod, dgs, trust, at);
+    return tp_passive_auth_verify_sod (sod, dgs, trust, at, policy);
 
   result = result_new ();
   result->signature_reason = g_strdup (error->message);
@@ -320,6 +582,7 @@ tp_passive_auth_result_free (TpPassiveAuthResult *result)
   g_free (result->ds_serial);
   g_free (result->ds_not_after);
   g_free (result->revocation_reason);
+  g_free (result->issuing_state);
   g_ptr_array_unref (result->errors);
   g_ptr_array_unref (result->warnings);
   g_free (result);
@@ -345,6 +608,21 @@ const char *
 tp_passive_auth_verdict_to_string (TpPassiveAuthVerdict verdict)
 {
   return verdict == TP_PASSIVE_AUTH_VALID ? "valid" : "invalid";
+}
+
+const char *
+tp_country_check_to_string (TpCountryCheck check)
+{
+  switch (check)
+    {
+    case TP_COUNTRY_CHECK_MATCH:
+      return "match";
+    case TP_COUNTRY_CHECK_MISMATCH:
+      return "mismatch";
+    case TP_COUNTRY_CHECK_NOT_CHECKED:
+    default:
+      return "not_checked";
+    }
 }
 
 const char *

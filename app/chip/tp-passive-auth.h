@@ -14,15 +14,32 @@
  *     data group not read (DG3 behind terminal authentication, say) is
  *     listed as not read and does not fail;
  *  3. chain: the DS certificate chains to a CSCA of the trust store at the
- *     time of the check (tp-trust-store.h for the validity rule: an
- *     expired DS is accepted and reported as ds_expired, with a warning);
- *  4. revocation: the CSCA's CRL from the trust store, if any: "good",
- *     "revoked" (fails), or "not_checked" (no CRL; does not fail).
+ *     time of the check (tp-trust-store.h for the validity rule);
+ *  4. Document Signer profile (ICAO 9303-12): an end-entity certificate
+ *     (no basicConstraints cA) with the key usage digitalSignature and no
+ *     extended key usage, issued by a CSCA of the store itself. An EF.SOD
+ *     signed by a CSCA, by a certificate that may only sign certificates,
+ *     by a TLS or a master-list signer certificate fails;
+ *  5. country: the countries (C) of the DS, of its issuer and of the CSCA
+ *     must be the issuing state of DG1 (C=DE for an MRZ's D: the alpha-2
+ *     codes of the one country table, tp-country.h). Not checked without
+ *     a DG1 whose hash matched;
+ *  6. validity: a DS expired at the time of the check while the document
+ *     (DG1's date of expiry) is still valid contradicts ICAO 9303-12 (a DS
+ *     certificate outlives the documents it signs) and fails, unless the
+ *     policy accepts it (then a warning). An expired DS with an expired
+ *     document is a warning;
+ *  7. revocation: "good", "revoked" (fails), or "unknown" (no current CRL
+ *     for the CSCA: tp-trust-store.h), a warning unless the policy
+ *     requires revocation to be known;
+ *  8. algorithms: an RSA key under 2048 bits or an EC key under 224 bits
+ *     (DS or CSCA) fails; SHA-1 in the SOD's hashes or signature is
+ *     accepted with a "weak algorithm" warning.
  *
- * The verdict is VALID when 1 and 3 hold, no data group read has a hash
- * that is wrong or missing, at least one data group was checked, and the
- * DS is not revoked. Everything that failed has a line in errors;
- * tolerated findings (expired DS, stale CRL, no CRL) are in warnings.
+ * The verdict is VALID when 1, 3, 4 and 5 hold, no data group read has a
+ * hash that is wrong or missing, at least one data group was checked, and
+ * 6, 7 and 8 found nothing that fails. Everything that failed has a line
+ * in errors; tolerated findings are in warnings.
  *
  * Input files are as read from the chip: the whole EF including its tag
  * and length (the SOD hashes cover exactly those bytes). Trailing bytes
@@ -42,6 +59,26 @@ typedef enum {
   TP_PASSIVE_AUTH_VALID,
   TP_PASSIVE_AUTH_INVALID,
 } TpPassiveAuthVerdict;
+
+typedef enum {
+  TP_COUNTRY_CHECK_NOT_CHECKED,
+  TP_COUNTRY_CHECK_MATCH,
+  TP_COUNTRY_CHECK_MISMATCH,
+} TpCountryCheck;
+
+/**
+ * TpPassiveAuthPolicy:
+ * @accept_expired_ds: accept a Document Signer that expired while the
+ *   document is still valid (a warning, never silent); default FALSE: fails
+ * @require_revocation: fail when the DS's revocation is unknown; default
+ *   FALSE: shown as a warning
+ *
+ * What an operator may decide; zero-initialised is the default.
+ */
+typedef struct {
+  gboolean accept_expired_ds;
+  gboolean require_revocation;
+} TpPassiveAuthPolicy;
 
 typedef enum {
   TP_DG_HASH_MATCH,
@@ -84,7 +121,11 @@ typedef struct {
  * @ds_expired: the DS certificate expired before the check time
  * @ds_embedded: the DS certificate came from the SOD (FALSE: from the
  *   trust store, or none found)
- * @revocation: step 4
+ * @ds_profile: step 4 holds
+ * @country: step 5
+ * @issuing_state: DG1's issuing state when its hash matched, or NULL
+ * @weak_algorithm: SHA-1 in the SOD (step 8, a warning)
+ * @revocation: step 7
  * @revocation_reason: which CRL, or why none
  * @errors: one line per failed check, for a person (char *)
  * @warnings: tolerated findings (char *)
@@ -107,6 +148,10 @@ typedef struct {
   char                 *ds_not_after;
   gboolean              ds_expired;
   gboolean              ds_embedded;
+  gboolean              ds_profile;
+  TpCountryCheck        country;
+  char                 *issuing_state;
+  gboolean              weak_algorithm;
   TpRevocationStatus    revocation;
   char                 *revocation_reason;
   GPtrArray            *errors;
@@ -122,13 +167,20 @@ TpPassiveAuthResult *tp_passive_auth_verify          (TpLdsFiles                
                                                       TpTrustStore              *trust,
                                                       GDateTime                 *at);
 
+/* The same under an operator's policy (NULL: the default). */
+TpPassiveAuthResult *tp_passive_auth_verify_with_policy (TpLdsFiles             *files,
+                                                      TpTrustStore              *trust,
+                                                      GDateTime                 *at,
+                                                      const TpPassiveAuthPolicy *policy);
+
 /* The same with a parsed SOD and the data groups as an array indexed by
  * data group number: dgs[1]..dgs[16] (NULL when not read; dgs[0]
- * ignored). */
+ * ignored); policy NULL: the default. */
 TpPassiveAuthResult *tp_passive_auth_verify_sod      (const TpSod               *sod,
                                                       GBytes * const            *dgs,
                                                       TpTrustStore              *trust,
-                                                      GDateTime                 *at);
+                                                      GDateTime                 *at,
+                                                      const TpPassiveAuthPolicy *policy);
 
 void                 tp_passive_auth_result_free     (TpPassiveAuthResult       *result);
 
@@ -138,6 +190,8 @@ TpDgHashStatus       tp_passive_auth_result_get_hash (const TpPassiveAuthResult 
 
 /* "valid", "invalid" */
 const char          *tp_passive_auth_verdict_to_string (TpPassiveAuthVerdict     verdict);
+/* "not_checked", "match", "mismatch" */
+const char          *tp_country_check_to_string      (TpCountryCheck             check);
 /* "match", "mismatch", "not_read", "not_in_sod" */
 const char          *tp_dg_hash_status_to_string     (TpDgHashStatus             status);
 

@@ -128,23 +128,73 @@ remember (TpTrustStore *store,
   return TRUE;
 }
 
-static gboolean
-is_ca (X509 *cert)
+gboolean
+tp_x509_is_csca (X509 *cert)
 {
-  return X509_check_ca (cert) != 0;
+  uint32_t flags;
+
+  g_return_val_if_fail (cert != NULL, FALSE);
+
+  flags = X509_get_extension_flags (cert);
+  return !(flags & EXFLAG_INVALID) && (flags & EXFLAG_CA) && (flags & EXFLAG_KUSAGE) &&
+         (X509_get_key_usage (cert) & KU_KEY_CERT_SIGN);
+}
+
+gboolean
+tp_x509_has_extended_key_usage (X509       *cert,
+                                const char *oid)
+{
+  EXTENDED_KEY_USAGE *eku;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (cert != NULL, FALSE);
+  g_return_val_if_fail (oid != NULL, FALSE);
+
+  eku = X509_get_ext_d2i (cert, NID_ext_key_usage, NULL, NULL);
+  for (int i = 0; eku != NULL && i < sk_ASN1_OBJECT_num (eku); i++)
+    {
+      char text[128];
+
+      if (OBJ_obj2txt (text, sizeof text, sk_ASN1_OBJECT_value (eku, i), 1) > 0 &&
+          strcmp (text, oid) == 0)
+        found = TRUE;
+    }
+  EXTENDED_KEY_USAGE_free (eku);
+  ERR_clear_error ();
+  return found;
+}
+
+/* Why signer may not sign a master list, or NULL: ICAO 9303-12 gives the
+ * master-list signer the extended key usage id-icao-mrtd-security-
+ * cscaMasterListSigningKey and the key usage digitalSignature, and no CA
+ * powers. */
+static char *
+master_list_signer_problem (X509 *signer)
+{
+  uint32_t flags = X509_get_extension_flags (signer);
+
+  if (flags & EXFLAG_INVALID)
+    return g_strdup ("its extensions are malformed");
+  if (flags & EXFLAG_CA)
+    return g_strdup ("it is a CA certificate, not a master-list signer");
+  if (!(flags & EXFLAG_KUSAGE) || !(X509_get_key_usage (signer) & KU_DIGITAL_SIGNATURE))
+    return g_strdup ("it lacks the key usage digitalSignature");
+  if (!tp_x509_has_extended_key_usage (signer, TP_OID_MASTER_LIST_SIGNER))
+    return g_strdup ("it lacks the master-list signer extended key usage (" TP_OID_MASTER_LIST_SIGNER ")");
+  return NULL;
 }
 
 /* Adds cert; returns 1 when it became an anchor, 2 when it joined the pool,
- * 0 for a duplicate. */
+ * 0 for a duplicate. Only CSCA certificates (tp_x509_is_csca()) become
+ * anchors. */
 static int
 add_certificate (TpTrustStore *store,
-                 X509         *cert,
-                 gboolean      force_anchor)
+                 X509         *cert)
 {
   if (!remember (store, cert_fingerprint (cert)))
     return 0;
   X509_up_ref (cert);
-  if (force_anchor || is_ca (cert))
+  if (tp_x509_is_csca (cert))
     {
       g_ptr_array_add (store->anchors, cert);
       X509_STORE_add_cert (store->x509_store, cert);
@@ -208,6 +258,11 @@ chain_status_from_x509 (int err)
     }
 }
 
+/* Revocation of leaf by issuer: the newest CRL of issuer that verifies with
+ * its key and is not dated in the future. Listed there: revoked (even on a
+ * CRL past its next update: a revocation stays a revocation). Not listed on
+ * a current CRL: good. No usable CRL, or only one past its next update:
+ * unknown. */
 static void
 check_revocation (TpTrustStore *store,
                   X509         *leaf,
@@ -218,7 +273,7 @@ check_revocation (TpTrustStore *store,
   const X509_NAME *issuer_name = X509_get_subject_name (issuer);
   EVP_PKEY *issuer_key = X509_get0_pubkey (issuer);
   X509_CRL *best = NULL;
-  guint bad_signature = 0;
+  guint bad_signature = 0, future = 0;
   g_autofree char *issuer_text = tp_x509_name_to_string (issuer_name);
   g_autofree char *this_update = NULL;
   X509_REVOKED *revoked = NULL;
@@ -236,6 +291,12 @@ check_revocation (TpTrustStore *store,
           ERR_clear_error ();
           continue;
         }
+      if (X509_cmp_time (X509_CRL_get0_lastUpdate (crl), &now) > 0)
+        {
+          /* issued after the time of the check: not a CRL of that time */
+          future++;
+          continue;
+        }
       if (best == NULL ||
           ASN1_TIME_compare (X509_CRL_get0_lastUpdate (crl), X509_CRL_get0_lastUpdate (best)) > 0)
         best = crl;
@@ -243,11 +304,16 @@ check_revocation (TpTrustStore *store,
 
   if (best == NULL)
     {
-      chain->revocation = TP_REVOCATION_NOT_CHECKED;
-      chain->revocation_reason =
-        bad_signature > 0
-        ? g_strdup_printf ("the trust store's CRLs from %s do not verify with its key", issuer_text)
-        : g_strdup_printf ("no CRL from %s in the trust store", issuer_text);
+      chain->revocation = TP_REVOCATION_UNKNOWN;
+      if (future > 0)
+        chain->revocation_reason =
+          g_strdup_printf ("the only CRL from %s in the trust store is dated after the time of the "
+                           "check (thisUpdate in the future): invalid", issuer_text);
+      else if (bad_signature > 0)
+        chain->revocation_reason =
+          g_strdup_printf ("the trust store's CRLs from %s do not verify with its key", issuer_text);
+      else
+        chain->revocation_reason = g_strdup_printf ("no CRL from %s in the trust store", issuer_text);
       return;
     }
 
@@ -266,11 +332,22 @@ check_revocation (TpTrustStore *store,
       const ASN1_TIME *next = X509_CRL_get0_nextUpdate (best);
       gboolean stale = next != NULL && X509_cmp_time (next, &now) < 0;
 
-      chain->revocation = TP_REVOCATION_GOOD;
       chain->crl_stale = stale;
-      chain->revocation_reason =
-        g_strdup_printf ("not on the CRL of %s issued %s%s", issuer_text, this_update,
-                         stale ? " (stale: past its next update)" : "");
+      if (stale)
+        {
+          g_autofree char *next_text = asn1_time_to_string (next);
+
+          chain->revocation = TP_REVOCATION_UNKNOWN;
+          chain->revocation_reason =
+            g_strdup_printf ("not on the CRL of %s issued %s, but that CRL is past its next update "
+                             "(%s): no current CRL", issuer_text, this_update, next_text);
+        }
+      else
+        {
+          chain->revocation = TP_REVOCATION_GOOD;
+          chain->revocation_reason =
+            g_strdup_printf ("not on the CRL of %s issued %s", issuer_text, this_update);
+        }
     }
 }
 
@@ -334,6 +411,7 @@ verify_chain (TpTrustStore     *store,
       int n = sk_X509_num (built);
 
       chain->status = TP_CHAIN_OK;
+      chain->length = (guint) n;
       chain->leaf_expired = state.leaf_expired;
       chain->anchor = sk_X509_value (built, n - 1);
       X509_up_ref (chain->anchor);
@@ -387,7 +465,8 @@ master_list_try_accept (TpTrustStore      *store,
   TpTrustSource *source = pending->source;
   STACK_OF (X509) *embedded = CMS_get1_certs (pending->cms);
   g_autoptr(TpTrustChain) chain = verify_chain (store, pending->signer, embedded, NULL);
-  gboolean trusted = chain->status == TP_CHAIN_OK && chain->revocation != TP_REVOCATION_REVOKED;
+  gboolean direct = chain->status == TP_CHAIN_OK && chain->length == 2;
+  gboolean trusted = direct && chain->revocation != TP_REVOCATION_REVOKED;
 
   sk_X509_pop_free (embedded, X509_free);
   ERR_clear_error ();
@@ -397,8 +476,9 @@ master_list_try_accept (TpTrustStore      *store,
   if (!trusted && !(store->flags & TP_TRUST_STORE_ACCEPT_UNVERIFIED_MASTER_LISTS))
     {
       source->message = g_strdup_printf ("not accepted: the master-list signer is not trusted (%s)",
-                                         chain->status == TP_CHAIN_OK
-                                         ? chain->revocation_reason : chain->reason);
+                                         chain->status != TP_CHAIN_OK ? chain->reason
+                                         : !direct ? "a CSCA of the store did not issue it itself"
+                                         : chain->revocation_reason);
       *accepted = FALSE;
       return;
     }
@@ -407,9 +487,26 @@ master_list_try_accept (TpTrustStore      *store,
                                        "(TP_TRUST_STORE_ACCEPT_UNVERIFIED_MASTER_LISTS): %s",
                                        chain->reason != NULL ? chain->reason : chain->revocation_reason);
 
+  /* Only CSCA certificates become anchors; anything else a list carries
+   * (a Document Signer, a certificate without keyCertSign) is left out. */
   for (int i = 0; i < sk_X509_num (pending->content); i++)
-    if (add_certificate (store, sk_X509_value (pending->content, i), TRUE) == 1)
-      source->n_anchors++;
+    {
+      X509 *cert = sk_X509_value (pending->content, i);
+
+      if (!tp_x509_is_csca (cert))
+        source->n_ignored++;
+      else if (add_certificate (store, cert) == 1)
+        source->n_anchors++;
+    }
+  if (source->n_ignored > 0)
+    {
+      g_autofree char *before = g_steal_pointer (&source->message);
+
+      source->message = g_strdup_printf ("%s%s%u certificate%s left out: not CSCA certificates "
+                                         "(basicConstraints CA and keyUsage keyCertSign)",
+                                         before ? before : "", before ? "; " : "", source->n_ignored,
+                                         source->n_ignored == 1 ? "" : "s");
+    }
   source->accepted = TRUE;
   *accepted = TRUE;
 }
@@ -467,6 +564,7 @@ add_master_list (TpTrustStore     *store,
   PendingMasterList *pending;
   TpTrustSource *source;
   X509 *signer = NULL;
+  g_autofree char *problem = NULL;
   gboolean signature_ok;
   gboolean accepted = FALSE;
 
@@ -498,6 +596,15 @@ add_master_list (TpTrustStore     *store,
   if (!signature_ok)
     {
       source->message = g_strdup_printf ("not accepted: %s", local_error->message);
+      ASN1_item_free ((ASN1_VALUE *) ml, ASN1_ITEM_rptr (TP_CSCA_MASTER_LIST));
+      CMS_ContentInfo_free (cms);
+      return TRUE;
+    }
+  problem = master_list_signer_problem (signer);
+  if (problem != NULL)
+    {
+      source->message = g_strdup_printf ("not accepted: the signer (%s) may not sign a master list: %s",
+                                         source->signer_subject, problem);
       ASN1_item_free ((ASN1_VALUE *) ml, ASN1_ITEM_rptr (TP_CSCA_MASTER_LIST));
       CMS_ContentInfo_free (cms);
       return TRUE;
@@ -562,7 +669,7 @@ add_pem (TpTrustStore  *store,
                                  ? TP_TRUST_SOURCE_CERTIFICATES : TP_TRUST_SOURCE_CRL);
           if (info->x509 != NULL)
             {
-              int r = add_certificate (store, info->x509, FALSE);
+              int r = add_certificate (store, info->x509);
 
               source->n_anchors += r == 1;
               source->n_other += r == 2;
@@ -600,7 +707,7 @@ add_der (TpTrustStore  *store,
   if (cert != NULL && p == data + dlen)
     {
       TpTrustSource *source = new_source (store, name, TP_TRUST_SOURCE_CERTIFICATES);
-      int r = add_certificate (store, cert, FALSE);
+      int r = add_certificate (store, cert);
 
       source->n_anchors += r == 1;
       source->n_other += r == 2;
@@ -801,7 +908,7 @@ tp_trust_store_add_certificate (TpTrustStore *store,
   g_return_if_fail (store != NULL);
   g_return_if_fail (cert != NULL);
 
-  add_certificate (store, cert, FALSE);
+  add_certificate (store, cert);
   resolve_pending (store);
 }
 
@@ -919,6 +1026,8 @@ tp_revocation_status_to_string (TpRevocationStatus status)
       return "good";
     case TP_REVOCATION_REVOKED:
       return "revoked";
+    case TP_REVOCATION_UNKNOWN:
+      return "unknown";
     case TP_REVOCATION_NOT_CHECKED:
     default:
       return "not_checked";

@@ -7,9 +7,10 @@
  * other certificates (Document Signers, master-list signers) used only to
  * build chains, never as anchors. It is filled from:
  *
- *  - certificate files, DER or PEM (one or several certificates). A CA
- *    certificate (basicConstraints cA TRUE) becomes an anchor; any other
- *    certificate joins the untrusted pool;
+ *  - certificate files, DER or PEM (one or several certificates). A CSCA
+ *    certificate (basicConstraints cA TRUE and keyUsage keyCertSign, as
+ *    ICAO 9303-12 profiles it) becomes an anchor; any other certificate
+ *    joins the untrusted pool;
  *  - CRL files, DER or PEM;
  *  - ICAO master lists (ICAO 9303 Part 12, "CSCA Master List"): CMS
  *    SignedData (RFC 5652) with eContentType id-icao-cscaMasterList
@@ -21,17 +22,23 @@
  * Master-list rule. A master list is only as trustworthy as its signer, and
  * the signer is a certificate issued by some state's CSCA. Its contents are
  * accepted when
- *   1. the CMS signature verifies with the signer certificate, and
- *   2. the signer certificate chains to a CSCA that is *already* an anchor
- *      of this store (loaded from a certificate file or from a master list
- *      accepted earlier), checked like a Document Signer (see below), and
- *      no CRL of the store revokes it;
- * or, for condition 2 only, when the store was created with
+ *   1. the CMS signature verifies with the signer certificate,
+ *   2. the signer is a master-list signer: extended key usage
+ *      2.23.136.1.1.3 (cscaMasterListSigningKey), key usage
+ *      digitalSignature, not a CA (any other certificate, a Document Signer
+ *      for instance, may not speak for a state's CSCAs), and
+ *   3. the signer certificate was issued by a CSCA that is *already* an
+ *      anchor of this store (loaded from a certificate file or from a
+ *      master list accepted earlier), directly, within its validity (see
+ *      below), and no CRL of the store revokes it;
+ * or, for condition 3 only, when the store was created with
  * TP_TRUST_STORE_ACCEPT_UNVERIFIED_MASTER_LISTS (an operator who obtained
- * the file over a channel they trust). A list whose signature does not
- * verify is never accepted. A list that waits for its signer's CSCA is kept
- * and accepted as soon as that CSCA arrives (the order of files does not
- * matter). Each file's outcome is in tp_trust_store_get_sources().
+ * the file over a channel they trust). A list failing 1 or 2 is never
+ * accepted. Of an accepted list, only the CSCA certificates become anchors;
+ * anything else it carries is left out and counted (n_ignored). A list that
+ * waits for its signer's CSCA is kept and accepted as soon as that CSCA
+ * arrives (the order of files does not matter). Each file's outcome is in
+ * tp_trust_store_get_sources().
  *
  * Validity rule (also for passive authentication). Chains are verified at
  * the time of the check. The *leaf* (Document Signer, master-list signer)
@@ -45,10 +52,12 @@
  * CA certificate of the chain outside its validity, fail the chain.
  *
  * Revocation: after a chain is built, the CRLs whose issuer is the leaf's
- * issuer and whose signature verifies with that issuer's key are
- * consulted (the newest by thisUpdate). No such CRL: "not_checked". A CRL
- * past its nextUpdate is still used (a revocation stays a revocation) and
- * the reason says it is stale.
+ * issuer, whose signature verifies with that issuer's key and whose
+ * thisUpdate is not after the time of the check are consulted (the newest
+ * by thisUpdate). The leaf listed: "revoked" (on a CRL past its nextUpdate
+ * too: a revocation stays a revocation). Not listed on a current CRL:
+ * "good". No usable CRL, or only one past its nextUpdate: "unknown", and
+ * the reason says which. "not_checked" when there was no chain to check.
  */
 #pragma once
 
@@ -75,6 +84,7 @@ typedef enum {
  * @n_anchors: CSCA certificates this source added (duplicates not counted)
  * @n_other: non-CA certificates added to the untrusted pool
  * @n_crls: CRLs added
+ * @n_ignored: master lists: certificates left out (not CSCA certificates)
  * @signature_ok: master lists: the CMS signature verifies
  * @signer_trusted: master lists: the signer chains to an anchor
  * @accepted: the contents are in the store (always TRUE for
@@ -88,6 +98,7 @@ typedef struct {
   guint              n_anchors;
   guint              n_other;
   guint              n_crls;
+  guint              n_ignored;
   gboolean           signature_ok;
   gboolean           signer_trusted;
   gboolean           accepted;
@@ -106,16 +117,20 @@ typedef enum {
 } TpChainStatus;
 
 typedef enum {
-  TP_REVOCATION_NOT_CHECKED,
+  TP_REVOCATION_NOT_CHECKED,   /* no chain to check */
   TP_REVOCATION_GOOD,
   TP_REVOCATION_REVOKED,
+  TP_REVOCATION_UNKNOWN,       /* no current CRL that verifies */
 } TpRevocationStatus;
 
 /**
  * TpTrustChain:
  * @status: TP_CHAIN_OK when the leaf chains to an anchor
  * @reason: for a person; NULL when @status is TP_CHAIN_OK
- * @leaf_expired: the leaf's notAfter is before the check time (tolerated)
+ * @length: certificates in the chain built, leaf and anchor included (2:
+ *   the anchor issued the leaf itself; 1: the leaf is an anchor)
+ * @leaf_expired: the leaf's notAfter is before the check time (tolerated
+ *   here; passive authentication decides)
  * @anchor: the CSCA the chain ends at (a reference), or NULL
  * @issuer: the leaf's issuer in the built chain (a reference), or NULL
  * @revocation: see the revocation rule
@@ -125,6 +140,7 @@ typedef enum {
 typedef struct {
   TpChainStatus       status;
   char               *reason;
+  guint               length;
   gboolean            leaf_expired;
   X509               *anchor;
   X509               *issuer;
@@ -184,13 +200,20 @@ void                tp_trust_chain_free             (TpTrustChain       *chain);
 /* "ok", "no_certificate", "unknown_csca", "bad_signature", "expired",
  * "not_yet_valid", "invalid" */
 const char         *tp_chain_status_to_string       (TpChainStatus       status);
-/* "not_checked", "good", "revoked" */
+/* "not_checked", "good", "revoked", "unknown" */
 const char         *tp_revocation_status_to_string  (TpRevocationStatus  status);
 
 /* The DER CscaMasterList (version 0) holding certs (X509 *): the content
  * to sign into a master list (tests and tools). */
 GBytes             *tp_master_list_encode_content   (GPtrArray          *certs,
                                                      GError            **error);
+
+/* A CSCA certificate, as ICAO 9303-12 profiles one: basicConstraints cA
+ * and keyUsage keyCertSign (well-formed extensions). */
+gboolean            tp_x509_is_csca                 (X509               *cert);
+/* Whether cert's extended key usage lists oid (dotted). */
+gboolean            tp_x509_has_extended_key_usage  (X509               *cert,
+                                                     const char         *oid);
 
 /* name as RFC 2253 text ("CN=CSCA,O=...,C=UT"), UTF-8 kept. */
 char               *tp_x509_name_to_string          (const X509_NAME    *name);

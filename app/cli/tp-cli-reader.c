@@ -12,7 +12,8 @@
  *           standard error too).
  * sim       the software chip: `sim list` (profiles and quirks),
  *           `sim info SPEC` (its printed MRZ and CAN), `sim export-trust DIR`
- *           (the test PKI's CSCA certificates and CRLs, for --trust).
+ *           (the test PKI's CSCA certificates and CRLs, for --trust),
+ *           `sim export-cases DIR` (LDIF, master lists, CRLs, good and rogue).
  */
 #include "config.h"
 
@@ -25,6 +26,7 @@
 #include "tp-document-reader.h"
 #include "tp-error.h"
 #include "tp-sim-chip.h"
+#include "tp-test-rogue.h"
 #include "tp-transport-registry.h"
 #include "tp-transport.h"
 
@@ -134,6 +136,8 @@ typedef struct {
   char       *save_face;
   gboolean    bac;
   gboolean    no_extended;
+  gboolean    accept_expired_ds;
+  gboolean    require_revocation;
   gsize       max_read;
   gboolean    help;
 } ReadArgs;
@@ -170,6 +174,11 @@ static const char read_usage[] =
   "  --bac               use BAC even when the chip offers PACE\n"
   "  --no-extended       never use extended-length APDUs\n"
   "  --max-read N        ask for at most N bytes per READ BINARY\n"
+  "  --accept-expired-ds accept a Document Signer certificate that expired while the\n"
+  "                      document is still valid (ICAO 9303-12 does not allow it; by\n"
+  "                      default it fails). Accepted, it is still a warning\n"
+  "  --require-revocation  fail when the Document Signer's revocation is unknown (no\n"
+  "                      current CRL for its CSCA); by default unknown is a warning\n"
   "\n"
   "Exit status: 0 read and verified, 1 read but a check failed, 2 could not read.\n";
 
@@ -280,6 +289,10 @@ parse_read_args (int        argc,
         args->bac = TRUE;
       else if (g_str_equal (arg, "--no-extended"))
         args->no_extended = TRUE;
+      else if (g_str_equal (arg, "--accept-expired-ds"))
+        args->accept_expired_ds = TRUE;
+      else if (g_str_equal (arg, "--require-revocation"))
+        args->require_revocation = TRUE;
       else if (option_is (arg, "--max-read"))
         {
           g_autofree char *value = NULL;
@@ -467,6 +480,11 @@ build_document_json (JsonBuilder      *b,
   tp_cli_add_string (b, "signature_algorithm", pa->signature_algorithm);
   tp_cli_add_string (b, "document_signer", pa->ds_subject);
   add_bool (b, "ds_expired", pa->ds_expired);
+  add_bool (b, "ds_profile", pa->ds_profile);
+  tp_cli_add_string (b, "country", tp_country_check_to_string (pa->country));
+  tp_cli_add_string (b, "issuing_state", pa->issuing_state);
+  add_bool (b, "weak_algorithm", pa->weak_algorithm);
+  tp_cli_add_string (b, "revocation_reason", pa->revocation_reason);
   json_builder_end_object (b);
 
   add_check (b, "chip_auth", doc->chip_auth);
@@ -575,6 +593,8 @@ tp_cli_read (int    argc,
   options->prefer_bac = args.bac;
   options->no_extended = args.no_extended;
   options->max_read = args.max_read;
+  options->policy.accept_expired_ds = args.accept_expired_ds;
+  options->policy.require_revocation = args.require_revocation;
 
   doc = tp_document_reader_read (transport, key, options, NULL, NULL, NULL, &error);
   if (doc == NULL)
@@ -604,12 +624,16 @@ static const char sim_usage[] =
   "Usage: touchpoint-cli sim list\n"
   "       touchpoint-cli sim info SPEC\n"
   "       touchpoint-cli sim export-trust DIR\n"
+  "       touchpoint-cli sim export-cases DIR\n"
   "\n"
   "The software chip (test fixture and demo device; reader sim:SPEC).\n"
   "  list          the profiles and quirks (SPEC is PROFILE[:QUIRK,...])\n"
   "  info SPEC     the document on that chip: its printed MRZ and CAN\n"
   "  export-trust DIR  write the test PKI's CSCA certificates and CRLs to DIR,\n"
-  "                for `read --trust DIR`\n";
+  "                for `read --trust DIR`\n"
+  "  export-cases DIR  write trust material as distributed (ICAO PKD LDIF, master\n"
+  "                lists, PEM and DER certificates, CRLs), good and rogue, to DIR,\n"
+  "                for the `trust import` tests\n";
 
 static void
 add_infos (JsonBuilder         *b,
@@ -691,6 +715,20 @@ tp_cli_sim (int    argc,
         }
       json_builder_begin_object (b);
       tp_cli_add_string (b, "trust", argv[2]);
+      json_builder_end_object (b);
+      tp_cli_print_builder (b);
+      return 0;
+    }
+
+  if (argc == 3 && g_str_equal (argv[1], "export-cases"))
+    {
+      if (!tp_test_rogue_write_cases (argv[2], &error))
+        {
+          fprintf (stderr, "touchpoint-cli sim: export-cases: %s\n", error->message);
+          return 2;
+        }
+      json_builder_begin_object (b);
+      tp_cli_add_string (b, "cases", argv[2]);
       json_builder_end_object (b);
       tp_cli_print_builder (b);
       return 0;

@@ -262,7 +262,9 @@ static const TpCountry countries[] = {
   { "UNO", "UNO", "UN", TP_COUNTRY_ORGANISATION, "United Nations Organization or one of its officials" },
   { "URY", "URY", "UY", TP_COUNTRY_STATE, "Uruguay" },
   { "USA", "USA", "US", TP_COUNTRY_STATE, "United States" },
-  { "UTO", "UTO", NULL, TP_COUNTRY_SPECIMEN, "Utopia (ICAO 9303 specimen documents)" },
+  /* UT is no ISO 3166 code: it is what specimen and test certificates of
+   * Utopia carry (C=UT), so that their country can be checked too. */
+  { "UTO", "UTO", "UT", TP_COUNTRY_SPECIMEN, "Utopia (ICAO 9303 specimen documents)" },
   { "UZB", "UZB", "UZ", TP_COUNTRY_STATE, "Uzbekistan" },
   { "VAT", "VAT", "VA", TP_COUNTRY_STATE, "Holy See (Vatican City State)" },
   { "VCT", "VCT", "VC", TP_COUNTRY_STATE, "Saint Vincent and the Grenadines" },

@@ -13,7 +13,8 @@
  *    XPO, XES, XMP, XOM, XDC);
  *  - RKS, the code Kosovo prints in its own documents (ISO 3166 has no code;
  *    XK is the alpha-2 code in common use);
- *  - UTO, ICAO's fictional "Utopia" on the specimen documents of ICAO 9303.
+ *  - UTO, ICAO's fictional "Utopia" on the specimen documents of ICAO 9303
+ *    (alpha-2 UT in specimen and test certificates, no ISO 3166 code).
  * The MRZ parser accepts exactly these codes, the list-entry validator too,
  * and the matcher compares nationalities through tp_country_same(), so a
  * German passport (D) meets a list entry written DEU.

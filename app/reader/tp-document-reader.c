@@ -1396,7 +1396,8 @@ tp_document_reader_read (TpTransport          *transport,
   compare_mrz (&r);
 
   pa_start = g_get_monotonic_time ();
-  doc->passive_auth = tp_passive_auth_verify (doc->lds, options->trust, options->at);
+  doc->passive_auth = tp_passive_auth_verify_with_policy (doc->lds, options->trust, options->at,
+                                                          &options->policy);
   doc->passive_auth_us = g_get_monotonic_time () - pa_start;
 
   doc->elapsed_us = g_get_monotonic_time () - start;

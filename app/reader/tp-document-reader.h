@@ -56,6 +56,9 @@ G_BEGIN_DECLS
  *   (benchmarks set 223 or 160 to compare with other readers)
  * @max_retries: transmission errors recovered per read (default 3)
  * @at: the time of the checks (NULL: now)
+ * @policy: the operator's passive authentication policy (default: an
+ *   expired Document Signer on a valid document fails, unknown revocation
+ *   is shown and does not fail; tp-passive-auth.h)
  */
 typedef struct {
   TpTrustStore  *trust;
@@ -68,6 +71,7 @@ typedef struct {
   gsize          max_read;
   guint          max_retries;
   GDateTime     *at;
+  TpPassiveAuthPolicy policy;
 } TpReadOptions;
 
 TpReadOptions *tp_read_options_new              (void);

@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       if (!tp_sod_verify_signature (sod, NULL, &error))
         g_assert (error != NULL);
 
-      result = tp_passive_auth_verify_sod (sod, dgs, NULL, NULL);
+      result = tp_passive_auth_verify_sod (sod, dgs, NULL, NULL, NULL);
       g_assert (result->verdict == TP_PASSIVE_AUTH_INVALID);
       total += result->errors->len;
     }
