@@ -1173,15 +1173,62 @@ fail:
 
 /* Export */
 
+/* Puts @data at @path unless the same bytes are there: *written tells
+ * which; other bytes there are an error (a mirror of another feed). */
 static gboolean
-copy_file (const char  *from,
-           const char  *to,
-           GError     **error)
+put_immutable (const char  *path,
+               const char  *data,
+               gsize        length,
+               gboolean    *written,
+               GError     **error)
 {
-  g_autoptr(GFile) source = g_file_new_for_path (from);
-  g_autoptr(GFile) target = g_file_new_for_path (to);
+  g_autofree char *existing = NULL;
+  gsize existing_len;
 
-  return g_file_copy (source, target, G_FILE_COPY_NONE, NULL, NULL, NULL, error);
+  *written = FALSE;
+  if (g_file_get_contents (path, &existing, &existing_len, NULL))
+    {
+      if (existing_len == length && memcmp (existing, data, length) == 0)
+        return TRUE;
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "%s differs from this hub's file of that name: the mirror holds another feed", path);
+      return FALSE;
+    }
+  *written = TRUE;
+  return tp_hub_replace_file (path, data, length, 0644, error);
+}
+
+/* The mirror's current head, if any, must be this hub's and not ahead. */
+static gboolean
+check_mirror_head (TpHub        *hub,
+                   const char   *head_path,
+                   guint64       seq,
+                   GError      **error)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  g_autoptr(TpFeedHead) head = NULL;
+  g_autoptr(TpFeedKeyring) ring = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_get_contents (head_path, &text, &len, NULL))
+    return TRUE;
+  ring = tp_hub_dir_get_keyring (hub->dir);
+  head = tp_feed_head_parse (text, len, &local_error);
+  if (head == NULL || !tp_feed_head_verify (head, ring, &local_error))
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "%s is not a head of this hub (%s): not overwritten", head_path, local_error->message);
+      return FALSE;
+    }
+  if (head->seq > seq)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "%s is at seq %" G_GUINT64_FORMAT ", ahead of this hub's %" G_GUINT64_FORMAT
+                   " (a restored hub?): not overwritten", head_path, head->seq, seq);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 JsonObject *
@@ -1197,26 +1244,28 @@ tp_hub_export_feed (TpHub       *hub,
   g_autoptr(GArray) snapshots = NULL;
   g_autoptr(GBytes) head = NULL;
   g_autoptr(JsonObject) result = json_object_new ();
+  g_autoptr(GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GDir) listing = NULL;
   TpHubState state;
   gsize len;
   const char *data;
-  guint n_snapshots = 0;
+  const char *name;
+  guint written_segments = 0;
+  guint written_snapshots = 0;
+  guint removed = 0;
 
-  if (g_file_test (head_path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT, "%s holds a feed already: not overwritten", out);
-      return NULL;
-    }
   if (g_mkdir_with_parents (segments_dir, 0755) != 0 || g_mkdir_with_parents (snapshots_dir, 0755) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: cannot create the feed's folders", out);
       return NULL;
     }
 
-  /* One consistent state: the writer's lock, one transaction. */
+  /* One consistent state: the writer's lock, one transaction. Immutable
+   * files first, the head last, so a mirror never names what it lacks. */
   g_mutex_lock (&hub->write_lock);
   if (!tp_hub_storage_begin (hub->storage, FALSE, error) ||
       !tp_hub_storage_get_state (hub->storage, &state, error) ||
+      !check_mirror_head (hub, head_path, state.seq, error) ||
       (firsts = tp_hub_storage_list_segments (hub->storage, error)) == NULL ||
       (snapshots = tp_hub_storage_list_snapshots (hub->storage, error)) == NULL)
     goto fail;
@@ -1224,25 +1273,31 @@ tp_hub_export_feed (TpHub       *hub,
     {
       guint64 first = g_array_index (firsts, guint64, i);
       g_autoptr(GBytes) segment = tp_hub_storage_get_segment (hub->storage, first, error);
-      g_autofree char *name = g_strdup_printf ("%" G_GUINT64_FORMAT, first);
-      g_autofree char *path = g_build_filename (segments_dir, name, NULL);
+      g_autofree char *file = g_strdup_printf ("%" G_GUINT64_FORMAT, first);
+      g_autofree char *path = g_build_filename (segments_dir, file, NULL);
+      gboolean written;
 
       if (segment == NULL)
         goto fail;
       data = g_bytes_get_data (segment, &len);
-      if (!tp_hub_write_new_file (path, data, len, 0644, error))
+      if (!put_immutable (path, data, len, &written, error))
         goto fail;
+      written_segments += written;
     }
   for (guint i = 0; i < snapshots->len; i++)
     {
-      g_autofree char *name = g_strdup_printf ("%" G_GUINT64_FORMAT ".jsonl.gz",
+      g_autofree char *file = g_strdup_printf ("%" G_GUINT64_FORMAT ".jsonl.gz",
                                                g_array_index (snapshots, TpHubSnapshotInfo, i).seq);
-      g_autofree char *from = g_build_filename (source_dir, name, NULL);
-      g_autofree char *to = g_build_filename (snapshots_dir, name, NULL);
+      g_autofree char *from = g_build_filename (source_dir, file, NULL);
+      g_autofree char *to = g_build_filename (snapshots_dir, file, NULL);
+      g_autoptr(GMappedFile) mapped = g_mapped_file_new (from, FALSE, error);
+      gboolean written;
 
-      if (!copy_file (from, to, error))
+      if (mapped == NULL ||
+          !put_immutable (to, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), &written, error))
         goto fail;
-      n_snapshots++;
+      written_snapshots += written;
+      g_hash_table_add (keep, g_steal_pointer (&file));
     }
   if (!build_head (hub, &state, snapshots, &head, error))
     goto fail;
@@ -1250,12 +1305,27 @@ tp_hub_export_feed (TpHub       *hub,
   g_mutex_unlock (&hub->write_lock);
 
   data = g_bytes_get_data (head, &len);
-  if (!tp_hub_write_new_file (head_path, data, len, 0644, error))
+  if (!tp_hub_replace_file (head_path, data, len, 0644, error))
     return NULL;
+  /* snapshots the hub no longer keeps go, after the new head */
+  listing = g_dir_open (snapshots_dir, 0, error);
+  if (listing == NULL)
+    return NULL;
+  while ((name = g_dir_read_name (listing)) != NULL)
+    if (g_str_has_suffix (name, ".jsonl.gz") && !g_hash_table_contains (keep, name))
+      {
+        g_autofree char *path = g_build_filename (snapshots_dir, name, NULL);
+
+        removed += g_unlink (path) == 0;
+      }
+
   json_object_set_string_member (result, "out", out);
   json_object_set_int_member (result, "seq", (gint64) state.seq);
   json_object_set_int_member (result, "segments", firsts->len);
-  json_object_set_int_member (result, "snapshots", n_snapshots);
+  json_object_set_int_member (result, "segments_written", written_segments);
+  json_object_set_int_member (result, "snapshots", snapshots->len);
+  json_object_set_int_member (result, "snapshots_written", written_snapshots);
+  json_object_set_int_member (result, "snapshots_removed", removed);
   return g_steal_pointer (&result);
 
 fail:

@@ -269,8 +269,20 @@ class Feed(hubtest.HubTestCase):
         served = client.get_json("/v1/feed/head")
         for member in ("seq", "state_hash", "entries", "segment"):
             self.assertEqual(exported[member], served[member])
-        status, _ = run("export-feed", "--dir", hub.dir, "--out", mirror, *hub.db_args(), check=False)
+        # run again later, the mirror catches up: new segments, a new head
+        client.post_lines("/v1/entries", lines(entry("LATE-1")))
+        _, again = run("export-feed", "--dir", hub.dir, "--out", mirror, *hub.db_args())
+        self.assertEqual(again[0]["seq"], posted + 1)
+        self.assertEqual(again[0]["segments_written"], 1)
+        with open(os.path.join(mirror, "head")) as f:
+            self.assertEqual(json.load(f)["seq"], posted + 1)
+        with open(os.path.join(mirror, "segments", str(posted + 1)), "rb") as f:
+            self.assertEqual(f.read(), client.request("GET", "/v1/feed/segments/%d" % (posted + 1))[2])
+        # a mirror of another hub is not overwritten
+        other = self.new_hub("other", start=False)
+        status, out = run("export-feed", "--dir", other.dir, "--out", mirror, *other.db_args(), check=False)
         self.assertEqual(status, 1)
+        self.assertIn("not a head of this hub", out[0]["error"])
 
 
 class Events(hubtest.HubTestCase):
