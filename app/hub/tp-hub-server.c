@@ -24,7 +24,8 @@ typedef struct {
   GMainLoop    *loop;
   GMainContext *context;
   GList        *push;          /* of Push* */
-  guint         in_flight;
+  guint         in_flight;     /* requests started and not finished */
+  guint         drain_timeout_id;
   gboolean      draining;
   guint         heartbeat_id;
   gboolean      snapshot_running;
@@ -151,6 +152,10 @@ identify (Server            *server,
   return who;
 }
 
+static void log_request   (SoupServerMessage *msg);
+static void request_ended (Server            *server,
+                           SoupServerMessage *msg);
+
 /* Push */
 
 static void
@@ -183,6 +188,12 @@ push_cb (SoupServer              *soup,
   TpHubIdentity *who = identify (server, msg);
   Push *push;
   g_autofree char *hello = NULL;
+
+  /* the upgraded request never finishes as an HTTP one: log it and stop
+   * counting it now */
+  soup_server_message_set_status (msg, SOUP_STATUS_SWITCHING_PROTOCOLS, NULL);
+  log_request (msg);
+  request_ended (server, msg);
 
   if (who == NULL || server->draining)
     {
@@ -458,10 +469,8 @@ work_done_cb (GObject      *source,
         push_send (server, text, work->who->airport);
       }
   soup_server_message_unpause (msg);
-  server->in_flight--;
   if (work->kind == WORK_ENTRIES && work->status == 200)
     maybe_snapshot (server);
-  finish_server_if_drained (server);
 }
 
 static void
@@ -482,7 +491,6 @@ start_work (Server            *server,
   if (kind != WORK_SEGMENT)
     work->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_task_set_task_data (task, work, (GDestroyNotify) work_free);
-  server->in_flight++;
   soup_server_message_pause (msg);
   g_task_run_in_thread (task, work_thread);
 }
@@ -650,7 +658,37 @@ default_cb (SoupServer        *soup,
   set_text (msg, 404, "not found\n");
 }
 
-/* Request log */
+/* Request log, and the count of requests in progress for draining */
+
+static const char *const COUNTED_KEY = "tp-hub-counted";
+
+/* A request counts from its headers (a connection kept alive and idle
+ * has a message started but nothing read) until it is finished or
+ * aborted. */
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  Server *server = user_data;
+
+  if (g_object_get_data (G_OBJECT (msg), COUNTED_KEY) == NULL)
+    {
+      g_object_set_data (G_OBJECT (msg), COUNTED_KEY, GINT_TO_POINTER (1));
+      server->in_flight++;
+    }
+}
+
+static void
+request_ended (Server            *server,
+               SoupServerMessage *msg)
+{
+  if (g_object_get_data (G_OBJECT (msg), COUNTED_KEY) == NULL)
+    return;
+  g_object_set_data (G_OBJECT (msg), COUNTED_KEY, NULL);
+  g_assert (server->in_flight > 0);
+  server->in_flight--;
+  finish_server_if_drained (server);
+}
 
 /* libsoup 3.2 re-emits the TLS connection's accept-certificate on the
  * message, and without a handler refuses every client certificate: the
@@ -684,15 +722,15 @@ request_started_cb (SoupServer        *soup,
 {
   gint64 *start = g_new (gint64, 1);
 
+
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate_cb), user_data);
+  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
   *start = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), START_KEY, start, g_free);
 }
 
 static void
-request_finished_cb (SoupServer        *soup,
-                     SoupServerMessage *msg,
-                     gpointer           user_data)
+log_request (SoupServerMessage *msg)
 {
   g_autoptr(JsonObject) line = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -718,7 +756,36 @@ request_finished_cb (SoupServer        *soup,
   print_line (line);
 }
 
+static void
+request_finished_cb (SoupServer        *soup,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  log_request (msg);
+  request_ended (user_data, msg);
+}
+
+static void
+request_aborted_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  request_ended (user_data, msg);
+}
+
 /* Stopping */
+
+#define DRAIN_TIMEOUT_S 30
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  Server *server = user_data;
+
+  server->drain_timeout_id = 0;
+  g_main_loop_quit (server->loop);
+  return G_SOURCE_REMOVE;
+}
 
 static gboolean
 stop_cb (gpointer user_data)
@@ -741,6 +808,8 @@ stop_cb (gpointer user_data)
       if (soup_websocket_connection_get_state (push->connection) == SOUP_WEBSOCKET_STATE_OPEN)
         soup_websocket_connection_close (push->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "hub stopping");
     }
+  /* a client that never finishes its request does not keep the hub up */
+  server->drain_timeout_id = g_timeout_add_seconds (DRAIN_TIMEOUT_S, drain_timeout_cb, server);
   finish_server_if_drained (server);
   return G_SOURCE_CONTINUE;
 }
@@ -844,6 +913,7 @@ tp_hub_serve (const char          *dir,
   soup_server_add_websocket_handler (soup, "/v1/push", NULL, NULL, push_cb, &server, NULL);
   g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), &server);
   g_signal_connect (soup, "request-finished", G_CALLBACK (request_finished_cb), &server);
+  g_signal_connect (soup, "request-aborted", G_CALLBACK (request_aborted_cb), &server);
 
   if (!soup_server_listen (soup, address, SOUP_SERVER_LISTEN_HTTPS, error))
     return FALSE;
@@ -875,6 +945,8 @@ tp_hub_serve (const char          *dir,
   g_main_loop_run (loop);
 
   g_source_remove (server.heartbeat_id);
+  if (server.drain_timeout_id != 0)
+    g_source_remove (server.drain_timeout_id);
   g_source_remove (term_id);
   g_source_remove (int_id);
   /* a snapshot in progress finishes (its thread holds the hub) */

@@ -1245,6 +1245,7 @@ tp_hub_export_feed (TpHub       *hub,
   g_autoptr(GBytes) head = NULL;
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(GHashTable) keep = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) copied = g_array_new (FALSE, TRUE, sizeof (TpHubSnapshotInfo));
   g_autoptr(GDir) listing = NULL;
   TpHubState state;
   gsize len;
@@ -1290,16 +1291,26 @@ tp_hub_export_feed (TpHub       *hub,
                                                g_array_index (snapshots, TpHubSnapshotInfo, i).seq);
       g_autofree char *from = g_build_filename (source_dir, file, NULL);
       g_autofree char *to = g_build_filename (snapshots_dir, file, NULL);
-      g_autoptr(GMappedFile) mapped = g_mapped_file_new (from, FALSE, error);
+      g_autoptr(GMappedFile) mapped = NULL;
+      g_autoptr(GError) local_error = NULL;
       gboolean written;
 
-      if (mapped == NULL ||
-          !put_immutable (to, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), &written, error))
+      /* the serving hub may have dropped it since this transaction began */
+      mapped = g_mapped_file_new (from, FALSE, &local_error);
+      if (mapped == NULL && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        continue;
+      if (mapped == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          goto fail;
+        }
+      if (!put_immutable (to, g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), &written, error))
         goto fail;
       written_snapshots += written;
+      g_array_append_val (copied, g_array_index (snapshots, TpHubSnapshotInfo, i));
       g_hash_table_add (keep, g_steal_pointer (&file));
     }
-  if (!build_head (hub, &state, snapshots, &head, error))
+  if (!build_head (hub, &state, copied, &head, error))
     goto fail;
   tp_hub_storage_rollback (hub->storage);
   g_mutex_unlock (&hub->write_lock);
@@ -1323,7 +1334,7 @@ tp_hub_export_feed (TpHub       *hub,
   json_object_set_int_member (result, "seq", (gint64) state.seq);
   json_object_set_int_member (result, "segments", firsts->len);
   json_object_set_int_member (result, "segments_written", written_segments);
-  json_object_set_int_member (result, "snapshots", snapshots->len);
+  json_object_set_int_member (result, "snapshots", copied->len);
   json_object_set_int_member (result, "snapshots_written", written_snapshots);
   json_object_set_int_member (result, "snapshots_removed", removed);
   return g_steal_pointer (&result);
