@@ -25,6 +25,7 @@ typedef struct {
   GMainContext *context;
   GList        *push;          /* of Push* */
   guint         in_flight;     /* requests started and not finished */
+  guint         working;       /* requests handled in worker threads */
   guint         drain_timeout_id;
   gboolean      draining;
   guint         heartbeat_id;
@@ -469,6 +470,7 @@ work_done_cb (GObject      *source,
         push_send (server, text, work->who->airport);
       }
   soup_server_message_unpause (msg);
+  server->working--;
   if (work->kind == WORK_ENTRIES && work->status == 200)
     maybe_snapshot (server);
 }
@@ -491,6 +493,7 @@ start_work (Server            *server,
   if (kind != WORK_SEGMENT)
     work->body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   g_task_set_task_data (task, work, (GDestroyNotify) work_free);
+  server->working++;
   soup_server_message_pause (msg);
   g_task_run_in_thread (task, work_thread);
 }
@@ -949,8 +952,9 @@ tp_hub_serve (const char          *dir,
     g_source_remove (server.drain_timeout_id);
   g_source_remove (term_id);
   g_source_remove (int_id);
-  /* a snapshot in progress finishes (its thread holds the hub) */
-  while (server.snapshot_running || server.heartbeat_running)
+  /* threads still at work hold the hub: a snapshot in progress, or a
+   * request past the drain timeout */
+  while (server.snapshot_running || server.heartbeat_running || server.working > 0)
     g_main_context_iteration (server.context, TRUE);
   soup_server_disconnect (soup);
   g_list_free_full (g_steal_pointer (&server.push), (GDestroyNotify) push_free);
