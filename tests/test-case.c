@@ -252,7 +252,7 @@ test_other_dg1_keeps_stop (Fixture       *f,
   const char *spec = data;
 
   load_matcher (f);
-  kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   tp_case_set_printed_mrz (kase, text, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tp_case_get_verdict (kase), ==, TP_VERDICT_STOP);
@@ -284,7 +284,7 @@ test_unverified_chip_alone_is_review (Fixture       *f,
   g_autoptr(TpCase) kase = NULL;
 
   load_matcher (f);
-  kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   /* Đỗ Thị Lan is on no list: CLEAR on her data, but it did not verify */
   tp_case_set_document (kase, read_chip ("full:other-dg1"), &error);
   g_assert_no_error (error);
@@ -299,7 +299,7 @@ test_invalid_printed_mrz (Fixture       *f,
                           gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TpCase) kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  g_autoptr(TpCase) kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   g_autofree char *text = sim_mrz ("full");
   char *digit = strchr (text, '\n') + 1 + 9;   /* the document number's check digit */
 
@@ -357,7 +357,7 @@ test_waits_for_the_list (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TpCase) kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  g_autoptr(TpCase) kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   g_autofree char *text = sim_mrz ("full");
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Wait wait = { loop, 0, FALSE, NULL };
@@ -401,7 +401,7 @@ test_read_on_the_worker (Fixture       *f,
                          gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TpCase) kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  g_autoptr(TpCase) kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   g_autoptr(TpReader) reader = NULL;
   g_autoptr(TpReadOptions) options = tp_read_options_new ();
   g_autofree char *text = sim_mrz ("full");
@@ -523,7 +523,7 @@ test_check_events (Fixture       *f,
   JsonArray *hits;
 
   load_matcher (f);
-  kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   tp_case_set_printed_mrz (kase, text, &error);
   g_assert_no_error (error);
   /* the same again says nothing new: no second check */
@@ -602,7 +602,7 @@ test_decisions (Fixture       *f,
 
   load_matcher (f);
   g_signal_connect (f->checkpoint, "event-recorded", G_CALLBACK (event_recorded_cb), &recorded);
-  kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   tp_case_set_printed_mrz (kase, text, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tp_case_get_verdict (kase), ==, TP_VERDICT_STOP);
@@ -702,7 +702,7 @@ test_record_failure (Fixture       *f,
   g_autoptr(TpCase) kase = NULL;
   JsonObject *event;
 
-  kase = tp_checkpoint_new_case (f->checkpoint, "IMM-\xff", TP_ROLE_IMMIGRATION);
+  kase = tp_case_new (f->checkpoint, "IMM-\xff", TP_ROLE_IMMIGRATION);
   g_assert_false (tp_case_add_note (kase, "a note", &error));
   g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID);
   g_assert_nonnull (tp_case_get_record_error (kase));
@@ -725,8 +725,8 @@ test_boarding_pass_used_twice (Fixture       *f,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TpCase) first = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
-  g_autoptr(TpCase) second = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  g_autoptr(TpCase) first = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  g_autoptr(TpCase) second = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   g_autoptr(TpCase) third = NULL;
   g_autofree char *text = sim_mrz ("full");
   const char *pass = "M1NGUYEN/VAN AN       EABC123 HANNRTVN 0310 340Y012A0042 100";
@@ -761,7 +761,7 @@ test_boarding_pass_used_twice (Fixture       *f,
   /* the next day (flight date now a day off, still within the window) */
   g_date_time_unref (f->now);
   f->now = g_date_time_new_from_iso8601 ("2026-12-07T03:00:00Z", NULL);
-  third = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  third = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   tp_case_set_boarding_pass (third, pass, &error);
   g_assert_no_error (error);
   g_assert_cmpint (tp_case_get_boarding_check (third)->first_use, ==, TP_BOARDING_OK);
@@ -783,7 +783,7 @@ test_hit_views (Fixture       *f,
   const TpHitView *view;
 
   load_matcher (f);
-  kase = tp_checkpoint_new_case (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  kase = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
   tp_case_set_printed_mrz (kase, text, &error);
   g_assert_no_error (error);
 

@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-#include "tp-case-private.h"
+#include "tp-case-event.h"
+#include "tp-case.h"
 #include "tp-json.h"
 
 struct _TpCase
@@ -93,6 +94,24 @@ set_string (TpCase      *self,
 
 /* ---- events ------------------------------------------------------------- */
 
+static JsonObject *
+new_event (TpCase     *self,
+           const char *type)
+{
+  g_autoptr(GDateTime) now = tp_checkpoint_now (self->checkpoint);
+
+  return tp_case_event_new (type, now, self->id, self->officer, self->role);
+}
+
+static void
+add_check (TpCase     *self,
+           JsonObject *event)
+{
+  tp_case_event_add_check (event, self->verdict, tp_checkpoint_get_list_seq (self->checkpoint),
+                           self->identity->mrz, tp_case_get_document_verified (self), self->hits,
+                           tp_case_get_departing_leg (self), self->identity->source);
+}
+
 /* Through the checkpoint (audit log, then the outbox); kept on the case
  * whatever happens, so the timeline shows what the officer did. */
 static gboolean
@@ -135,15 +154,15 @@ record_check (TpCase  *self,
   if (!self->screened)
     return TRUE;
   json_node_take_object (said, json_object_new ());
-  _tp_case_add_check_members (self, json_node_get_object (said));
+  add_check (self, json_node_get_object (said));
   text = tp_json_canonical (said);
   if (g_strcmp0 (text, self->last_check) == 0)
     return TRUE;
   g_free (self->last_check);
   self->last_check = g_steal_pointer (&text);
 
-  event = _tp_case_event_new (self, "check");
-  _tp_case_add_check_members (self, event);
+  event = new_event (self, "check");
+  add_check (self, event);
   return add_event (self, event, error);
 }
 
@@ -529,11 +548,18 @@ tp_case_init (TpCase *self)
 }
 
 TpCase *
-_tp_case_new (TpCheckpoint *checkpoint,
-              const char   *officer,
-              TpRoles       role)
+tp_case_new (TpCheckpoint *checkpoint,
+             const char   *officer,
+             TpRoles       role)
 {
-  TpCase *self = g_object_new (TP_TYPE_CASE, NULL);
+  TpCase *self;
+
+  g_return_val_if_fail (TP_IS_CHECKPOINT (checkpoint), NULL);
+  g_return_val_if_fail (officer != NULL && *officer != '\0', NULL);
+  g_return_val_if_fail (role == TP_ROLE_IMMIGRATION || role == TP_ROLE_CUSTOMS ||
+                        role == TP_ROLE_SUPERVISOR, NULL);
+
+  self = g_object_new (TP_TYPE_CASE, NULL);
 
   self->checkpoint = g_object_ref (checkpoint);
   self->officer = g_strdup (officer);
@@ -920,8 +946,8 @@ tp_case_build_check_event (TpCase *self)
   g_return_val_if_fail (TP_IS_CASE (self), NULL);
 
   node = json_node_new (JSON_NODE_OBJECT);
-  event = _tp_case_event_new (self, "check");
-  _tp_case_add_check_members (self, event);
+  event = new_event (self, "check");
+  add_check (self, event);
   json_node_take_object (node, event);
   return node;
 }
@@ -1135,7 +1161,7 @@ tp_case_decide (TpCase            *self,
 
   entry_id = hit != NULL ? hit->entry_id : decision->entry_id;
   entry_version = hit != NULL ? hit->entry_version : decision->entry_version;
-  event = _tp_case_event_new (self, "decision");
+  event = new_event (self, "decision");
   json_object_set_string_member (event, "action", decision_names[decision->action]);
   set_string_or_null (event, "reason", decision->reason);
   set_string_or_null (event, "notice_reference", decision->notice_reference);
@@ -1178,7 +1204,7 @@ tp_case_escalate (TpCase      *self,
                            "An escalation needs a reason for the supervisor");
       return NULL;
     }
-  event = _tp_case_event_new (self, "escalation");
+  event = new_event (self, "escalation");
   id = g_strdup (json_object_get_string_member (event, "id"));
   json_object_set_string_member (event, "reason", reason);
   json_object_set_string_member (event, "verdict", tp_verdict_to_string (self->verdict));
@@ -1202,7 +1228,7 @@ tp_case_add_note (TpCase      *self,
       g_set_error_literal (error, TP_CASE_ERROR, TP_CASE_ERROR_INVALID, "A note needs some text");
       return FALSE;
     }
-  event = _tp_case_event_new (self, "note");
+  event = new_event (self, "note");
   json_object_set_string_member (event, "text", text);
   return add_event (self, event, error);
 }

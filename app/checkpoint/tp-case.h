@@ -160,7 +160,11 @@ void        tp_hit_view_free        (TpHitView *view);
 #define TP_TYPE_CASE (tp_case_get_type ())
 G_DECLARE_FINAL_TYPE (TpCase, tp_case, TP, CASE, GObject)
 
-/* Cases are made by tp_checkpoint_new_case(). */
+/* A new case at @checkpoint's counter, for the officer logged in (@role
+ * is one of TP_ROLE_IMMIGRATION, TP_ROLE_CUSTOMS, TP_ROLE_SUPERVISOR). */
+TpCase               *tp_case_new                   (TpCheckpoint        *checkpoint,
+                                                     const char          *officer,
+                                                     TpRoles              role);
 
 const char           *tp_case_get_id                (TpCase              *self);
 TpCheckpoint         *tp_case_get_checkpoint        (TpCase              *self);

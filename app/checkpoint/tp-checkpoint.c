@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include "tp-audit-log.h"
-#include "tp-case-private.h"
 #include "tp-checkpoint.h"
 #include "tp-store-matcher.h"
 
@@ -469,19 +468,6 @@ tp_checkpoint_get_load_us (TpCheckpoint *self)
   g_return_val_if_fail (TP_IS_CHECKPOINT (self), 0);
 
   return self->load_us;
-}
-
-TpCase *
-tp_checkpoint_new_case (TpCheckpoint *self,
-                        const char   *officer,
-                        TpRoles       role)
-{
-  g_return_val_if_fail (TP_IS_CHECKPOINT (self), NULL);
-  g_return_val_if_fail (officer != NULL && *officer != '\0', NULL);
-  g_return_val_if_fail (role == TP_ROLE_IMMIGRATION || role == TP_ROLE_CUSTOMS ||
-                        role == TP_ROLE_SUPERVISOR, NULL);
-
-  return _tp_case_new (self, officer, role);
 }
 
 gboolean

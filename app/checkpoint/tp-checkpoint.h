@@ -5,7 +5,7 @@
  * A TpCheckpoint holds what every traveller's case at this counter shares:
  * the airport (IATA code) and the checkpoint and terminal identifiers,
  * the terminal's store, the matcher loaded from it, and the clock. It
- * makes the cases (tp_checkpoint_new_case()) and is the one way their
+ * is what every case (tp_case_new()) stands on, and the one way their
  * events leave them: tp_checkpoint_record_event() writes each event into
  * the store's hash-chained audit log and then emits "event-recorded",
  * where the outbox to the hub attaches.
@@ -35,9 +35,6 @@ G_BEGIN_DECLS
 
 #define TP_TYPE_CHECKPOINT (tp_checkpoint_get_type ())
 G_DECLARE_FINAL_TYPE (TpCheckpoint, tp_checkpoint, TP, CHECKPOINT, GObject)
-
-/* Forward declaration: tp-case.h includes this header. */
-typedef struct _TpCase TpCase;
 
 /* The current time, UTC (a new reference). */
 typedef GDateTime *(*TpClockFunc) (gpointer user_data);
@@ -94,12 +91,6 @@ TpMatcher     *tp_checkpoint_get_matcher        (TpCheckpoint        *self);
 gint64         tp_checkpoint_get_list_seq       (TpCheckpoint        *self);
 /* Microseconds the last load took (0 before one). */
 gint64         tp_checkpoint_get_load_us        (TpCheckpoint        *self);
-
-/* A new case at this counter, for the officer logged in (@role is one of
- * TP_ROLE_IMMIGRATION, TP_ROLE_CUSTOMS, TP_ROLE_SUPERVISOR). */
-TpCase        *tp_checkpoint_new_case           (TpCheckpoint        *self,
-                                                 const char          *officer,
-                                                 TpRoles              role);
 
 /* The one path by which events leave a case: appends @event (a JSON
  * object in the event format, see tp-case.h) to the store's audit log,

@@ -496,7 +496,7 @@ tp_cli_demo (int    argc,
   if (store == NULL)
     goto failed;
   checkpoint = tp_checkpoint_new (opts.airport, DEMO_CHECKPOINT, DEMO_TERMINAL, store, key);
-  kase = tp_checkpoint_new_case (checkpoint, accounts[account].officer, accounts[account].value);
+  kase = tp_case_new (checkpoint, accounts[account].officer, accounts[account].value);
   /* The list loads on a worker thread while the passport is read */
   waiting.pending++;
   tp_checkpoint_load_matcher_async (checkpoint, NULL, loaded_cb, &waiting);

@@ -233,6 +233,21 @@ index_equivalences (TpMatcher *self)
     }
 }
 
+/* Issuing states as codes the list and the MRZ agree on: the MRZ writes
+ * Germany as "D". */
+void
+_tp_matcher_normalize_state (const char *in,
+                             char        out[4])
+{
+  memset (out, 0, 4);
+  if (in == NULL)
+    return;
+  if (g_str_equal (in, "D"))
+    in = "DEU";
+  for (guint i = 0; i < 3 && in[i] != '\0'; i++)
+    out[i] = g_ascii_toupper (in[i]);
+}
+
 guint16
 _tp_matcher_group_of (GHashTable *table,
                       const char *s)

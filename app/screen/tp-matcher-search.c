@@ -15,21 +15,6 @@ static const char *const match_field_names[] = {
   "passport", "national_id", "name", "birth_date", "sex", "nationality",
 };
 
-/* Issuing states as codes the list and the MRZ agree on: the MRZ writes
- * Germany as "D". */
-void
-_tp_matcher_normalize_state (const char *in,
-                             char        out[4])
-{
-  memset (out, 0, 4);
-  if (in == NULL)
-    return;
-  if (g_str_equal (in, "D"))
-    in = "DEU";
-  for (guint i = 0; i < 3 && in[i] != '\0'; i++)
-    out[i] = g_ascii_toupper (in[i]);
-}
-
 static gboolean
 states_equal (const char *a,
               const char *b)
