@@ -16,7 +16,7 @@
 #include "tp-chip-auth.h"
 #include "tp-chip-error.h"
 #include "tp-lds.h"
-#include "tp-test-pki.h"
+#include "tp-test-document.h"
 #include "tp-tlv.h"
 
 static EVP_PKEY *

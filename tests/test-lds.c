@@ -10,9 +10,9 @@
 #include "tp-error.h"
 #include "tp-face.h"
 #include "tp-lds.h"
-#include "tp-test-pki.h"
-#include "tp-tlv.h"
+#include "tp-test-document.h"
 #include "tp-test-util.h"
+#include "tp-tlv.h"
 
 static GBytes *
 hex (const char *text)

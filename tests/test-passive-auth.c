@@ -15,7 +15,7 @@
 #include "tp-error.h"
 #include "tp-passive-auth.h"
 #include "tp-sod.h"
-#include "tp-test-pki.h"
+#include "tp-test-document.h"
 #include "tp-trust-store.h"
 
 typedef struct {

@@ -21,7 +21,8 @@
 #include <string.h>
 #include <openssl/pem.h>
 
-#include "tp-test-pki.h"
+#include "tp-test-document.h"
+
 
 static char *opt_seed;
 static gboolean opt_document;

@@ -84,19 +84,23 @@ tp_chip_set_status_error (GError     **error,
                what, sw, tp_chip_sw_describe (sw));
 }
 
+char *
+tp_chip_openssl_reason (void)
+{
+  unsigned long e = ERR_peek_last_error ();
+  const char *reason = e != 0 ? ERR_reason_error_string (e) : NULL;
+  char *out = g_strdup (reason != NULL ? reason : "no detail from OpenSSL");
+
+  ERR_clear_error ();
+  return out;
+}
+
 void
 tp_chip_set_crypto_error (GError     **error,
                           const char  *what)
 {
-  unsigned long code = ERR_get_error ();
-  char buf[256];
-
-  if (code != 0)
-    ERR_error_string_n (code, buf, sizeof buf);
-  else
-    g_strlcpy (buf, "no detail from the library", sizeof buf);
-  ERR_clear_error ();
+  g_autofree char *reason = tp_chip_openssl_reason ();
 
   g_set_error (error, TP_CHIP_ERROR, TP_CHIP_ERROR_CRYPTO,
-               "%s failed in the cryptographic library: %s", what, buf);
+               "%s failed in the cryptographic library: %s", what, reason);
 }

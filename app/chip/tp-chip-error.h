@@ -54,8 +54,12 @@ void         tp_chip_set_status_error     (GError     **error,
                                            const char  *format,
                                            ...) G_GNUC_PRINTF (3, 4);
 
-/* Sets TP_CHIP_ERROR_CRYPTO with @what and the first OpenSSL error queued
- * (the queue is cleared). */
+/* The innermost reason OpenSSL gives for its last failure ("bad
+ * signature"), or "no detail from OpenSSL"; clears OpenSSL's error
+ * queue. Every message that quotes OpenSSL takes it from here. */
+char        *tp_chip_openssl_reason       (void);
+
+/* Sets TP_CHIP_ERROR_CRYPTO with @what and tp_chip_openssl_reason(). */
 void         tp_chip_set_crypto_error     (GError     **error,
                                            const char  *what);
 

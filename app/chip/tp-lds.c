@@ -8,6 +8,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "tp-chip-error.h"
 #include "tp-error.h"
 #include "tp-lds.h"
 #include "tp-tlv.h"
@@ -1131,13 +1132,11 @@ tp_lds_dg15_parse (const guint8  *data,
   key = d2i_PUBKEY (NULL, &p, (long) MIN (outer.length, G_MAXLONG));
   if (key == NULL || p != outer.value + outer.length)
     {
-      unsigned long e = ERR_peek_last_error ();
-      const char *reason = e != 0 ? ERR_reason_error_string (e) : NULL;
+      g_autofree char *reason = tp_chip_openssl_reason ();
 
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
                    "DG15: the content is not one SubjectPublicKeyInfo (%s)",
-                   key != NULL ? "bytes follow it" : reason != NULL ? reason : "undecodable");
-      ERR_clear_error ();
+                   key != NULL ? "bytes follow it" : reason);
       EVP_PKEY_free (key);
       return NULL;
     }

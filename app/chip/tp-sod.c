@@ -10,6 +10,7 @@
 #include <openssl/objects.h>
 #include <openssl/rsa.h>
 
+#include "tp-chip-error.h"
 #include "tp-error.h"
 #include "tp-sod.h"
 #include "tp-tlv.h"
@@ -102,18 +103,6 @@ oid_to_name (const ASN1_OBJECT *obj)
   return g_strdup (buf);
 }
 
-/* The innermost OpenSSL reason, then the queue cleared. */
-static char *
-openssl_reason (void)
-{
-  unsigned long e = ERR_peek_last_error ();
-  const char *r = e != 0 ? ERR_reason_error_string (e) : NULL;
-  char *out = g_strdup (r != NULL ? r : "no detail from OpenSSL");
-
-  ERR_clear_error ();
-  return out;
-}
-
 static char *
 printable_to_string (const ASN1_STRING *s)
 {
@@ -138,7 +127,7 @@ parse_lds_security_object (TpSod         *sod,
                                                   ASN1_ITEM_rptr (TP_LDS_SECURITY_OBJECT));
   if (lso == NULL)
     {
-      g_autofree char *reason = openssl_reason ();
+      g_autofree char *reason = tp_chip_openssl_reason ();
 
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
                    "EF.SOD: the LDSSecurityObject is not well-formed DER (%s)", reason);
@@ -280,7 +269,7 @@ tp_cms_verify_signed_data (CMS_ContentInfo  *cms,
       r = CMS_SignerInfo_verify (si);
       if (r != 1)
         {
-          g_autofree char *reason = openssl_reason ();
+          g_autofree char *reason = tp_chip_openssl_reason ();
 
           g_set_error (error, TP_ERROR, TP_ERROR_FAILED,
                        "the signature over the signed attributes does not verify "
@@ -292,7 +281,7 @@ tp_cms_verify_signed_data (CMS_ContentInfo  *cms,
   cont = CMS_dataInit (cms, NULL);
   if (cont == NULL)
     {
-      g_autofree char *reason = openssl_reason ();
+      g_autofree char *reason = tp_chip_openssl_reason ();
 
       g_set_error (error, TP_ERROR, TP_ERROR_FAILED,
                    "the signed content cannot be read (%s)", reason);
@@ -304,7 +293,7 @@ tp_cms_verify_signed_data (CMS_ContentInfo  *cms,
   BIO_free_all (cont);
   if (r != 1)
     {
-      g_autofree char *reason = openssl_reason ();
+      g_autofree char *reason = tp_chip_openssl_reason ();
 
       g_set_error (error, TP_ERROR, TP_ERROR_FAILED,
                    CMS_signed_get_attr_count (si) > 0
@@ -405,7 +394,7 @@ tp_sod_parse (const guint8  *data,
   sod->cms = d2i_CMS_ContentInfo (NULL, &p, (long) value_len);
   if (sod->cms == NULL)
     {
-      g_autofree char *reason = openssl_reason ();
+      g_autofree char *reason = tp_chip_openssl_reason ();
 
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
                    "EF.SOD: the content of tag 77 is not a CMS ContentInfo (%s)", reason);
@@ -635,7 +624,7 @@ tp_cms_sign (GBytes           *content,
 
 failed:
   {
-    g_autofree char *reason = openssl_reason ();
+    g_autofree char *reason = tp_chip_openssl_reason ();
 
     g_set_error (error, TP_ERROR, TP_ERROR_FAILED, "CMS signing failed: %s", reason);
   }

@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "tp-chip-error.h"
 #include "tp-error.h"
 #include "tp-sod.h"
 #include "tp-trust-store.h"
@@ -66,17 +67,6 @@ pending_free (PendingMasterList *pending)
   sk_X509_pop_free (pending->content, X509_free);
   CMS_ContentInfo_free (pending->cms);
   g_free (pending);
-}
-
-static char *
-openssl_reason (void)
-{
-  unsigned long e = ERR_peek_last_error ();
-  const char *r = e != 0 ? ERR_reason_error_string (e) : NULL;
-  char *out = g_strdup (r != NULL ? r : "no detail from OpenSSL");
-
-  ERR_clear_error ();
-  return out;
 }
 
 static char *
@@ -394,7 +384,7 @@ verify_chain (TpTrustStore     *store,
   if (ctx == NULL || !X509_STORE_CTX_init (ctx, store->x509_store, leaf, pool))
     {
       chain->status = TP_CHAIN_INVALID;
-      chain->reason = openssl_reason ();
+      chain->reason = tp_chip_openssl_reason ();
       goto out;
     }
   X509_STORE_CTX_set_app_data (ctx, &state);
@@ -580,7 +570,7 @@ add_master_list (TpTrustStore     *store,
                                               ASN1_ITEM_rptr (TP_CSCA_MASTER_LIST));
   if (ml == NULL)
     {
-      g_autofree char *reason = openssl_reason ();
+      g_autofree char *reason = tp_chip_openssl_reason ();
 
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
                    "%s: the CscaMasterList is not well-formed DER (%s)", name, reason);
@@ -644,7 +634,7 @@ add_pem (TpTrustStore  *store,
 
       if (cms == NULL)
         {
-          g_autofree char *reason = openssl_reason ();
+          g_autofree char *reason = tp_chip_openssl_reason ();
 
           g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "%s: unreadable PEM CMS (%s)",
                        name, reason);

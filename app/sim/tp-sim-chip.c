@@ -24,7 +24,7 @@
 #include "tp-pace.h"
 #include "tp-sim-chip.h"
 #include "tp-sm.h"
-#include "tp-test-pki.h"
+#include "tp-test-document.h"
 #include "tp-test-rogue.h"
 
 #define FID_MF        0x3F00

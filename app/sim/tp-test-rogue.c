@@ -52,18 +52,6 @@ static const char * const signer_names[TP_TEST_ROGUE_N_SIGNERS] = {
 G_LOCK_DEFINE_STATIC (rogue);
 static Rogue rogue;
 
-static void
-set_openssl_error (GError     **error,
-                   const char  *what)
-{
-  unsigned long e = ERR_peek_last_error ();
-  const char *r = e != 0 ? ERR_reason_error_string (e) : NULL;
-
-  g_set_error (error, TP_ERROR, TP_ERROR_FAILED, "%s failed: %s", what,
-               r != NULL ? r : "no detail from OpenSSL");
-  ERR_clear_error ();
-}
-
 static X509_NAME *
 make_name (const char *country,
            const char *ou,
@@ -119,7 +107,7 @@ make_cert (const char  *country,
   ok = ok && X509_sign (cert, issuer_key, EVP_sha256 ()) > 0;
   if (!ok)
     {
-      set_openssl_error (error, "making a rogue test certificate");
+      tp_test_set_openssl_error (error, "making a rogue test certificate");
       X509_free (cert);
       return NULL;
     }
@@ -222,7 +210,7 @@ rogue_init (GError **error)
     return FALSE;
   if ((key = EVP_RSA_gen (1024)) == NULL)
     {
-      set_openssl_error (error, "making an RSA-1024 key");
+      tp_test_set_openssl_error (error, "making an RSA-1024 key");
       return FALSE;
     }
   if (!make_signer (&s[TP_TEST_ROGUE_SIGNER_WEAK_RSA], "UT", "Document Signer",
@@ -231,7 +219,7 @@ rogue_init (GError **error)
     return FALSE;
   if ((key = EVP_EC_gen ("prime192v1")) == NULL)
     {
-      set_openssl_error (error, "making a P-192 key");
+      tp_test_set_openssl_error (error, "making a P-192 key");
       return FALSE;
     }
   if (!make_signer (&s[TP_TEST_ROGUE_SIGNER_WEAK_EC], "UT", "Document Signer",
@@ -470,7 +458,7 @@ tp_test_rogue_make_crl (TpTestRogueCrl   kind,
   ASN1_TIME_free (t);
   if (!ok)
     {
-      set_openssl_error (error, "making a rogue test CRL");
+      tp_test_set_openssl_error (error, "making a rogue test CRL");
       X509_CRL_free (crl);
       return NULL;
     }

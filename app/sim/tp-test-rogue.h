@@ -35,7 +35,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "tp-test-pki.h"
+#include "tp-test-document.h"
 
 G_BEGIN_DECLS
 

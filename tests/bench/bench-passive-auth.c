@@ -22,7 +22,7 @@
 #include "bench-util.h"
 #include "tp-passive-auth.h"
 #include "tp-sod.h"
-#include "tp-test-pki.h"
+#include "tp-test-document.h"
 #include "tp-trust-store.h"
 
 static int
