@@ -29,7 +29,6 @@
 #define LISTED_ENTRY "EB-2025-004417"
 #define TODAY_UTC    "2026-12-06T03:00:00Z"
 
-static char *trust_dir;
 static TpTrustStore *trust;
 
 typedef struct {
@@ -847,13 +846,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  trust_dir = g_dir_make_tmp ("tp-case-trust-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (!tp_sim_chip_export_trust (trust_dir, &error))
-    g_error ("Cannot export the test PKI: %s", error->message);
-  trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
-  if (!tp_trust_store_add_path (trust, trust_dir, &error))
-    g_error ("Cannot load the test PKI: %s", error->message);
+  trust = tp_test_sim_trust ();
 
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
@@ -875,7 +868,5 @@ main (int    argc,
   ret = g_test_run ();
 
   tp_trust_store_free (trust);
-  tp_test_remove_tree (trust_dir);
-  g_free (trust_dir);
   return ret;
 }

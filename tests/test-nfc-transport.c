@@ -20,7 +20,6 @@
 #include "tp-test-util.h"
 #include "tp-transport-registry.h"
 
-static char *trust_dir;
 static TpTrustStore *trust;
 
 typedef struct {
@@ -34,11 +33,7 @@ emulator_path (void)
   static char *path;
 
   if (path == NULL)
-    {
-      const char *env = g_getenv ("TP_PN532_EMU");
-
-      path = env ? g_strdup (env) : g_test_build_filename (G_TEST_BUILT, "emu", "tp-pn532-emu", NULL);
-    }
+    path = tp_test_emulator_path ("TP_PN532_EMU", "tp-pn532-emu");
   return path;
 }
 
@@ -309,13 +304,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  trust_dir = g_dir_make_tmp ("tp-nfc-trust-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (!tp_sim_chip_export_trust (trust_dir, &error))
-    g_error ("Cannot export the test PKI: %s", error->message);
-  trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
-  if (!tp_trust_store_add_path (trust, trust_dir, &error))
-    g_error ("Cannot load the test PKI: %s", error->message);
+  trust = tp_test_sim_trust ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (read_cases); i++)
     {
@@ -340,7 +329,5 @@ main (int    argc,
   ret = g_test_run ();
 
   tp_trust_store_free (trust);
-  tp_test_remove_tree (trust_dir);
-  g_free (trust_dir);
   return ret;
 }

@@ -53,11 +53,7 @@ card_path (void)
   static char *path;
 
   if (path == NULL)
-    {
-      const char *env = g_getenv ("TP_VPCD_CARD");
-
-      path = env ? g_strdup (env) : g_test_build_filename (G_TEST_BUILT, "emu", "tp-vpcd-card", NULL);
-    }
+    path = tp_test_emulator_path ("TP_VPCD_CARD", "tp-vpcd-card");
   return path;
 }
 

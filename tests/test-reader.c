@@ -20,7 +20,6 @@
 #include "tp-sim-transport.h"
 #include "tp-test-util.h"
 
-static char *trust_dir;
 static TpTrustStore *trust;
 
 static TpTransport *
@@ -1027,13 +1026,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   tp_sim_transport_register ();
 
-  trust_dir = g_dir_make_tmp ("tp-reader-trust-XXXXXX", &error);
-  g_assert_no_error (error);
-  if (!tp_sim_chip_export_trust (trust_dir, &error))
-    g_error ("Cannot export the test PKI: %s", error->message);
-  trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
-  if (!tp_trust_store_add_path (trust, trust_dir, &error))
-    g_error ("Cannot load the test PKI: %s", error->message);
+  trust = tp_test_sim_trust ();
 
   for (gsize i = 0; i < G_N_ELEMENTS (profile_cases); i++)
     {
@@ -1089,7 +1082,5 @@ main (int    argc,
   ret = g_test_run ();
 
   tp_trust_store_free (trust);
-  tp_test_remove_tree (trust_dir);
-  g_free (trust_dir);
   return ret;
 }

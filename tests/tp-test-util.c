@@ -122,3 +122,26 @@ tp_test_sim_key (const char *spec)
   g_assert_no_error (error);
   return key;
 }
+
+TpTrustStore *
+tp_test_sim_trust (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tp-test-trust-XXXXXX", &error);
+  TpTrustStore *trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
+
+  g_assert_no_error (error);
+  if (!tp_sim_chip_export_trust (dir, &error) || !tp_trust_store_add_path (trust, dir, &error))
+    g_error ("Cannot load the test PKI: %s", error->message);
+  tp_test_remove_tree (dir);
+  return trust;
+}
+
+char *
+tp_test_emulator_path (const char *env_var,
+                       const char *name)
+{
+  const char *env = g_getenv (env_var);
+
+  return env != NULL ? g_strdup (env) : g_test_build_filename (G_TEST_BUILT, "emu", name, NULL);
+}

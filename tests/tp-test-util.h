@@ -27,6 +27,15 @@ char       *tp_test_to_hex  (const guint8 *data,
  * test reading an emulated reader opens the chip with. */
 TpAccessKey *tp_test_sim_key (const char *spec);
 
+/* The test PKI's CSCAs (what the software chip is signed under) as a
+ * trust store. Failures fail the test. */
+TpTrustStore *tp_test_sim_trust (void);
+
+/* An emulator program (tests/emu): $@env_var when set (meson test sets
+ * it), else @name in the build's emu directory. */
+char        *tp_test_emulator_path (const char *env_var,
+                                    const char *name);
+
 /* Removes @path and everything below it (test scratch directories). */
 void        tp_test_remove_tree (const char *path);
 

@@ -21,82 +21,114 @@
 #define MAX_IDENTIFIER_LENGTH   40
 #define MAX_IDENTIFIERS         32
 
-static const char * const list_names[] = { "exit_ban", "watch" };
-static const char * const status_names[] = { "active", "cancelled" };
-static const char * const agency_names[] = { "customs", "tax", "immigration", "police", "court" };
-static const char * const action_names[] = { "deny_exit", "refer_customs", "refer_supervisor", "notify" };
-static const char * const identifier_names[] = { "passport", "national_id", "tax_code", "other" };
+/* Enumerations: each a GEnum (GFlags for the roles) whose nicks are the
+ * names the JSON form uses, so that one lookup serves them all and the
+ * window can hold them in properties. */
 
-/* Sorted by name: the canonical order of the visibility set. */
-static const struct {
-  const char *name;
-  TpRoles     role;
-} role_names[] = {
-  { "customs", TP_ROLE_CUSTOMS },
-  { "immigration", TP_ROLE_IMMIGRATION },
-  { "supervisor", TP_ROLE_SUPERVISOR },
-};
+G_DEFINE_ENUM_TYPE (TpListKind, tp_list_kind,
+  G_DEFINE_ENUM_VALUE (TP_LIST_EXIT_BAN, "exit_ban"),
+  G_DEFINE_ENUM_VALUE (TP_LIST_WATCH, "watch"))
 
-/* Enumerations */
+G_DEFINE_ENUM_TYPE (TpEntryStatus, tp_entry_status,
+  G_DEFINE_ENUM_VALUE (TP_ENTRY_ACTIVE, "active"),
+  G_DEFINE_ENUM_VALUE (TP_ENTRY_CANCELLED, "cancelled"))
+
+G_DEFINE_ENUM_TYPE (TpAgency, tp_agency,
+  G_DEFINE_ENUM_VALUE (TP_AGENCY_CUSTOMS, "customs"),
+  G_DEFINE_ENUM_VALUE (TP_AGENCY_TAX, "tax"),
+  G_DEFINE_ENUM_VALUE (TP_AGENCY_IMMIGRATION, "immigration"),
+  G_DEFINE_ENUM_VALUE (TP_AGENCY_POLICE, "police"),
+  G_DEFINE_ENUM_VALUE (TP_AGENCY_COURT, "court"))
+
+G_DEFINE_ENUM_TYPE (TpAction, tp_action,
+  G_DEFINE_ENUM_VALUE (TP_ACTION_DENY_EXIT, "deny_exit"),
+  G_DEFINE_ENUM_VALUE (TP_ACTION_REFER_CUSTOMS, "refer_customs"),
+  G_DEFINE_ENUM_VALUE (TP_ACTION_REFER_SUPERVISOR, "refer_supervisor"),
+  G_DEFINE_ENUM_VALUE (TP_ACTION_NOTIFY, "notify"))
+
+G_DEFINE_ENUM_TYPE (TpIdentifierType, tp_identifier_type,
+  G_DEFINE_ENUM_VALUE (TP_ID_PASSPORT, "passport"),
+  G_DEFINE_ENUM_VALUE (TP_ID_NATIONAL_ID, "national_id"),
+  G_DEFINE_ENUM_VALUE (TP_ID_TAX_CODE, "tax_code"),
+  G_DEFINE_ENUM_VALUE (TP_ID_OTHER, "other"))
+
+/* Listed by name: the canonical order of the visibility set. */
+G_DEFINE_FLAGS_TYPE (TpRoles, tp_roles,
+  G_DEFINE_ENUM_VALUE (TP_ROLE_CUSTOMS, "customs"),
+  G_DEFINE_ENUM_VALUE (TP_ROLE_IMMIGRATION, "immigration"),
+  G_DEFINE_ENUM_VALUE (TP_ROLE_SUPERVISOR, "supervisor"))
+
+/* The class of a static type, referenced once for the life of the
+ * process (static types' classes are never finalised). */
+static gpointer
+class_of (GType type)
+{
+  gpointer klass = g_type_class_peek (type);
+
+  return klass != NULL ? klass : g_type_class_ref (type);
+}
+
+static const char *
+enum_to_nick (GType type,
+              gint  value)
+{
+  GEnumValue *v = g_enum_get_value (class_of (type), value);
+
+  g_return_val_if_fail (v != NULL, NULL);
+  return v->value_nick;
+}
 
 static gboolean
-lookup_name (const char * const *names,
-             guint               n_names,
-             const char         *s,
-             guint              *out)
+enum_from_nick (GType       type,
+                const char *s,
+                guint      *out)
 {
-  if (s == NULL)
+  GEnumValue *v = s != NULL ? g_enum_get_value_by_nick (class_of (type), s) : NULL;
+
+  if (v == NULL)
     return FALSE;
-  for (guint i = 0; i < n_names; i++)
-    if (strcmp (names[i], s) == 0)
-      {
-        *out = i;
-        return TRUE;
-      }
-  return FALSE;
+  *out = (guint) v->value;
+  return TRUE;
 }
 
 const char *
 tp_list_kind_to_string (TpListKind kind)
 {
-  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (list_names), NULL);
-  return list_names[kind];
+  return enum_to_nick (TP_TYPE_LIST_KIND, kind);
 }
 
 const char *
 tp_entry_status_to_string (TpEntryStatus status)
 {
-  g_return_val_if_fail ((guint) status < G_N_ELEMENTS (status_names), NULL);
-  return status_names[status];
+  return enum_to_nick (TP_TYPE_ENTRY_STATUS, status);
 }
 
 const char *
 tp_agency_to_string (TpAgency agency)
 {
-  g_return_val_if_fail ((guint) agency < G_N_ELEMENTS (agency_names), NULL);
-  return agency_names[agency];
+  return enum_to_nick (TP_TYPE_AGENCY, agency);
 }
 
 const char *
 tp_action_to_string (TpAction action)
 {
-  g_return_val_if_fail ((guint) action < G_N_ELEMENTS (action_names), NULL);
-  return action_names[action];
+  return enum_to_nick (TP_TYPE_ACTION, action);
 }
 
 const char *
 tp_identifier_type_to_string (TpIdentifierType type)
 {
-  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (identifier_names), NULL);
-  return identifier_names[type];
+  return enum_to_nick (TP_TYPE_IDENTIFIER_TYPE, type);
 }
 
 const char *
 tp_role_to_string (TpRoles role)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
-    if (role_names[i].role == role)
-      return role_names[i].name;
+  GFlagsClass *klass = class_of (TP_TYPE_ROLES);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    if (klass->values[i].value == (guint) role)
+      return klass->values[i].value_nick;
   g_return_val_if_reached (NULL);
 }
 
@@ -104,75 +136,47 @@ gboolean
 tp_list_kind_from_string (const char *s,
                           TpListKind *out)
 {
-  guint i;
-
-  if (!lookup_name (list_names, G_N_ELEMENTS (list_names), s, &i))
-    return FALSE;
-  *out = (TpListKind) i;
-  return TRUE;
+  return enum_from_nick (TP_TYPE_LIST_KIND, s, (guint *) out);
 }
 
 gboolean
 tp_entry_status_from_string (const char    *s,
                              TpEntryStatus *out)
 {
-  guint i;
-
-  if (!lookup_name (status_names, G_N_ELEMENTS (status_names), s, &i))
-    return FALSE;
-  *out = (TpEntryStatus) i;
-  return TRUE;
+  return enum_from_nick (TP_TYPE_ENTRY_STATUS, s, (guint *) out);
 }
 
 gboolean
 tp_agency_from_string (const char *s,
                        TpAgency   *out)
 {
-  guint i;
-
-  if (!lookup_name (agency_names, G_N_ELEMENTS (agency_names), s, &i))
-    return FALSE;
-  *out = (TpAgency) i;
-  return TRUE;
+  return enum_from_nick (TP_TYPE_AGENCY, s, (guint *) out);
 }
 
 gboolean
 tp_action_from_string (const char *s,
                        TpAction   *out)
 {
-  guint i;
-
-  if (!lookup_name (action_names, G_N_ELEMENTS (action_names), s, &i))
-    return FALSE;
-  *out = (TpAction) i;
-  return TRUE;
+  return enum_from_nick (TP_TYPE_ACTION, s, (guint *) out);
 }
 
 gboolean
 tp_identifier_type_from_string (const char       *s,
                                 TpIdentifierType *out)
 {
-  guint i;
-
-  if (!lookup_name (identifier_names, G_N_ELEMENTS (identifier_names), s, &i))
-    return FALSE;
-  *out = (TpIdentifierType) i;
-  return TRUE;
+  return enum_from_nick (TP_TYPE_IDENTIFIER_TYPE, s, (guint *) out);
 }
 
 gboolean
 tp_role_from_string (const char *s,
                      TpRoles    *out)
 {
-  if (s == NULL)
+  GFlagsValue *v = s != NULL ? g_flags_get_value_by_nick (class_of (TP_TYPE_ROLES), s) : NULL;
+
+  if (v == NULL)
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
-    if (strcmp (role_names[i].name, s) == 0)
-      {
-        *out = role_names[i].role;
-        return TRUE;
-      }
-  return FALSE;
+  *out = (TpRoles) v->value;
+  return TRUE;
 }
 
 /* Dates */
@@ -503,7 +507,7 @@ static gboolean
 get_enum (JsonObject  *object,
           const char  *name,
           const char  *expected,
-          gboolean   (*from_string) (const char *, guint *),
+          GType        type,
           guint       *out,
           GError     **error)
 {
@@ -512,34 +516,10 @@ get_enum (JsonObject  *object,
 
   if (!get_string (object, name, name, TRUE, &s, error))
     return FALSE;
-  if (from_string (s, out))
+  if (enum_from_nick (type, s, out))
     return TRUE;
   quoted = quote_value (s);
   return fail (error, name, "“%s” is not %s", quoted, expected);
-}
-
-static gboolean
-list_from_string (const char *s, guint *out)
-{
-  return lookup_name (list_names, G_N_ELEMENTS (list_names), s, out);
-}
-
-static gboolean
-status_from_string (const char *s, guint *out)
-{
-  return lookup_name (status_names, G_N_ELEMENTS (status_names), s, out);
-}
-
-static gboolean
-agency_from_string (const char *s, guint *out)
-{
-  return lookup_name (agency_names, G_N_ELEMENTS (agency_names), s, out);
-}
-
-static gboolean
-action_from_string (const char *s, guint *out)
-{
-  return lookup_name (action_names, G_N_ELEMENTS (action_names), s, out);
 }
 
 static gboolean
@@ -877,18 +857,18 @@ tp_entry_from_json_node (JsonNode  *node,
       !decode_version (root, entry, error))
     return NULL;
 
-  if (!get_enum (root, "list", "a list (exit_ban or watch)", list_from_string, &e, error))
+  if (!get_enum (root, "list", "a list (exit_ban or watch)", TP_TYPE_LIST_KIND, &e, error))
     return NULL;
   entry->list = (TpListKind) e;
-  if (!get_enum (root, "status", "a status (active or cancelled)", status_from_string, &e, error))
+  if (!get_enum (root, "status", "a status (active or cancelled)", TP_TYPE_ENTRY_STATUS, &e, error))
     return NULL;
   entry->status = (TpEntryStatus) e;
   if (!get_enum (root, "agency", "an agency (customs, tax, immigration, police or court)",
-                 agency_from_string, &e, error))
+                 TP_TYPE_AGENCY, &e, error))
     return NULL;
   entry->agency = (TpAgency) e;
   if (!get_enum (root, "action", "an action (deny_exit, refer_customs, refer_supervisor or notify)",
-                 action_from_string, &e, error))
+                 TP_TYPE_ACTION, &e, error))
     return NULL;
   entry->action = (TpAction) e;
 
@@ -1048,16 +1028,17 @@ tp_entry_to_json (const TpEntry *entry)
 
   if (entry->visibility != 0)
     {
+      GFlagsClass *roles = class_of (TP_TYPE_ROLES);
       gboolean any = FALSE;
 
       append_member (out, &first, "visibility");
       g_string_append_c (out, '[');
-      for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
-        if (entry->visibility & role_names[i].role)
+      for (guint i = 0; i < roles->n_values; i++)
+        if (entry->visibility & roles->values[i].value)
           {
             if (any)
               g_string_append_c (out, ',');
-            tp_json_append_string (out, role_names[i].name);
+            tp_json_append_string (out, roles->values[i].value_nick);
             any = TRUE;
           }
       g_string_append_c (out, ']');

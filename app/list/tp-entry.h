@@ -15,7 +15,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -25,10 +25,16 @@ typedef enum {
   TP_LIST_WATCH,
 } TpListKind;
 
+GType tp_list_kind_get_type (void);
+#define TP_TYPE_LIST_KIND (tp_list_kind_get_type ())
+
 typedef enum {
   TP_ENTRY_ACTIVE,
   TP_ENTRY_CANCELLED,
 } TpEntryStatus;
+
+GType tp_entry_status_get_type (void);
+#define TP_TYPE_ENTRY_STATUS (tp_entry_status_get_type ())
 
 typedef enum {
   TP_AGENCY_CUSTOMS,
@@ -38,12 +44,18 @@ typedef enum {
   TP_AGENCY_COURT,
 } TpAgency;
 
+GType tp_agency_get_type (void);
+#define TP_TYPE_AGENCY (tp_agency_get_type ())
+
 typedef enum {
   TP_ACTION_DENY_EXIT,
   TP_ACTION_REFER_CUSTOMS,
   TP_ACTION_REFER_SUPERVISOR,
   TP_ACTION_NOTIFY,
 } TpAction;
+
+GType tp_action_get_type (void);
+#define TP_TYPE_ACTION (tp_action_get_type ())
 
 /* Roles, as a set: who may see an entry's details (visibility). */
 typedef enum {
@@ -52,12 +64,18 @@ typedef enum {
   TP_ROLE_SUPERVISOR  = 1 << 2,
 } TpRoles;
 
+GType tp_roles_get_type (void);
+#define TP_TYPE_ROLES (tp_roles_get_type ())
+
 typedef enum {
   TP_ID_PASSPORT,
   TP_ID_NATIONAL_ID,
   TP_ID_TAX_CODE,
   TP_ID_OTHER,
 } TpIdentifierType;
+
+GType tp_identifier_type_get_type (void);
+#define TP_TYPE_IDENTIFIER_TYPE (tp_identifier_type_get_type ())
 
 typedef struct {
   TpIdentifierType  type;

@@ -106,21 +106,6 @@ static const Profile profiles[] = {
     TP_TEST_KEY_EC_P256, TP_SM_CIPHER_AES_128, TP_TEST_KEY_EC_P256, FALSE, TP_FACE_FORMAT_JP2 },
 };
 
-static const TpSimChipInfo profile_infos[] = {
-  { "bac-3des", "BAC and 3DES secure messaging only (an older passport)" },
-  { "pace-ecdh-aes128", "PACE ECDH generic mapping, brainpoolP256r1, AES-128; chip authentication" },
-  { "pace-dh-3des", "PACE DH generic mapping (1024/160), 3DES; DH chip authentication (2048/224)" },
-  { "pace-ecdh-aes256-p384", "PACE ECDH generic mapping, NIST P-384, AES-256; P-384 signer" },
-  { "pace-ecdh-aes192-bp384", "PACE ECDH generic mapping, brainpoolP384r1, AES-192" },
-  { "pace-im", "PACE ECDH integrated mapping, brainpoolP256r1, AES-128" },
-  { "rsa-aa", "BAC, RSA-2048 active authentication, RSA-PSS signer" },
-  { "ecdsa-aa", "BAC, ECDSA P-256 active authentication" },
-  { "ca-ecdh", "BAC, ECDH chip authentication with 3DES (MSE:Set KAT)" },
-  { "full", "PACE AES-128, chip and RSA active authentication, DG11 and DG12" },
-  { "pace-ca-aa", "PACE AES-128, chip authentication and ECDSA active authentication" },
-};
-
-G_STATIC_ASSERT (G_N_ELEMENTS (profiles) == G_N_ELEMENTS (profile_infos));
 
 static const TpSimChipInfo quirk_infos[] = {
   { "no-extended", "no extended-length APDUs (answers 6700 to them)" },
@@ -1568,8 +1553,21 @@ tp_sim_chip_export_trust (const char  *dir,
 const TpSimChipInfo *
 tp_sim_chip_list_profiles (gsize *n_profiles)
 {
-  *n_profiles = G_N_ELEMENTS (profile_infos);
-  return profile_infos;
+  /* The names and summaries of the one profile table, as callers see them */
+  static TpSimChipInfo infos[G_N_ELEMENTS (profiles)];
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (profiles); i++)
+        {
+          infos[i].name = profiles[i].name;
+          infos[i].summary = profiles[i].summary;
+        }
+      g_once_init_leave (&once, 1);
+    }
+  *n_profiles = G_N_ELEMENTS (infos);
+  return infos;
 }
 
 const TpSimChipInfo *
