@@ -10,7 +10,7 @@
 #include "tp-chip-error.h"
 #include "tp-test-util.h"
 
-/* ICAO Doc 9303 Part 11, Appendix D (see ../shared/testdata) */
+/* ICAO Doc 9303 Part 11, Appendix D (tests/data/icao-9303-11-worked-examples.md) */
 #define MRZ_INFO    "L898902C<369080619406236"
 #define K_SEED      "239AB9CB282DAF66231DC5A4DF6BFBAE"
 #define K_ENC       "AB94FDECF2674FDFB9B391F85D7F76F2"

@@ -239,7 +239,7 @@ test_identity_rule (void)
 
 /* ---- cases ------------------------------------------------------------------ */
 
-/* issue 12 §3: a chip serving another person's DG1 must not turn the
+/* The identity rule (tp-identity.h): a chip serving another person's DG1 must not turn the
  * printed passport's STOP into CLEAR. */
 static void
 test_other_dg1_keeps_stop (Fixture       *f,

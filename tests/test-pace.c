@@ -22,7 +22,7 @@
 #include "tp-tlv.h"
 #include "tp-test-util.h"
 
-/* ICAO Doc 9303 Part 11 Appendix G (see ../shared/testdata) */
+/* ICAO Doc 9303 Part 11 Appendix G (tests/data/icao-9303-11-worked-examples.md) */
 #define G_MRZ_INFO     "T22000129364081251010318"
 #define G_MRZ_SHA1     "7E2D2A41C74EA0B38CD36F863939BFA8E9032AAD"
 #define G_K_PI         "89DED1B26624EC1E634C1989302849DD"

@@ -47,7 +47,7 @@ typedef struct {
   char *role;
 } DemoOptions;
 
-/* The demo accounts (TEAM.md): one officer per role */
+/* The demo mode's accounts: one officer per role */
 static const struct {
   const char *role;
   const char *officer;

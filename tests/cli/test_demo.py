@@ -53,7 +53,7 @@ class DemoTest(unittest.TestCase):
         self.assertIn("EB-2025-004417", out)
 
     def test_chip_serving_another_persons_dg1_keeps_the_printed_stop(self):
-        # issue 12 §3: DG1 whose hash does not match the signed EF.SOD is
+        # the identity rule (tp-identity.h): DG1 whose hash does not match the signed EF.SOD is
         # not the traveller's identity; the printed passport's STOP stands
         proc = demo("--reader", "sim:full:other-dg1")
         self.assertEqual(proc.returncode, 0, proc.stderr)
