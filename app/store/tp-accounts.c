@@ -225,7 +225,8 @@ append_audit (TpAccounts  *self,
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (_tp_audit_log_append_locked (self->store, actor, action, subject, details, NULL, NULL, &local_error))
+  if (_tp_audit_chain_append (_tp_store_get_db (self->store), actor, action, subject, details,
+                              NULL, NULL, &local_error))
     return TRUE;
   g_set_error_literal (error, TP_ACCOUNTS_ERROR, TP_ACCOUNTS_ERROR_FAILED, local_error->message);
   return FALSE;

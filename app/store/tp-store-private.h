@@ -39,16 +39,33 @@ void      _tp_store_set_entry_hook  (TpStore          *store,
                                      TpStoreEntryHook  hook,
                                      gpointer          user_data);
 
-/* Appends an audit record inside the caller's write transaction.
+/* The audit log's hash chain (tp-audit-chain.c) ------------------------- */
+
+#define TP_AUDIT_HASH_HEX_LEN 64
+#define TP_AUDIT_ZERO_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Appends an audit record inside the caller's write transaction on @db.
  * @details_json must already be canonical JSON (or NULL for {}).
  * @out_seq and @out_hash (a new string) are optional. */
-gboolean  _tp_audit_log_append_locked (TpStore     *store,
-                                       const char  *actor,
-                                       const char  *action,
-                                       const char  *subject,
-                                       const char  *details_json,
-                                       gint64      *out_seq,
-                                       char       **out_hash,
-                                       GError     **error);
+gboolean  _tp_audit_chain_append    (sqlite3     *db,
+                                     const char  *actor,
+                                     const char  *action,
+                                     const char  *subject,
+                                     const char  *details_json,
+                                     gint64      *out_seq,
+                                     char       **out_hash,
+                                     GError     **error);
+/* The canonical JSON a record's hash covers (tp-audit-log.h) */
+char     *_tp_audit_record_text     (gint64       seq,
+                                     gint64       time_us,
+                                     const char  *actor,
+                                     const char  *action,
+                                     const char  *subject,
+                                     const char  *details);
+/* SHA-256 (prev || record) as hex into @out; FALSE if @prev_hex is not a
+ * hash */
+gboolean  _tp_audit_chain_hash      (const char  *prev_hex,
+                                     const char  *record,
+                                     char         out[TP_AUDIT_HASH_HEX_LEN + 1]);
 
 G_END_DECLS

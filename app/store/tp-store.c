@@ -71,7 +71,6 @@ struct _TpStore
   gpointer          entry_hook_data;
 };
 
-G_DEFINE_QUARK (tp-store-error-quark, tp_store_error)
 G_DEFINE_FINAL_TYPE (TpStore, tp_store, G_TYPE_OBJECT)
 
 /* Migrations: migrations[i] takes the schema from version i to i + 1. */
@@ -161,32 +160,6 @@ enum {
   COL_IDENTIFIERS, COL_BASIS_REFERENCE, COL_BASIS_ISSUED_BY, COL_BASIS_ISSUED_AT,
   COL_BASIS_REASON, COL_EFFECTIVE_FROM, COL_EFFECTIVE_UNTIL, N_CURRENT_COLUMNS
 };
-
-/* Errors */
-
-void
-_tp_store_set_error (GError     **error,
-                     sqlite3     *db,
-                     int          rc,
-                     const char  *what)
-{
-  int code;
-
-  switch (rc & 0xff)
-    {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      code = TP_STORE_ERROR_BUSY;
-      break;
-    case SQLITE_NOTADB:
-      code = TP_STORE_ERROR_WRONG_KEY;
-      break;
-    default:
-      code = TP_STORE_ERROR_FAILED;
-    }
-  g_set_error (error, TP_STORE_ERROR, code, "%s: %s", what,
-               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-}
 
 static gboolean
 prepare (TpStore       *self,
@@ -1263,8 +1236,8 @@ tp_store_apply_batch_full (TpStore              *self,
       else
         details = g_strdup_printf ("{\"applied\":%u,%s\"ignored\":%u,\"state_hash\":\"%s\"}",
                                    result->applied, conflicts, result->ignored, hex);
-      if (!_tp_audit_log_append_locked (self, actor != NULL ? actor : "system", "list.batch",
-                                        NULL, details, NULL, NULL, error))
+      if (!_tp_audit_chain_append (self->db, actor != NULL ? actor : "system", "list.batch",
+                                   NULL, details, NULL, NULL, error))
         goto fail;
     }
 
@@ -1612,8 +1585,8 @@ tp_store_add_clearance (TpStore            *self,
       _tp_store_set_error (error, self->db, rc, "Cannot record the clearance");
       goto fail;
     }
-  if (!_tp_audit_log_append_locked (self, clearance->cleared_by, "clearance.add",
-                                    clearance->entry_id, details, NULL, NULL, error))
+  if (!_tp_audit_chain_append (self->db, clearance->cleared_by, "clearance.add",
+                               clearance->entry_id, details, NULL, NULL, error))
     goto fail;
   return _tp_store_commit (self, error);
 
