@@ -957,6 +957,19 @@ tp_hub_reconcile (TpHub                *hub,
   json_object_set_member (result, "hub_lacks", strings_node (lacks));
   json_object_set_member (result, "hub_extra", strings_node (extra));
   json_object_set_int_member (result, "events", ids->len);
+  {
+    g_autoptr(GPtrArray) held_listed = g_ptr_array_new ();
+    g_autoptr(GHashTable) lacking = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree char *hub_digest = NULL;
+
+    for (guint i = 0; i < lacks->len; i++)
+      g_hash_table_add (lacking, g_ptr_array_index (lacks, i));
+    for (guint i = 0; i < ids->len; i++)
+      if (!g_hash_table_contains (lacking, g_ptr_array_index (ids, i)))
+        g_ptr_array_add (held_listed, g_ptr_array_index (ids, i));
+    hub_digest = digest_of_ids (held_listed);
+    json_object_set_string_member (result, "digest", hub_digest);
+  }
   json_node_set_object (result_node, result);
   result_json = tp_canonical_json (result_node, NULL);
 

@@ -363,6 +363,8 @@ class Events(hubtest.HubTestCase):
         self.assertEqual(answer["status"], "discrepancy")
         self.assertEqual(answer["hub_lacks"], [missing])
         self.assertEqual(answer["hub_extra"], [events[1]["id"]])
+        self.assertEqual(answer["digest"], hashlib.sha256((events[0]["id"] + "\n").encode()).hexdigest())
+        self.assertEqual(answer["events"], 2)
         summary["digest"] = "0" * 64
         status, _, data = terminal.request("POST", "/v1/reconcile", json.dumps(summary).encode())
         self.assertEqual(status, 400)
