@@ -8,6 +8,7 @@
 
 #include "tp-country.h"
 #include "tp-entry.h"
+#include "tp-json.h"
 #include "tp-mrz.h"
 #include "tp-error.h"
 #include "tp-state-hash.h"
@@ -478,6 +479,12 @@ test_not_an_entry (void)
     { "{\"id\": ", "entry: not valid JSON: " },
     { "{\"id\": \"\xff\"}", "entry: not valid UTF-8" },
     { "{}", "id: missing (required)" },
+    /* \u escapes that are no character never reach json-glib */
+    { "{\"id\": \"\\ude00\\ude00\"}", "entry: not valid JSON: a \\u escape at byte 9" },
+    { "{\"id\": \"\\uden\\uden\"}", "entry: not valid JSON: a \\u escape at byte 9" },
+    { "{\"id\": \"\\ud83dx\"}", "entry: not valid JSON: a \\u escape" },
+    { "{\"id\": \"a\\u00\"}", "entry: not valid JSON: a \\u escape" },
+    { "{\"\\udc00\": 1}", "entry: not valid JSON: a \\u escape at byte 3" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -489,6 +496,26 @@ test_not_an_entry (void)
       g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
       if (!g_str_has_prefix (error->message, cases[i].prefix))
         g_error ("“%s”: got “%s”", cases[i].text, error->message);
+    }
+}
+
+/* Escapes that are characters pass the line check on to json-glib */
+static void
+test_json_escapes (void)
+{
+  static const char *good[] = {
+    "{\"a\": \"\\u00e9\\n\\\"\\\\\"}",
+    "{\"a\": \"\\ud83d\\ude00\"}",
+    "{\"\\u0041\": [\"\\uFFFD\", \"\\/\"]}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = tp_json_parse_object_line (good[i], -1, "line", &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (node);
     }
 }
 
@@ -799,6 +826,7 @@ main (int    argc,
   g_test_add_func ("/entry/birth-date-not-in-future", test_birth_date_not_in_future);
   g_test_add_func ("/entry/not-an-entry", test_not_an_entry);
   g_test_add_func ("/entry/long-value-quoted", test_long_value_quoted);
+  g_test_add_func ("/json/escapes", test_json_escapes);
   g_test_add_func ("/entry/canonical", test_canonical);
   g_test_add_func ("/entry/canonical-stable", test_canonical_stable);
   g_test_add_func ("/entry/canonical-escapes", test_canonical_escapes);
