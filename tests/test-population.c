@@ -296,8 +296,46 @@ test_queries (void)
 
       g_assert_true (g_str_has_prefix (li->query->id, "listed-identifier-"));
     }
-  for (guint v = TP_VARIATION_NEW_NUMBER; v < TP_N_VARIATIONS; v++)
+  for (guint v = TP_VARIATION_NEW_NUMBER; v <= TP_VARIATION_SURNAME_VARIANT; v++)
     g_assert_cmpuint (variations[v], ==, 10);
+  g_assert_cmpuint (variations[TP_VARIATION_NAME_SLIP], ==, 0);
+
+  /* A slip in a short given or middle name: a Vietnamese entry with a full
+   * birth date and the sex, the same family name, date and sex, a new
+   * passport, and one given or middle name of 2–5 letters one edit away */
+  for (guint i = 0; i < 70; i++)
+    {
+      g_autoptr(TpPopulationQuery) sl = tp_population_query (pop, TP_QUERY_KIND_LISTED_NAME_SLIP, i);
+      g_autoptr(TpEntry) e = tp_population_entry (pop, sl->entry_index);
+      g_autofree char *written = g_strjoin (" ", sl->query->primary, sl->query->secondary, NULL);
+      g_auto(GStrv) q = tp_name_fold_tokens (written);
+      g_auto(GStrv) t = tp_name_fold_tokens (e->full_name);
+      guint differ = 0;
+
+      g_assert_cmpint (sl->variation, ==, TP_VARIATION_NAME_SLIP);
+      g_assert_true (tp_entry_is_effective (e, &today));
+      g_assert_cmpstr (e->nationality, ==, "VNM");
+      g_assert_cmpuint (e->birth_date.day, !=, 0);
+      g_assert_cmpuint (sl->query->birth_date.year, ==, e->birth_date.year);
+      g_assert_cmpuint (sl->query->birth_date.month, ==, e->birth_date.month);
+      g_assert_cmpuint (sl->query->birth_date.day, ==, e->birth_date.day);
+      g_assert_cmpint (sl->query->sex, ==, e->sex);
+      g_assert_null (sl->query->personal_number);
+      g_assert_false (entry_has (e, TP_ID_PASSPORT, sl->query->document_number));
+      g_assert_cmpuint (g_strv_length (q), ==, g_strv_length (t));
+      g_assert_cmpstr (q[0], ==, t[0]);
+      for (guint k = 0; t[k] != NULL; k++)
+        if (!g_str_equal (q[k], t[k]))
+          {
+            differ++;
+            g_assert_cmpuint (k, >, 0);
+            g_assert_cmpuint (strlen (t[k]), >=, 2);
+            g_assert_cmpuint (strlen (t[k]), <=, 5);
+            g_assert_cmpuint (tp_name_edit_distance (q[k], t[k], 1), ==, 1);
+          }
+      g_assert_cmpuint (differ, ==, 1);
+      g_assert_true (g_str_has_prefix (sl->query->id, "listed-name-slip-"));
+    }
 }
 
 static void

@@ -101,6 +101,11 @@ append_name_notes (const TpMatcher     *self,
           NOTE ();
           g_string_append_printf (out, "%s/%s one letter apart", ctx->tokens[i].accented, e_text);
           break;
+        case PAIR_SLIP:
+          NOTE ();
+          g_string_append_printf (out, "%s/%s one letter apart, family name and birth date the same",
+                                  ctx->tokens[i].accented, e_text);
+          break;
         case PAIR_EQUIV:
           NOTE ();
           g_string_append_printf (out, "%s/%s name variants", ctx->tokens[i].accented, e_text);

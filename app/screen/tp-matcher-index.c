@@ -509,6 +509,8 @@ tp_matcher_free (TpMatcher *self)
   g_free (self->df);
   g_free (self->weight);
   g_free (self->pos_weight);
+  g_free (self->sex_pos_df);
+  g_free (self->sex_pos_adf);
   g_free (self->accented_df);
   g_free (self->folded_len);
   g_free (self->folded_group);
@@ -663,6 +665,8 @@ tp_matcher_build (TpMatcher *self)
   self->df = g_new0 (guint32, MAX (n_vocab, 1));
   self->weight = g_new0 (float, MAX (n_vocab, 1));
   self->pos_weight = g_new0 (float, (gsize) MAX (n_vocab, 1) * N_POS);
+  self->sex_pos_df = g_new0 (guint32, (gsize) MAX (n_vocab, 1) * N_POS * 2);
+  self->sex_pos_adf = g_new0 (guint32, (gsize) MAX (n_acc, 1) * N_POS * 2);
   self->folded_len = g_new0 (guint8, MAX (n_vocab, 1));
   self->folded_group = g_new0 (guint16, MAX (n_vocab, 1));
   self->accented_group = g_new0 (guint16, MAX (n_acc, 1));
@@ -672,11 +676,15 @@ tp_matcher_build (TpMatcher *self)
 
     /* Entries carrying each token (folded, and as written), and each
      * folded token in each place */
+    memset (self->n_by_sex, 0, sizeof self->n_by_sex);
     for (guint r = 0; r < n; r++)
       {
         const IndexedEntry *rec = entry_at (self, r);
         const guint32 *ef = folded_at (self, rec->token_offset);
         const guint32 *ea = accents_at (self, rec->token_offset);
+
+        if (rec->sex == 'M' || rec->sex == 'F')
+          self->n_by_sex[rec->sex == 'F']++;
 
         for (guint j = 0; j < rec->n_tokens; j++)
           {
@@ -692,6 +700,15 @@ tp_matcher_build (TpMatcher *self)
             if (!seen_accented)
               self->accented_df[ea[j]]++;
             pos_df[(gsize) ef[j] * N_POS + token_position (j, rec->n_tokens)]++;
+            if (rec->sex == 'M' || rec->sex == 'F')
+              {
+                guint place = token_position (j, rec->n_tokens);
+
+                self->sex_pos_df[((gsize) ef[j] * N_POS + place) * 2 + (rec->sex == 'F')]++;
+                /* as written, from entries that carry diacritics */
+                if (rec->flags & ENTRY_ACCENTED)
+                  self->sex_pos_adf[((gsize) ea[j] * N_POS + place) * 2 + (rec->sex == 'F')]++;
+              }
           }
       }
     /* Smoothed: a token never seen in a place is as rare as one seen once. */
@@ -794,15 +811,14 @@ tp_matcher_build (TpMatcher *self)
     g_free (year_counts);
   }
 
-  /* Deletion neighbourhood of the tokens long enough for typos */
+  /* Deletion neighbourhood of every token: typos between long tokens,
+   * slips in short ones */
   dels = g_array_new (FALSE, FALSE, sizeof (Deletion));
   for (guint32 id = 0; id < n_vocab; id++)
     {
       const char *s = vocab_string (&self->folded, id);
       gsize len = self->folded_len[id];
 
-      if (len < TP_MATCHER_TYPO_MIN_LENGTH)
-        continue;
       for (gsize skip = 0; skip <= len; skip++)
         {
           Deletion d;
@@ -854,6 +870,7 @@ tp_matcher_get_stats (TpMatcher      *self,
       bytes += ((gsize) DAY_KEYS + YM_KEYS + DOB_YEARS + 3 + N_ENTRIES (self)) * sizeof (guint32);
       bytes += (gsize) (self->id_mask + 1) * sizeof (guint32);
       bytes += self->n_deletions * sizeof (Deletion);
+      bytes += (gsize) (n_vocab + self->accented.strings->len) * N_POS * 2 * sizeof (guint32);   /* sex_pos_df, _adf */
     }
   stats->memory_bytes = bytes;
 }

@@ -38,6 +38,38 @@ typo_plausible (guint32 q_df,
   return MIN (q_df, e_df) <= TP_MATCHER_TYPO_RARITY_RATIO * MAX (q_df, e_df);
 }
 
+/* How many entries of the traveller's sex have what the document shows in
+ * the place the entry has the name that may have slipped. */
+static guint32
+slip_count (const TpMatcher  *self,
+            const QueryToken *q,
+            gboolean          accents,
+            guint             j,
+            guint             n,
+            char              sex)
+{
+  /* As written when both names carry diacritics: HẮNG is no name, HẰNG is */
+  return accents ? sex_pos_accented_count (self, q->accented_id, sex, j, n)
+                 : sex_pos_count (self, q->folded_id, sex, j, n);
+}
+
+/* A slip explains a short name only when what the document shows is
+ * rare, in that place of a name and for that sex: MINH → MIHN is a slip,
+ * TRUNG → TUNG two men, THẮNG → HẰNG a slip for a man (few men are called
+ * Hằng) but two names for a woman. Rare in absolute terms, not only beside
+ * the entry's name: THU is rare beside THỊ as a woman's middle name, and
+ * still a name thousands of women have. */
+static gboolean
+slip_plausible (const TpMatcher  *self,
+                const QueryToken *q,
+                gboolean          accents,
+                guint             j,
+                guint             n,
+                char              sex)
+{
+  return slip_count (self, q, accents, j, n, sex) <= TP_MATCHER_SLIP_MAX_SHARE * self->n_by_sex[sex == 'F'];
+}
+
 /* Pair classification: the single rule both search paths apply. by_string
  * compares strings, as an engine without interned tokens does. */
 static PairKind
@@ -46,11 +78,15 @@ classify (const TpMatcher  *self,
           gboolean          accents,
           guint32           e_folded,
           guint32           e_accented,
-          gboolean          by_string)
+          gboolean          by_string,
+          gboolean          allow_slip)
 {
   const char *ef = vocab_string (&self->folded, e_folded);
   guint8 elen = self->folded_len[e_folded];
   gboolean folded_equal;
+  /* One edit apart may be a typo (long tokens) or a slip (short ones) */
+  gboolean long_enough = q->len >= TP_MATCHER_TYPO_MIN_LENGTH && elen >= TP_MATCHER_TYPO_MIN_LENGTH;
+  gboolean one_edit_counts = long_enough || (allow_slip && !q->surname);
 
   folded_equal = by_string ? strcmp (q->folded, ef) == 0 : q->folded_id == e_folded;
   /* The last token of a name cut at the MRZ field end: a prefix is what
@@ -66,12 +102,19 @@ classify (const TpMatcher  *self,
         return PAIR_EXACT;
       if (q->accented_group != 0 && q->accented_group == self->accented_group[e_accented])
         return PAIR_EQUIV;
-      if (q->len >= TP_MATCHER_TYPO_MIN_LENGTH && elen >= TP_MATCHER_TYPO_MIN_LENGTH &&
+      if (one_edit_counts &&
           (folded_equal || tp_name_edit_distance (q->folded, ef, 1) <= 1) &&
-          tp_name_edit_distance (q->accented, ea, 1) <= 1 &&
-          typo_plausible (q->accented_id != NO_ID ? self->accented_df[q->accented_id] : 0,
-                          self->accented_df[e_accented]))
-        return PAIR_TYPO;
+          tp_name_edit_distance (q->accented, ea, 1) <= 1)
+        {
+          /* A slip is a letter lost or swapped, not an accent (Ân is not
+           * An); its prior is judged where the entry has the name
+           * (compare_names) */
+          if (!long_enough)
+            return folded_equal ? PAIR_NONE : PAIR_SLIP;
+          if (typo_plausible (q->accented_id != NO_ID ? self->accented_df[q->accented_id] : 0,
+                              self->accented_df[e_accented]))
+            return PAIR_TYPO;
+        }
     }
   else
     {
@@ -79,10 +122,13 @@ classify (const TpMatcher  *self,
         return PAIR_EXACT;
       if (q->folded_group != 0 && q->folded_group == self->folded_group[e_folded])
         return PAIR_EQUIV;
-      if (q->len >= TP_MATCHER_TYPO_MIN_LENGTH && elen >= TP_MATCHER_TYPO_MIN_LENGTH &&
-          tp_name_edit_distance (q->folded, ef, 1) <= 1 &&
-          typo_plausible (q->folded_id != NO_ID ? self->df[q->folded_id] : 0, self->df[e_folded]))
-        return PAIR_TYPO;
+      if (one_edit_counts && tp_name_edit_distance (q->folded, ef, 1) <= 1)
+        {
+          if (!long_enough)
+            return PAIR_SLIP;
+          if (typo_plausible (q->folded_id != NO_ID ? self->df[q->folded_id] : 0, self->df[e_folded]))
+            return PAIR_TYPO;
+        }
     }
   return PAIR_NONE;
 }
@@ -99,6 +145,7 @@ pair_evidence (PairKind kind)
     case PAIR_PREFIX: return 0.9;
     case PAIR_EQUIV:  return 0.8;
     case PAIR_TYPO:   return 0.6;
+    case PAIR_SLIP:   return TP_MATCHER_SLIP_EVIDENCE;
     case PAIR_NONE:
     default:          return 0.0;
     }
@@ -113,6 +160,7 @@ pair_score (PairKind kind)
     case PAIR_PREFIX: return 0.95;
     case PAIR_EQUIV:  return 0.9;
     case PAIR_TYPO:   return 0.8;
+    case PAIR_SLIP:   return 0.75;
     case PAIR_NONE:
     default:          return 0.0;
     }
@@ -146,6 +194,7 @@ _tp_matcher_compare_names (const TpMatcher     *self,
                            const PreparedQuery *ctx,
                            const IndexedEntry  *rec,
                            gboolean             by_string,
+                           gboolean             allow_slip,
                            NameResult          *out)
 {
   const guint32 *ef = folded_at (self, rec->token_offset);
@@ -162,6 +211,7 @@ _tp_matcher_compare_names (const TpMatcher     *self,
 
   memset (out, 0, sizeof *out);
   memset (kinds, PAIR_NONE, sizeof kinds);
+
   for (guint i = 0; i < m; i++)
     out->q_kind[i] = PAIR_NONE;
   if (m == 0 || n == 0)
@@ -174,7 +224,12 @@ _tp_matcher_compare_names (const TpMatcher     *self,
 
         if (!by_string && (ctx->qmask[ef[j]] & (1u << i)) == 0)
           continue;
-        kind = classify (self, &ctx->tokens[i], accents, ef[j], ea[j], by_string);
+        /* A slip: one edit between tokens too short for a typo (either
+         * under TP_MATCHER_TYPO_MIN_LENGTH letters), in a given or middle
+         * name of the document, when the caller allows it */
+        kind = classify (self, &ctx->tokens[i], accents, ef[j], ea[j], by_string, allow_slip);
+        if (kind == PAIR_SLIP && !slip_plausible (self, &ctx->tokens[i], accents, j, n, ctx->query->sex))
+          kind = PAIR_NONE;
         kinds[i][j] = (guint8) kind;
         if (kind == PAIR_NONE)
           continue;
@@ -247,11 +302,20 @@ _tp_matcher_compare_names (const TpMatcher     *self,
         continue;
       w = entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
       matched_w += w * pair_score (kind);
-      out->weight += w * pair_evidence (kind);
+      /* What the document shows instead of a name: when no entry of that
+       * sex has it in that place, no one else is likely to present it, and
+       * the entry's name counts in full */
+      if (kind == PAIR_SLIP && slip_count (self, &ctx->tokens[i], accents, out->q_pair[i], n,
+                                           ctx->query->sex) == 0)
+        out->weight += w;
+      else
+        out->weight += w * pair_evidence (kind);
       if (kind == PAIR_TYPO)
         n_typo++;
       else if (kind == PAIR_EQUIV)
         n_equiv++;
+      else if (kind == PAIR_SLIP)
+        out->n_slips++;
     }
 
   for (guint i = 0; i < m; i++)
@@ -282,6 +346,28 @@ _tp_matcher_compare_names (const TpMatcher     *self,
   out->score = total_w > 0 ? matched_w / total_w : 0;
 
   n_missing = count_bits (out->q_unmatched) + count_bits (out->e_unmatched);
+
+  /* A slip counts only as the one difference between names whose family
+   * name agrees; otherwise the names are compared without it. */
+  if (out->n_slips > 0)
+    {
+      gboolean surname_agrees = FALSE;
+      guint family = ctx->vn_order ? 0 : n - 1;
+
+      /* the family name where the entry has it (first in Vietnamese order) */
+      for (guint i = 0; i < m; i++)
+        if ((q_used & (1u << i)) && ctx->tokens[i].surname && out->q_pair[i] == family &&
+            (out->q_kind[i] == PAIR_EXACT || out->q_kind[i] == PAIR_EQUIV ||
+             out->q_kind[i] == PAIR_PREFIX))
+          surname_agrees = TRUE;
+      if (out->n_slips > 1 || n_missing + n_typo + n_equiv > 0 || !surname_agrees ||
+          out->n_matched < 2 || out->reordered)
+        {
+          _tp_matcher_compare_names (self, ctx, rec, by_string, FALSE, out);
+          return;
+        }
+      n_typo += out->n_slips;
+    }
   /* Each difference beyond the first is a second, independent slip: it
    * costs evidence (the name must be that much rarer). */
   if (n_missing + n_typo + n_equiv > 1)

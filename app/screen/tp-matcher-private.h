@@ -26,10 +26,11 @@
  *    entries that only know that) and by year, as compressed rows: a day,
  *    a month or a whole year of full dates is one contiguous slice;
  *  - token postings (compressed rows, entry indexes by token id);
- *  - deletion neighbourhood of every token of five letters or more (hash of
- *    the token and of each one-letter deletion, sorted): the tokens one
- *    edit away from a query token are found by binary search, not by
- *    comparing against the vocabulary.
+ *  - deletion neighbourhood of every token (hash of the token and of each
+ *    one-letter deletion, sorted): the tokens one edit away from a query
+ *    token are found by binary search, not by comparing against the
+ *    vocabulary (typos between tokens of five letters or more; slips in
+ *    shorter given and middle names when the birth date and sex agree).
  *
  * A query's name is expanded once into the set of vocabulary tokens each
  * of its tokens may pair with (exact, equivalent surname, one edit, MRZ
@@ -148,6 +149,9 @@ struct _TpMatcher {
   guint32        *df;
   float          *weight;
   float          *pos_weight;         /* 3 per folded id: as first, middle, last token */
+  guint32        *sex_pos_df;         /* 6 per folded id: entries of each sex (M, F) with it in each place */
+  guint32         n_by_sex[2];        /* entries of each sex (M, F) */
+  guint32        *sex_pos_adf;        /* the same per accented id */
   guint8         *folded_len;
   guint16        *folded_group;
   guint16        *accented_group;
@@ -170,6 +174,7 @@ struct _TpMatcher {
 
 typedef enum {
   PAIR_NONE,
+  PAIR_SLIP,       /* one edit between tokens too short for a typo: counts only as a slip */
   PAIR_TYPO,
   PAIR_EQUIV,
   PAIR_PREFIX,
@@ -199,8 +204,10 @@ typedef struct {
   guint8      len;
   gboolean    missable;
   gboolean    truncated;
+  gboolean    surname;         /* part of the family name (primary identifier) */
   double      cost;            /* postings behind its expansions */
   double      max_weight;      /* highest weight among its expansions */
+  double      slip_weight;     /* what its best slip expansion would weigh */
 } QueryToken;
 
 typedef struct {
@@ -217,6 +224,7 @@ typedef struct {
   char           issuing_state[4];
   gboolean       vn_order;      /* family name first, given name last */
   gboolean       national_id_comparable;
+  gboolean       slips;         /* full birth date and sex: a slip may count */
 } PreparedQuery;
 
 typedef struct {
@@ -224,6 +232,7 @@ typedef struct {
   double    weight;
   double    score;
   guint     n_matched;
+  guint     n_slips;
   guint8    q_kind[TP_MATCHER_MAX_TOKENS];   /* PairKind of each query token */
   guint8    q_pair[TP_MATCHER_MAX_TOKENS];   /* entry token it pairs with */
   guint32   q_unmatched;                     /* masks */
@@ -321,6 +330,14 @@ rows_range_size (const CompressedRows *csr,
   return csr->offsets[last + 1] - csr->offsets[first];
 }
 
+/* The same for accented token @id */
+static inline guint32
+sex_pos_accented_count (const TpMatcher *self,
+                        guint32          id,
+                        char             sex,
+                        guint            j,
+                        guint            n);
+
 /* Calls @func for each raw run of @text (split at white space and MRZ
  * fillers). */
 typedef void (*RawFunc) (TpMatcher *self, const char *raw, gpointer user_data);
@@ -332,6 +349,32 @@ token_position (guint j,
                 guint n)
 {
   return j + 1 == n ? POS_LAST : j == 0 ? POS_FIRST : POS_MIDDLE;
+}
+
+/* Entries of @sex ('M' or 'F') carrying folded token @id (NO_ID: none)
+ * as token @j of @n */
+static inline guint32
+sex_pos_count (const TpMatcher *self,
+               guint32          id,
+               char             sex,
+               guint            j,
+               guint            n)
+{
+  if (id == NO_ID)
+    return 0;
+  return self->sex_pos_df[((gsize) id * N_POS + token_position (j, n)) * 2 + (sex == 'F')];
+}
+
+static inline guint32
+sex_pos_accented_count (const TpMatcher *self,
+                        guint32          id,
+                        char             sex,
+                        guint            j,
+                        guint            n)
+{
+  if (id == NO_ID)
+    return 0;
+  return self->sex_pos_adf[((gsize) id * N_POS + token_position (j, n)) * 2 + (sex == 'F')];
 }
 
 /* ---- across the files ---- */
@@ -367,11 +410,14 @@ _tp_matcher_foreach_raw (TpMatcher  *self,
                          RawFunc     func,
                          gpointer    user_data);
 
+/* allow_slip: the birth date is the same to the day and the sex too, so a
+ * slip in a short given or middle name may count (see tp-matcher.h). */
 void
 _tp_matcher_compare_names (const TpMatcher     *self,
                            const PreparedQuery *ctx,
                            const IndexedEntry  *rec,
                            gboolean             by_string,
+                           gboolean             allow_slip,
                            NameResult          *out);
 
 char *

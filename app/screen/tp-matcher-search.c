@@ -174,9 +174,12 @@ evaluate (const TpMatcher     *self,
         }
     }
 
-  _tp_matcher_compare_names (self, ctx, rec, by_string, &name);
   sex_conflict = (q->sex == 'M' || q->sex == 'F') && (rec->sex == 'M' || rec->sex == 'F') &&
                  q->sex != rec->sex;
+  /* A slip in a short given or middle name counts only when the birth date
+   * is the same to the day and the sex is known to be the same */
+  _tp_matcher_compare_names (self, ctx, rec, by_string,
+                             ctx->slips && dob == DOB_EQUAL && q->sex == rec->sex, &name);
   nat_conflict = ctx->nationality[0] != '\0' && rec->nationality[0] != '\0' &&
                  strncmp (ctx->nationality, rec->nationality, 3) != 0;
   nid_conflict = (id_fields & TP_MATCH_NATIONAL_ID) == 0 && national_id_differs (self, ctx, rec);
@@ -293,6 +296,26 @@ add_expansion (const TpMatcher *self,
     t->max_weight = MAX (t->max_weight, self->pos_weight[(gsize) id * N_POS + c]);
 }
 
+/* A token one edit away that only a slip can pair with: a candidate
+ * (its postings count), but not a name the token stands for (its weight
+ * does not count as the token's). */
+static void
+add_slip_expansion (const TpMatcher *self,
+                    PreparedQuery   *ctx,
+                    guint            i,
+                    guint32          id)
+{
+  QueryToken *t = &ctx->tokens[i];
+
+  if (ctx->qmask[id] & (1u << i))
+    return;
+  ctx->qmask[id] |= (guint8) (1u << i);
+  t->cost += self->df[id];
+  for (guint c = 0; c < N_POS; c++)
+    t->slip_weight = MAX (t->slip_weight,
+                          TP_MATCHER_SLIP_EVIDENCE * self->pos_weight[(gsize) id * N_POS + c]);
+}
+
 static void
 expand_token (const TpMatcher *self,
               PreparedQuery   *ctx,
@@ -300,6 +323,7 @@ expand_token (const TpMatcher *self,
 {
   QueryToken *t = &ctx->tokens[i];
   guint16 groups[2] = { t->folded_group, t->accented_group };
+  gboolean slips = ctx->slips && !t->surname;
 
   if (t->folded_id != NO_ID)
     add_expansion (self, ctx, i, t->folded_id);
@@ -314,7 +338,7 @@ expand_token (const TpMatcher *self,
         add_expansion (self, ctx, i, self->group_members.items[p]);
     }
 
-  if (t->len >= TP_MATCHER_TYPO_MIN_LENGTH)
+  if (t->len >= TP_MATCHER_TYPO_MIN_LENGTH || slips)
     {
       for (gsize skip = 0; skip <= t->len; skip++)
         {
@@ -337,8 +361,13 @@ expand_token (const TpMatcher *self,
 
               if (ctx->qmask[id] & (1u << i))
                 continue;
-              if (tp_name_edit_distance (t->folded, vocab_string (&self->folded, id), 1) <= 1)
+              if (tp_name_edit_distance (t->folded, vocab_string (&self->folded, id), 1) > 1)
+                continue;
+              /* A typo between long tokens; a slip when either is short */
+              if (t->len >= TP_MATCHER_TYPO_MIN_LENGTH && self->folded_len[id] >= TP_MATCHER_TYPO_MIN_LENGTH)
                 add_expansion (self, ctx, i, id);
+              else if (slips)
+                add_slip_expansion (self, ctx, i, id);
             }
         }
     }
@@ -396,6 +425,9 @@ prepare_query (TpMatcher             *self,
   ctx->national_id_comparable = query->personal_number != NULL &&
                                 strlen (query->personal_number) == 12;
 
+  ctx->slips = query->birth_date.year != 0 && query->birth_date.month != 0 &&
+               query->birth_date.day != 0 && (query->sex == 'M' || query->sex == 'F');
+
   if (query->full_name != NULL)
     add_name_text (self, ctx, query->full_name);
   if (ctx->n_tokens == 0)
@@ -411,6 +443,10 @@ prepare_query (TpMatcher             *self,
                                                                     ctx->tokens[i].folded);
 
           ctx->tokens[i].missable = i > 0 && i + 1 < ctx->n_tokens && !is_surname;
+          /* Without the MRZ's fields, the family name is where the
+           * nationality's order puts it */
+          ctx->tokens[i].surname = surname != NULL ? is_surname
+                                 : ctx->vn_order ? i == 0 : i + 1 == ctx->n_tokens;
         }
     }
   else
@@ -419,6 +455,8 @@ prepare_query (TpMatcher             *self,
 
       add_name_text (self, ctx, query->primary);
       n_primary = ctx->n_tokens;
+      for (guint i = 0; i < n_primary; i++)
+        ctx->tokens[i].surname = TRUE;
       add_name_text (self, ctx, query->secondary);
       for (guint i = n_primary; i < ctx->n_tokens; i++)
         ctx->tokens[i].missable = ctx->vn_order ? i + 1 < ctx->n_tokens : i > n_primary;
@@ -588,7 +626,7 @@ search_names (const TpMatcher     *self,
     return;
 
   for (guint i = 0; i < m; i++)
-    max_weight += ctx->tokens[i].max_weight;
+    max_weight += MAX (ctx->tokens[i].max_weight, ctx->tokens[i].slip_weight);
   /* Nothing can reach the name weight needed: no name search at all. */
   if (max_weight < TP_MATCHER_MIN_NAME_WEIGHT)
     return;

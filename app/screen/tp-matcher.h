@@ -31,10 +31,14 @@
  *    missing middle name (an inner token of the entry's name, or a
  *    secondary-identifier token other than the given name on the
  *    document), one-letter differences (Damerau) between tokens of five
- *    letters or more, surname variants from the equivalence data; or a
- *    full name agreement with a partial birth date; or a probable match
- *    whose sex or nationality differs (a fuzzy name with a differing sex
- *    or nationality gives no hit).
+ *    letters or more, surname variants from the equivalence data; or one
+ *    slip (a letter lost, swapped or replaced) in a shorter given or middle
+ *    name when the family name is in its place, the full birth date and
+ *    the sex are the same and nothing else differs (NGHĨA/NGHA, TRUNG/TRNG:
+ *    see TP_MATCHER_SLIP_MAX_SHARE); or a full name agreement with a
+ *    partial birth date; or a probable match whose sex or nationality
+ *    differs (a fuzzy name with a differing sex or nationality gives no
+ *    hit).
  *  An identifier match contradicted by birth date, sex or a different
  *  national ID is downgraded, never dropped: PROBABLE when the name also
  *  agrees, POSSIBLE otherwise, the contradiction listed in conflicts.
@@ -102,6 +106,15 @@ G_BEGIN_DECLS
  * two common names one letter apart are two names. */
 #define TP_MATCHER_TYPO_MIN_LENGTH     5
 #define TP_MATCHER_TYPO_RARITY_RATIO   0.1
+/* Slips: one edit in a given or middle name shorter than that (NGHĨA →
+ * NGHA, TRUNG → TRNG, AN → A), when the family name, the full birth date
+ * and the sex agree and nothing else differs. What the document shows
+ * must be rare in that place of a name for that sex (at most this share
+ * of the entries of that sex, counted as written when both names carry
+ * diacritics); the slip then counts this share of the entry name's rarity,
+ * or all of it when no entry of that sex has what the document shows. */
+#define TP_MATCHER_SLIP_MAX_SHARE      0.001
+#define TP_MATCHER_SLIP_EVIDENCE       0.6
 /* Tokens beyond this many in one name are ignored. */
 #define TP_MATCHER_MAX_TOKENS          8
 

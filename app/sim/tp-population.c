@@ -328,13 +328,17 @@ static const char *const culture_state[N_CULTURES] = {
 static const char *const en_states[] = { "USA", "GBR", "AUS", "CAN" };
 
 static const char *const kind_names[TP_QUERY_N_KINDS] = {
-  "listed-identifier", "listed-new-document", "not-listed", "formerly-listed",
+  "listed-identifier", "listed-new-document", "not-listed", "formerly-listed", "listed-name-slip",
 };
 
 static const char *const variation_names[TP_N_VARIATIONS] = {
   "none", "new-number", "order", "missing-middle", "typo", "truncated", "accents-lost",
-  "surname-variant",
+  "surname-variant", "name-slip",
 };
+
+/* The variations a new document comes with, in turn (the name slip has
+ * its own kind of query) */
+#define N_DOCUMENT_VARIATIONS (TP_VARIATION_SURNAME_VARIANT - TP_VARIATION_NEW_NUMBER + 1)
 
 /* Random numbers ------------------------------------------------------------ */
 
@@ -1168,6 +1172,29 @@ mrz_length (const Person *p)
   return strlen (mrz);
 }
 
+/* A Vietnamese given or middle name of 2–5 letters */
+static gboolean
+slip_target (const char *token)
+{
+  gsize len = folded_length (token);
+
+  return len >= 2 && len <= 5;
+}
+
+static gboolean
+has_slip_target (const Person *p)
+{
+  if (p->culture != CULTURE_VN)
+    return FALSE;
+  for (guint i = 0; i < p->n_middle; i++)
+    if (slip_target (p->middle[i]))
+      return TRUE;
+  for (guint i = 0; i < p->n_given; i++)
+    if (slip_target (p->given[i]))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 suits (const Person *p,
        TpVariation   variation,
@@ -1175,6 +1202,7 @@ suits (const Person *p,
 {
   switch (variation)
     {
+    case TP_VARIATION_NAME_SLIP:       return has_slip_target (p);
     case TP_VARIATION_MISSING_MIDDLE:  return droppable_middle (p);
     case TP_VARIATION_TYPO:            return has_long_token (p);
     case TP_VARIATION_TRUNCATED:       return mrz_length (p) > field;
@@ -1269,6 +1297,85 @@ apply_typo (Parts   *parts,
   }
 }
 
+/* One letter of a given or middle name of 2–5 letters lost (half the
+ * time), two neighbours swapped or one replaced by another (a quarter
+ * each): NGHĨA → NGHA, TRUNG → TRNG, MINH → MIHN. The name written
+ * changes in its folded (MRZ) form too. */
+static void
+apply_slip (Parts   *parts,
+            guint64 *rng)
+{
+  char **tokens[MAX_PARTS * 2];
+  guint n = 0;
+
+  for (guint i = 0; i < parts->n_middle; i++)
+    if (slip_target (parts->middle[i]))
+      tokens[n++] = &parts->middle[i];
+  for (guint i = 0; i < parts->n_given; i++)
+    if (slip_target (parts->given[i]))
+      tokens[n++] = &parts->given[i];
+  if (n == 0)
+    return;
+
+  {
+    char **target = tokens[below (rng, n)];
+    g_autofree char *before = tp_name_fold (*target);
+    glong len;
+    gunichar *chars = g_utf8_to_ucs4_fast (*target, -1, &len);
+    guint roll = below (rng, 4);
+
+    for (guint attempt = 0; attempt < 16; attempt++)
+      {
+        g_autofree gunichar *out = g_new0 (gunichar, len + 1);
+        glong out_len = 0;
+        glong pos = (glong) below (rng, (guint) len);
+        g_autofree char *text = NULL;
+        g_autofree char *after = NULL;
+
+        for (glong i = 0; i < len; i++)
+          {
+            if (i != pos)
+              {
+                out[out_len++] = chars[i];
+                continue;
+              }
+            if (roll <= 1)          /* lost */
+              continue;
+            if (roll == 2 && len >= 2)   /* swapped with the next (or the one before) */
+              {
+                glong other = pos + 1 < len ? pos + 1 : pos - 1;
+
+                if (other < pos)
+                  {
+                    out[out_len - 1] = chars[i];
+                    out[out_len++] = chars[other];
+                  }
+                else
+                  {
+                    out[out_len++] = chars[other];
+                    out[out_len++] = chars[i];
+                    i++;
+                  }
+                continue;
+              }
+            /* replaced by another letter */
+            out[out_len++] = (i == 0 ? 'A' : 'a') + below (rng, 26);
+          }
+        text = g_ucs4_to_utf8 (out, out_len, NULL, NULL, NULL);
+        after = tp_name_fold (text);
+        /* A slip that leaves the name as it was, or no letter at all, is
+         * no slip */
+        if (after[0] != '\0' && !g_str_equal (after, before))
+          {
+            g_free (*target);
+            *target = g_steal_pointer (&text);
+            break;
+          }
+      }
+    g_free (chars);
+  }
+}
+
 static void
 set_names (TpQuery     *q,
            const Parts *parts,
@@ -1349,7 +1456,8 @@ listed_query (TpPopulation *self,
 {
   TpPopulationQuery *out;
   TpVariation variation = kind == TP_QUERY_KIND_LISTED_NEW_DOCUMENT
-                        ? TP_VARIATION_NEW_NUMBER + index % (TP_N_VARIATIONS - TP_VARIATION_NEW_NUMBER)
+                        ? TP_VARIATION_NEW_NUMBER + index % N_DOCUMENT_VARIATIONS
+                        : kind == TP_QUERY_KIND_LISTED_NAME_SLIP ? TP_VARIATION_NAME_SLIP
                         : TP_VARIATION_NONE;
   guint start = below (rng, self->n_entries);
   /* A truncation needs a name longer than a TD3 field (39), or failing
@@ -1396,6 +1504,14 @@ listed_query (TpPopulation *self,
               has_id |= id->type == TP_ID_PASSPORT || id->type == TP_ID_NATIONAL_ID;
             }
           if (kind == TP_QUERY_KIND_LISTED_IDENTIFIER && !has_id)
+            {
+              person_clear (&p);
+              continue;
+            }
+          /* A slip is measured against entries that know the full birth
+           * date and the sex */
+          if (kind == TP_QUERY_KIND_LISTED_NAME_SLIP &&
+              (entry->birth_date.day == 0 || entry->sex == 0))
             {
               person_clear (&p);
               continue;
@@ -1468,6 +1584,9 @@ listed_query (TpPopulation *self,
           break;
         case TP_VARIATION_TYPO:
           apply_typo (&parts, rng);
+          break;
+        case TP_VARIATION_NAME_SLIP:
+          apply_slip (&parts, rng);
           break;
         case TP_VARIATION_TRUNCATED:
           full = FALSE;

@@ -52,6 +52,12 @@ typedef enum {
   TP_QUERY_KIND_NOT_LISTED,
   /* Someone whose only entry is cancelled, expired or not yet effective. */
   TP_QUERY_KIND_FORMERLY_LISTED,
+  /* A listed Vietnamese person (the entry knows the full birth date and
+   * the sex) with a new passport and no citizen ID, one of whose given or
+   * middle names of 2–5 letters lost a letter or had one swapped or
+   * replaced (NGHIA → NGHA, TRUNG → TRNG, MINH → MIHN: what manual entry
+   * and OCR do to short names; TP_VARIATION_NAME_SLIP). */
+  TP_QUERY_KIND_LISTED_NAME_SLIP,
   TP_QUERY_N_KINDS,
 } TpQueryKind;
 
@@ -64,6 +70,7 @@ typedef enum {
   TP_VARIATION_TRUNCATED,        /* a long name cut at the end of the MRZ field */
   TP_VARIATION_ACCENTS_LOST,     /* the full name written without diacritics */
   TP_VARIATION_SURNAME_VARIANT,  /* Hoàng/Huỳnh, Vũ/Võ */
+  TP_VARIATION_NAME_SLIP,        /* a given or middle name of 2–5 letters, one letter lost, swapped or replaced */
   TP_N_VARIATIONS,
 } TpVariation;
 
