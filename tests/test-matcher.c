@@ -13,6 +13,7 @@
 
 #include "tp-error.h"
 #include "tp-matcher.h"
+#include "tp-self-check.h"
 #include "tp-name.h"
 #include "tp-population.h"
 #include "tp-query.h"
@@ -34,6 +35,7 @@ typedef struct {
   const char *passport;
   const char *passport_country;
   const char *national_id;
+  const char *tax_code;
   const char *from;
   const char *until;
 } Spec;
@@ -85,6 +87,8 @@ entry_from_spec (const Spec *s)
                                                         s->passport_country ? s->passport_country : "VNM"));
   if (s->national_id != NULL)
     g_ptr_array_add (e->identifiers, tp_identifier_new (TP_ID_NATIONAL_ID, s->national_id, "VNM"));
+  if (s->tax_code != NULL)
+    g_ptr_array_add (e->identifiers, tp_identifier_new (TP_ID_TAX_CODE, s->tax_code, "VNM"));
   set_date (&e->effective_from, s->from ? s->from : "2026-01-01");
   if (s->until != NULL)
     set_date (&e->effective_until, s->until);
@@ -746,6 +750,150 @@ test_names_weight (void)
   tp_screen_result_free (r);
 }
 
+/* Since 1 July 2025 an individual's tax identification number in Vietnam
+ * is the 12-digit personal identification number: an exit ban for tax debt
+ * that knows the person only by it is enforced like one on the national
+ * ID. 10- and 13-digit tax codes (enterprises, the old scheme) are not a
+ * person's number. */
+static void
+test_tax_code (void)
+{
+  const Spec specs[] = {
+    { .id = "EB-T-TAX12", .agency = "tax", .name = "Đỗ Minh Quân", .birth = "1985-03-03", .sex = 'M',
+      .tax_code = "001085012345" },
+    { .id = "EB-T-TAX10", .agency = "tax", .name = "Lương Thế Vinh", .birth = "1972-08-08", .sex = 'M',
+      .tax_code = "0101234567" },
+    { .id = "EB-T-TAX13", .agency = "tax", .name = "Đào Duy Từ", .birth = "1968-11-11", .sex = 'M',
+      .tax_code = "0101234567001" },
+  };
+  g_autoptr(TpMatcher) m = matcher_with (specs, G_N_ELEMENTS (specs));
+  TpScreenResult *r;
+  const TpHit *hit;
+
+  tp_matcher_build (m);
+  /* The citizen ID on the passport is the tax code: confirmed, STOP */
+  r = screen (m, &(QSpec) { .document_number = "P1111111", .personal_number = "001085012345",
+                            .primary = "DO", .secondary = "MINH QUAN", .birth = "1985-03-03", .sex = 'M' });
+  hit = hit_for (r, "EB-T-TAX12");
+  g_assert_nonnull (hit);
+  g_assert_cmpint (hit->band, ==, TP_BAND_CONFIRMED);
+  g_assert_true (hit->matched & TP_MATCH_NATIONAL_ID);
+  g_assert_cmpint (r->verdict, ==, TP_VERDICT_STOP);
+  tp_screen_result_free (r);
+  /* The number alone */
+  r = screen (m, &(QSpec) { .personal_number = "001085012345" });
+  g_assert_cmpint (band_for (r, "EB-T-TAX12"), ==, TP_BAND_CONFIRMED);
+  tp_screen_result_free (r);
+  /* Another 12-digit number is another person, as for a national ID: the
+   * name and date alone do not hit */
+  r = screen (m, &(QSpec) { .personal_number = "001085099999", .primary = "DO", .secondary = "MINH QUAN",
+                            .birth = "1985-03-03", .sex = 'M' });
+  g_assert_cmpint (band_for (r, "EB-T-TAX12"), ==, TP_BAND_NONE);
+  tp_screen_result_free (r);
+  /* An enterprise-era code is not the person's number: the entry is known
+   * by name only (so the full name on its date hits), and a traveller's
+   * personal number never matches or contradicts it */
+  r = screen (m, &(QSpec) { .personal_number = "0101234567" });
+  g_assert_cmpint (band_for (r, "EB-T-TAX10"), ==, TP_BAND_NONE);
+  tp_screen_result_free (r);
+  r = screen (m, &(QSpec) { .personal_number = "001072099999", .primary = "LUONG", .secondary = "THE VINH",
+                            .birth = "1972-08-08", .sex = 'M' });
+  g_assert_cmpint (band_for (r, "EB-T-TAX10"), ==, TP_BAND_PROBABLE);
+  tp_screen_result_free (r);
+  r = screen (m, &(QSpec) { .primary = "DAO", .secondary = "DUY TU", .birth = "1968-11-11", .sex = 'M' });
+  g_assert_cmpint (band_for (r, "EB-T-TAX13"), ==, TP_BAND_PROBABLE);
+  tp_screen_result_free (r);
+}
+
+/* Korean given names written in one piece, with a hyphen or apart are one
+ * name: MINJUN, MIN-JUN, MIN JUN */
+static void
+test_names_written_apart (void)
+{
+  const Spec specs[] = {
+    { .id = "EB-T-KR1", .name = "Kim Min-jun", .birth = "1991-04-04", .sex = 'M', .nationality = "KOR" },
+    { .id = "EB-T-KR2", .name = "Park Seoyeon", .birth = "1993-09-09", .sex = 'F', .nationality = "KOR" },
+  };
+  g_autoptr(TpMatcher) m = matcher_with (specs, G_N_ELEMENTS (specs));
+  const char *const written[] = { "MINJUN", "MIN JUN", "MIN-JUN" };
+  TpScreenResult *r;
+
+  tp_matcher_build (m);
+  for (guint i = 0; i < G_N_ELEMENTS (written); i++)
+    {
+      const TpHit *hit;
+
+      r = screen (m, &(QSpec) { .nationality = "KOR", .primary = "KIM", .secondary = written[i],
+                                .birth = "1991-04-04", .sex = 'M' });
+      hit = hit_for (r, "EB-T-KR1");
+      g_assert_nonnull (hit);
+      g_assert_cmpint (hit->band, ==, TP_BAND_PROBABLE);
+      g_assert_cmpint (hit->name_match, ==, TP_NAME_MATCH_FULL);
+      tp_screen_result_free (r);
+    }
+  r = screen (m, &(QSpec) { .nationality = "KOR", .primary = "PARK", .secondary = "SEO YEON",
+                            .birth = "1993-09-09", .sex = 'F' });
+  g_assert_cmpint (band_for (r, "EB-T-KR2"), ==, TP_BAND_PROBABLE);
+  tp_screen_result_free (r);
+  r = screen (m, &(QSpec) { .nationality = "KOR", .full_name = "Park Seo-yeon",
+                            .birth = "1993-09-09", .sex = 'F' });
+  g_assert_cmpint (band_for (r, "EB-T-KR2"), ==, TP_BAND_PROBABLE);
+  tp_screen_result_free (r);
+  /* Halves that do not make the name are not it */
+  r = screen (m, &(QSpec) { .nationality = "KOR", .primary = "KIM", .secondary = "MIN SEO",
+                            .birth = "1991-04-04", .sex = 'M' });
+  g_assert_cmpint (band_for (r, "EB-T-KR1"), !=, TP_BAND_PROBABLE);
+  tp_screen_result_free (r);
+}
+
+/* No entry may be silently unenforceable: a traveller presenting an
+ * entry's own data hits it, or the self-check names it */
+static void
+test_self_check (void)
+{
+  const Spec specs[] = {
+    /* the old paper record: common name, birth year, nothing else */
+    { .id = "EB-T-SC-PAPER", .name = "Nguyễn Thị Hương", .birth = "1984", .sex = 'F' },
+    { .id = "EB-T-SC-MONTH", .name = "Trần Văn Nam", .birth = "1979-06", .sex = 'M' },
+    { .id = "EB-T-SC-PASS", .name = "Lê Văn Tám", .birth = "1970", .sex = 'M', .passport = "B7777777" },
+    { .id = "EB-T-SC-TAX", .name = "Phạm Văn Đồng", .sex = 'M', .tax_code = "001080077777" },
+    /* a name and nothing to place it in time: the self-check names it */
+    { .id = "EB-T-SC-NODATE", .name = "Nguyễn Văn Hùng", .sex = 'M' },
+  };
+  g_autoptr(TpMatcher) m = matcher_with (specs, G_N_ELEMENTS (specs));
+  TpScreenOptions options;
+  GDate d;
+
+  tp_matcher_build (m);
+  set_date (&d, "2026-05-01");
+  tp_screen_options_init (&options, &d, NOW);
+  for (guint i = 0; i < G_N_ELEMENTS (specs); i++)
+    {
+      g_autoptr(TpEntry) e = entry_from_spec (&specs[i]);
+      g_autoptr(TpQuery) q = tp_query_new_for_entry (e);
+      gboolean expected = !g_str_equal (specs[i].id, "EB-T-SC-NODATE");
+
+      g_assert_cmpstr (q->id, ==, specs[i].id);
+      g_assert_cmpstr (q->full_name, ==, specs[i].name);
+      if (e->birth_date.year != 0)
+        g_assert_cmpuint (q->birth_date.day, !=, 0);
+      if (!tp_matcher_hits_own_data (m, e, &options) != !expected)
+        g_error ("%s: own data %s", specs[i].id, expected ? "not hit" : "hit");
+    }
+  /* The query carries the entry's documents */
+  {
+    g_autoptr(TpEntry) e = entry_from_spec (&specs[2]);
+    g_autoptr(TpQuery) q = tp_query_new_for_entry (e);
+    g_autoptr(TpEntry) t = entry_from_spec (&specs[3]);
+    g_autoptr(TpQuery) qt = tp_query_new_for_entry (t);
+
+    g_assert_cmpstr (q->document_number, ==, "B7777777");
+    g_assert_cmpstr (q->issuing_state, ==, "VNM");
+    g_assert_cmpuint (q->birth_date.month, ==, 7);
+    g_assert_cmpstr (qt->personal_number, ==, "001080077777");
+  }
+}
+
 /* Birth dates and sex -------------------------------------------------------------- */
 
 static void
@@ -754,7 +902,9 @@ test_partial_birth_dates (void)
   const Spec specs[] = {
     { .id = "EB-T-YM", .name = "Quách Tuệ Mẫn", .birth = "1980-05", .sex = 'M' },
     { .id = "EB-T-Y", .name = "Khổng Diệu Thêu", .birth = "1954", .sex = 'F' },
-    { .id = "EB-T-COMMON", .name = "Nguyễn Thị Hương", .birth = "1984", .sex = 'F' },
+    { .id = "EB-T-COMMON", .name = "Nguyễn Thị Hương", .birth = "1984", .sex = 'F', .passport = "C7070707" },
+    /* An old paper record: name and birth year, no identifier */
+    { .id = "EB-T-PAPER", .name = "Trần Thị Hương", .birth = "1984", .sex = 'F' },
   };
   g_autoptr(TpMatcher) m = matcher_with (specs, G_N_ELEMENTS (specs));
   TpScreenResult *r;
@@ -785,6 +935,22 @@ test_partial_birth_dates (void)
   tp_screen_result_free (r);
   r = screen (m, &(QSpec) { .primary = "NGUYEN", .secondary = "THI HUONG", .birth = "1984", .sex = 'F' });
   g_assert_cmpint (band_for (r, "EB-T-COMMON"), ==, TP_BAND_NONE);
+  tp_screen_result_free (r);
+  /* ... unless the entry has no identifier: then the name is all it can be
+   * enforced by, and the full name born in its year is possible */
+  r = screen (m, &(QSpec) { .primary = "TRAN", .secondary = "THI HUONG", .birth = "1984-03-03", .sex = 'F' });
+  g_assert_cmpint (band_for (r, "EB-T-PAPER"), ==, TP_BAND_POSSIBLE);
+  g_assert_cmpint (r->verdict, ==, TP_VERDICT_REVIEW);
+  tp_screen_result_free (r);
+  r = screen (m, &(QSpec) { .full_name = "Trần Thị Hương", .birth = "1984-12-31", .sex = 'F' });
+  g_assert_cmpint (band_for (r, "EB-T-PAPER"), ==, TP_BAND_POSSIBLE);
+  tp_screen_result_free (r);
+  /* not outside its year, not with a name that only comes close */
+  r = screen (m, &(QSpec) { .primary = "TRAN", .secondary = "THI HUONG", .birth = "1985-01-01", .sex = 'F' });
+  g_assert_cmpint (band_for (r, "EB-T-PAPER"), ==, TP_BAND_NONE);
+  tp_screen_result_free (r);
+  r = screen (m, &(QSpec) { .primary = "TRAN", .secondary = "HUONG", .birth = "1984-03-03", .sex = 'F' });
+  g_assert_cmpint (band_for (r, "EB-T-PAPER"), ==, TP_BAND_NONE);
   tp_screen_result_free (r);
 }
 
@@ -1124,6 +1290,9 @@ main (int    argc,
   g_test_add_func ("/matcher/names/typos-variants", test_names_typos_and_variants);
   g_test_add_func ("/matcher/names/weight", test_names_weight);
   g_test_add_func ("/matcher/birth-date/partial", test_partial_birth_dates);
+  g_test_add_func ("/matcher/tax-code", test_tax_code);
+  g_test_add_func ("/matcher/self-check", test_self_check);
+  g_test_add_func ("/matcher/names/written-apart", test_names_written_apart);
   g_test_add_func ("/matcher/sex-conflict", test_sex_conflict);
   g_test_add_func ("/matcher/exhaustive-agrees", test_exhaustive_agrees);
   g_test_add_func ("/matcher/max-hits-stats", test_max_hits_and_stats);

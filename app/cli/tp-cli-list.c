@@ -19,10 +19,14 @@
  *       Exit status: 0 all imported (or ignored), 1 some rejected, 2 fatal
  *       (bad key, unreadable store, bad usage) with the message on stderr.
  *
- *   list stats --db PATH --key-file PATH [--at YYYY-MM-DD]
+ *   list stats --db PATH --key-file PATH [--at YYYY-MM-DD] [--no-self-check]
  *       Prints {"entries", "versions", "lists": {...}, "statuses": {...},
  *       "effective": {"date", "total", "exit_ban", "watch"}, "clearances",
- *       "audit_records", "feed_sequence", "state_hash"}. Exit 0, or 2.
+ *       "audit_records", "feed_sequence", "state_hash",
+ *       "self_check": {"checked", "not_hit", "ids"}}. The self-check screens
+ *       every entry in force on the date against a traveller presenting the
+ *       entry's own data (tp-self-check.h) and lists, by id, those that
+ *       would not hit: silently unenforceable. Exit 0, or 2.
  */
 #include "config.h"
 
@@ -32,7 +36,9 @@
 #include "tp-cli.h"
 #include "tp-json.h"
 #include "tp-entry.h"
+#include "tp-self-check.h"
 #include "tp-store.h"
+#include "tp-store-matcher.h"
 
 #define DEFAULT_BATCH_SIZE 10000
 
@@ -268,11 +274,92 @@ add_count (JsonBuilder *builder,
   json_builder_add_int_value (builder, (gint64) value);
 }
 
+typedef struct {
+  TpMatcher       *matcher;
+  TpScreenOptions  options;
+  GDate            date;
+  GThreadPool     *pool;
+  GMutex           lock;
+  guint            checked;
+  GPtrArray       *not_hit;     /* entry ids */
+} SelfCheck;
+
+static void
+self_check_entry (gpointer data,
+                  gpointer user_data)
+{
+  TpEntry *entry = data;
+  SelfCheck *check = user_data;
+  gboolean hit = tp_matcher_hits_own_data (check->matcher, entry, &check->options);
+
+  g_mutex_lock (&check->lock);
+  if (!hit)
+    g_ptr_array_add (check->not_hit, g_strdup (entry->id));
+  g_mutex_unlock (&check->lock);
+  tp_entry_free (entry);
+}
+
+static gboolean
+self_check_cb (const TpEntry *entry,
+               gpointer       user_data)
+{
+  SelfCheck *check = user_data;
+
+  if (entry->status != TP_ENTRY_ACTIVE || !tp_entry_is_effective (entry, &check->date))
+    return TRUE;
+  check->checked++;
+  /* The store reads faster than entries are screened: past a small queue
+   * this thread screens too, so that copies do not pile up */
+  if (g_thread_pool_unprocessed (check->pool) > 256)
+    self_check_entry (tp_entry_copy (entry), check);
+  else
+    g_thread_pool_push (check->pool, tp_entry_copy (entry), NULL);
+  return TRUE;
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Screens every entry in force on @date against its own data, on as many
+ * threads as there are processors (up to four). */
+static gboolean
+run_self_check (TpStore      *store,
+                const GDate  *date,
+                SelfCheck    *check,
+                GError      **error)
+{
+  g_autoptr(TpMatcher) matcher = tp_store_load_matcher (store, error);
+  gboolean ok;
+
+  if (matcher == NULL)
+    return FALSE;
+  check->matcher = matcher;
+  check->date = *date;
+  tp_screen_options_init (&check->options, date, g_get_real_time () / G_USEC_PER_SEC);
+  g_mutex_init (&check->lock);
+  check->not_hit = g_ptr_array_new_with_free_func (g_free);
+  check->pool = g_thread_pool_new (self_check_entry, check, CLAMP (g_get_num_processors (), 1, 4),
+                                   TRUE, NULL);
+  ok = tp_store_foreach_current (store, self_check_cb, check, error);
+  g_thread_pool_free (check->pool, FALSE, TRUE);
+  g_mutex_clear (&check->lock);
+  check->matcher = NULL;
+  g_ptr_array_sort (check->not_hit, compare_ids);
+  return ok;
+}
+
 static int
 list_stats (const char  *db,
             const char  *key_file,
-            const GDate *date)
+            const GDate *date,
+            gboolean     self_check)
 {
+  SelfCheck check = { 0, };
+  g_autoptr(GPtrArray) not_hit = NULL;
   g_autoptr(TpStore) store = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
@@ -289,6 +376,16 @@ list_stats (const char  *db,
     {
       fprintf (stderr, "touchpoint-cli list: %s\n", error->message);
       return 2;
+    }
+  if (self_check)
+    {
+      if (!run_self_check (store, date, &check, &error))
+        {
+          fprintf (stderr, "touchpoint-cli list: %s\n", error->message);
+          g_clear_pointer (&check.not_hit, g_ptr_array_unref);
+          return 2;
+        }
+      not_hit = g_steal_pointer (&check.not_hit);
     }
   tp_state_hash_to_hex_buf (&counts.state_hash, hash);
   g_date_strftime (day, sizeof day, "%Y-%m-%d", date);
@@ -320,6 +417,19 @@ list_stats (const char  *db,
   json_builder_add_int_value (builder, position.sequence);
   json_builder_set_member_name (builder, "state_hash");
   json_builder_add_string_value (builder, hash);
+  if (not_hit != NULL)
+    {
+      json_builder_set_member_name (builder, "self_check");
+      json_builder_begin_object (builder);
+      add_count (builder, "checked", check.checked);
+      add_count (builder, "not_hit", not_hit->len);
+      json_builder_set_member_name (builder, "ids");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < not_hit->len; i++)
+        json_builder_add_string_value (builder, g_ptr_array_index (not_hit, i));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   tp_cli_print_builder (builder);
 
@@ -338,12 +448,15 @@ tp_cli_list (int    argc,
   g_autofree char *at = NULL;
   g_autofree char *actor = NULL;
   int batch_size = DEFAULT_BATCH_SIZE;
+  gboolean no_self_check = FALSE;
   const GOptionEntry options[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "The store (created by import when missing)", "PATH" },
     { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file, "The store's key file (64 hex digits, mode 0600)", "PATH" },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, "stats: count entries effective on this day (default today)", "YYYY-MM-DD" },
     { "batch-size", 0, 0, G_OPTION_ARG_INT, &batch_size, "import: entries per transaction (default 10000)", "N" },
     { "actor", 0, 0, G_OPTION_ARG_STRING, &actor, "import: who the audit log names (default the user name)", "NAME" },
+    { "no-self-check", 0, 0, G_OPTION_ARG_NONE, &no_self_check,
+      "stats: skip screening every entry in force against its own data", NULL },
     { NULL }
   };
   GDate date;
@@ -351,7 +464,8 @@ tp_cli_list (int    argc,
   context = g_option_context_new ("import|stats");
   g_option_context_set_summary (context,
                                 "import: read list entries (JSON lines) on stdin into the encrypted store\n"
-                                "stats:  print the store's counts and list-state hash");
+                                "stats:  print the store's counts and list-state hash, and the entries in\n"
+                                "        force that a traveller presenting their own data would not hit");
   g_option_context_set_description (context,
                                     "Exit status: import 0 when every entry was imported (or was already in the\n"
                                     "store), 1 when any entry was rejected: invalid, or a version already stored\n"
@@ -387,5 +501,5 @@ tp_cli_list (int    argc,
       usage_error (context, error->message);
       return 2;
     }
-  return list_stats (db, key_file, &date);
+  return list_stats (db, key_file, &date, !no_self_check);
 }

@@ -283,6 +283,21 @@ tp_identifier_new (TpIdentifierType  type,
   return identifier;
 }
 
+gboolean
+tp_identifier_is_personal_number (const TpIdentifier *identifier)
+{
+  g_return_val_if_fail (identifier != NULL, FALSE);
+
+  if (identifier->type == TP_ID_NATIONAL_ID)
+    return TRUE;
+  if (identifier->type != TP_ID_TAX_CODE || identifier->value == NULL || strlen (identifier->value) != 12)
+    return FALSE;
+  for (const char *p = identifier->value; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
 void
 tp_identifier_free (TpIdentifier *identifier)
 {

@@ -169,6 +169,12 @@ TpIdentifier *tp_identifier_new          (TpIdentifierType    type,
                                           const char         *value,
                                           const char         *country);
 void          tp_identifier_free         (TpIdentifier       *identifier);
+/* TRUE for the identifiers that stand for a person's national ID: a
+ * national_id, and a tax_code of 12 digits (since 1 July 2025 an
+ * individual's tax identification number in Vietnam is the 12-digit
+ * personal identification number; 10- and 13-digit tax codes are the
+ * enterprise-era codes, not a person's). */
+gboolean      tp_identifier_is_personal_number (const TpIdentifier *identifier);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpIdentifier, tp_identifier_free)
 

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "tp-country.h"
 #include "tp-error.h"
 #include "tp-matcher-private.h"
 #include "tp-name.h"
@@ -233,17 +234,21 @@ index_equivalences (TpMatcher *self)
     }
 }
 
-/* Issuing states as codes the list and the MRZ agree on: the MRZ writes
- * Germany as "D". */
+/* Issuing states and nationalities as the country table compares them
+ * (tp-country.h): the code ICAO prints, so that a German passport's D and a
+ * list's DEU are one state. */
 void
 _tp_matcher_normalize_state (const char *in,
                              char        out[4])
 {
+  const TpCountry *country;
+
   memset (out, 0, 4);
   if (in == NULL)
     return;
-  if (g_str_equal (in, "D"))
-    in = "DEU";
+  country = tp_country_lookup (in);
+  if (country != NULL)
+    in = country->icao;
   for (guint i = 0; i < 3 && in[i] != '\0'; i++)
     out[i] = g_ascii_toupper (in[i]);
 }
@@ -604,18 +609,22 @@ tp_matcher_add_entry (TpMatcher     *self,
       IndexedIdentifier id;
       char state[4];
 
+      /* A 12-digit tax code is the person's national ID (Vietnam, since
+       * 1 July 2025): compared as one */
       if (identifier->value == NULL ||
-          (identifier->type != TP_ID_PASSPORT && identifier->type != TP_ID_NATIONAL_ID))
+          (identifier->type != TP_ID_PASSPORT && !tp_identifier_is_personal_number (identifier)))
         continue;
       memset (&id, 0, sizeof id);
       id.rec = N_ENTRIES (self);
       id.value_offset = arena_add (self, identifier->value);
-      id.type = (guint8) identifier->type;
+      id.type = identifier->type == TP_ID_PASSPORT ? TP_ID_PASSPORT : TP_ID_NATIONAL_ID;
       _tp_matcher_normalize_state (identifier->country, state);
       memcpy (id.country, state, 3);
       growing_buffer_append (&self->idents, &id, sizeof id);
       rec.n_idents++;
     }
+  if (rec.n_idents == 0)
+    self->n_name_only++;
   growing_buffer_append (&self->recs, &rec, sizeof rec);
 }
 

@@ -70,6 +70,17 @@ slip_plausible (const TpMatcher  *self,
   return slip_count (self, q, accents, j, n, sex) <= TP_MATCHER_SLIP_MAX_SHARE * self->n_by_sex[sex == 'F'];
 }
 
+/* whole is first and second written together (MINJUN = MIN + JUN) */
+static gboolean
+joins (const char *first,
+       const char *second,
+       const char *whole)
+{
+  gsize a = strlen (first);
+
+  return strncmp (whole, first, a) == 0 && strcmp (whole + a, second) == 0 && second[0] != '\0';
+}
+
 /* Pair classification: the single rule both search paths apply. by_string
  * compares strings, as an engine without interned tokens does. */
 static PairKind
@@ -204,6 +215,8 @@ _tp_matcher_compare_names (const TpMatcher     *self,
   guint8 kinds[TP_MATCHER_MAX_TOKENS][TP_MATCHER_MAX_TOKENS];
   guint n_pairs = 0;
   guint32 q_used = 0, e_used = 0;
+  guint32 q_joined = 0;   /* query tokens that are the second half of an entry token */
+  guint32 e_joined = 0;   /* query tokens that stand for two entry tokens */
   guint m = ctx->n_tokens, n = rec->n_tokens;
   guint n_typo = 0, n_equiv = 0, n_missing;
   double matched_w = 0, total_w = 0;
@@ -293,14 +306,77 @@ _tp_matcher_compare_names (const TpMatcher     *self,
         }
     }
 
+  /* The same name twice (NGUYỄN … NGUYÊN, MINH … MINH) pairs in order when
+   * it can: two pairs cross only when neither token pairs the other's
+   * entry token as well. */
+  for (gboolean swapped = TRUE; swapped; )
+    {
+      swapped = FALSE;
+      for (guint i = 0; i < m; i++)
+        for (guint i2 = i + 1; i2 < m; i2++)
+          {
+            guint j = out->q_pair[i], j2 = out->q_pair[i2];
+
+            if ((q_used & (1u << i)) == 0 || (q_used & (1u << i2)) == 0 || j <= j2)
+              continue;
+            if (kinds[i][j2] == out->q_kind[i] && kinds[i2][j] == out->q_kind[i2])
+              {
+                out->q_pair[i] = (guint8) j2;
+                out->q_pair[i2] = (guint8) j;
+                swapped = TRUE;
+              }
+          }
+    }
+
+  /* A given name in one piece on one side and in two on the other (Korean
+   * MINJUN, MIN-JUN, MIN JUN): the same name, compared folded */
+  for (guint i = 0; i < m; i++)
+    {
+      if (q_used & (1u << i))
+        continue;
+      for (guint j = 0; j + 1 < n; j++)
+        if ((e_used & (3u << j)) == 0 &&
+            joins (vocab_string (&self->folded, ef[j]), vocab_string (&self->folded, ef[j + 1]),
+                   ctx->tokens[i].folded))
+          {
+            out->q_kind[i] = PAIR_EXACT;
+            out->q_pair[i] = (guint8) j;
+            q_used |= 1u << i;
+            e_used |= 3u << j;
+            e_joined |= 1u << i;
+            out->n_matched++;
+            break;
+          }
+    }
+  for (guint j = 0; j < n; j++)
+    {
+      if (e_used & (1u << j))
+        continue;
+      for (guint i = 0; i + 1 < m; i++)
+        if ((q_used & (3u << i)) == 0 &&
+            joins (ctx->tokens[i].folded, ctx->tokens[i + 1].folded, vocab_string (&self->folded, ef[j])))
+          {
+            out->q_kind[i] = out->q_kind[i + 1] = PAIR_EXACT;
+            out->q_pair[i] = out->q_pair[i + 1] = (guint8) j;
+            q_used |= 3u << i;
+            e_used |= 1u << j;
+            q_joined |= 1u << (i + 1);
+            out->n_matched += 2;
+            break;
+          }
+    }
+
   for (guint i = 0; i < m; i++)
     {
       PairKind kind = out->q_kind[i];
       double w;
 
-      if ((q_used & (1u << i)) == 0)
+      /* the second half of a name written apart counts with the first */
+      if ((q_used & (1u << i)) == 0 || (q_joined & (1u << i)))
         continue;
       w = entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
+      if (e_joined & (1u << i))
+        w += entry_token_weight (self, ef[out->q_pair[i] + 1], out->q_pair[i] + 1, n);
       matched_w += w * pair_score (kind);
       /* What the document shows instead of a name: when no entry of that
        * sex has it in that place, no one else is likely to present it, and
@@ -335,8 +411,12 @@ _tp_matcher_compare_names (const TpMatcher     *self,
 
   total_w = 0;
   for (guint i = 0; i < m; i++)
-    if (q_used & (1u << i))
-      total_w += entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
+    if ((q_used & (1u << i)) && (q_joined & (1u << i)) == 0)
+      {
+        total_w += entry_token_weight (self, ef[out->q_pair[i]], out->q_pair[i], n);
+        if (e_joined & (1u << i))
+          total_w += entry_token_weight (self, ef[out->q_pair[i] + 1], out->q_pair[i] + 1, n);
+      }
   for (guint j = 0; j < n; j++)
     if (out->e_unmatched & (1u << j))
       total_w += entry_token_weight (self, ef[j], j, n);

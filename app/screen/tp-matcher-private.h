@@ -140,6 +140,7 @@ struct _TpMatcher {
   Vocab           accented;
   GHashTable     *raw_cache;          /* raw token as written → RawToken */
   guint           n_cancelled;
+  guint           n_name_only;        /* entries with no identifier a document can show */
 
   GPtrArray      *equiv_groups;       /* GStrv of accented members, group = index + 1 */
   GHashTable     *group_by_folded;    /* char* → group */

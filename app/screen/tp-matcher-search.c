@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tp-country.h"
 #include "tp-matcher-private.h"
 #include "tp-name.h"
 
@@ -234,6 +235,11 @@ evaluate (const TpMatcher     *self,
 
           if (dob == DOB_COMPATIBLE)
             need += partial_date_weight (&q->birth_date, rec);
+          /* An entry with no identifier a document can show is enforceable
+           * only through its name: the full name (two tokens at least)
+           * born within its date always hits, however common the name */
+          if (rec->n_idents == 0 && name.level == NAME_FULL && rec->n_tokens >= 2)
+            need = -G_MAXDOUBLE;
           if (name.weight < need)
             return NULL;
           if (name.level == NAME_FULL && dob == DOB_EQUAL && !sex_conflict && !nat_conflict)
@@ -397,6 +403,57 @@ expand_token (const TpMatcher *self,
     }
 }
 
+static guint32
+vocab_lookup (const TpMatcher *self,
+              const char      *s)
+{
+  gpointer v = g_hash_table_lookup (self->folded.index, s);
+
+  return v != NULL ? GPOINTER_TO_UINT (v) - 1 : NO_ID;
+}
+
+/* A name in one piece on one side and in two on the other (MINJUN, MIN
+ * JUN): each query token may pair with the halves it splits into, and two
+ * neighbours with the token they make together. */
+static void
+expand_joins (const TpMatcher *self,
+              PreparedQuery   *ctx)
+{
+  char buf[2 * 256 + 1];
+
+  for (guint i = 0; i < ctx->n_tokens; i++)
+    {
+      const char *s = ctx->tokens[i].folded;
+      gsize len = ctx->tokens[i].len;
+
+      for (gsize cut = 1; cut < len; cut++)
+        {
+          guint32 a, b;
+
+          memcpy (buf, s, cut);
+          buf[cut] = '\0';
+          if ((a = vocab_lookup (self, buf)) == NO_ID || (b = vocab_lookup (self, s + cut)) == NO_ID)
+            continue;
+          add_expansion (self, ctx, i, a);
+          add_expansion (self, ctx, i, b);
+        }
+      if (i + 1 < ctx->n_tokens)
+        {
+          guint32 id;
+
+          memcpy (buf, s, len);
+          memcpy (buf + len, ctx->tokens[i + 1].folded, ctx->tokens[i + 1].len);
+          buf[len + ctx->tokens[i + 1].len] = '\0';
+          id = vocab_lookup (self, buf);
+          if (id != NO_ID)
+            {
+              add_expansion (self, ctx, i, id);
+              add_expansion (self, ctx, i + 1, id);
+            }
+        }
+    }
+}
+
 static void
 add_name_text (TpMatcher     *self,
                PreparedQuery *ctx,
@@ -443,10 +500,23 @@ prepare_query (TpMatcher             *self,
                                                                     ctx->tokens[i].folded);
 
           ctx->tokens[i].missable = i > 0 && i + 1 < ctx->n_tokens && !is_surname;
-          /* Without the MRZ's fields, the family name is where the
-           * nationality's order puts it */
-          ctx->tokens[i].surname = surname != NULL ? is_surname
-                                 : ctx->vn_order ? i == 0 : i + 1 == ctx->n_tokens;
+        }
+      /* The family name: the MRZ's primary identifier, once, where the
+       * nationality's order puts it (Nguyễn Văn Nguyên has one) */
+      for (guint k = 0; k < ctx->n_tokens; k++)
+        {
+          guint i = ctx->vn_order ? k : ctx->n_tokens - 1 - k;
+          gboolean seen = FALSE;
+
+          for (guint k2 = 0; k2 < k && surname != NULL; k2++)
+            {
+              guint i2 = ctx->vn_order ? k2 : ctx->n_tokens - 1 - k2;
+
+              seen |= ctx->tokens[i2].surname && g_str_equal (ctx->tokens[i2].folded, ctx->tokens[i].folded);
+            }
+          ctx->tokens[i].surname = surname != NULL
+                                 ? g_strv_contains ((const char * const *) surname, ctx->tokens[i].folded) && !seen
+                                 : k == 0;
         }
     }
   else
@@ -478,6 +548,7 @@ prepare_query (TpMatcher             *self,
 
   for (guint i = 0; i < ctx->n_tokens; i++)
     expand_token (self, ctx, i);
+  expand_joins (self, ctx);
 }
 
 static void
@@ -627,8 +698,9 @@ search_names (const TpMatcher     *self,
 
   for (guint i = 0; i < m; i++)
     max_weight += MAX (ctx->tokens[i].max_weight, ctx->tokens[i].slip_weight);
-  /* Nothing can reach the name weight needed: no name search at all. */
-  if (max_weight < TP_MATCHER_MIN_NAME_WEIGHT)
+  /* Nothing can reach the name weight needed: no name search at all
+   * (unless an entry without identifiers may take the full name alone). */
+  if (max_weight < TP_MATCHER_MIN_NAME_WEIGHT && self->n_name_only == 0)
     return;
 
   if (dob->year != 0 && year_in_range (dob->year))

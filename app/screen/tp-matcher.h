@@ -15,7 +15,8 @@
  *
  * Bands (TpBand), for one entry:
  *  - CONFIRMED: an identifier matches — the document number with the same
- *    issuing state, or the national ID (personal number) — and neither the
+ *    issuing state, or the national ID (personal number; a 12-digit tax
+ *    code is one, tp_identifier_is_personal_number()) — and neither the
  *    birth date nor the sex contradicts the entry, nor does a differing
  *    national ID. (The query's nationality stands in for a missing issuing
  *    state, the entry's nationality for an identifier without a country;
@@ -42,6 +43,14 @@
  *  An identifier match contradicted by birth date, sex or a different
  *  national ID is downgraded, never dropped: PROBABLE when the name also
  *  agrees, POSSIBLE otherwise, the contradiction listed in conflicts.
+ *  An entry with no identifier a traveller's document can show (none at
+ *  all, or only an enterprise-era tax code or another number) is
+ *  enforceable only through its name: its full name (two tokens or more)
+ *  with a compatible birth date hits whatever the name weighs, so an old
+ *  paper record of a common name and a birth year is never silently
+ *  unenforceable (tp-self-check.h finds the entries that still are).
+ *  A name written in one piece on one side and in two on the other
+ *  (Korean MINJUN, MIN-JUN, MIN JUN) is the same name.
  *
  * Name evidence: each paired token counts its rarity in the loaded list
  * in the place it has in the entry's name (first, middle or last token;

@@ -289,6 +289,32 @@ class ListCli(unittest.TestCase):
         self.assertEqual(json.loads(r.stdout)["state_hash"],
                          hashlib.sha256(canonical.encode()).hexdigest())
 
+    def test_stats_self_check(self):
+        # No entry may be silently unenforceable: every entry in force is
+        # screened against a traveller presenting its own data, and those
+        # that would not hit are named
+        background = self.run_cli("population", "--entries", "3000", "--seed", "3",
+                                  "--at", "2026-05-01")
+        self.assertEqual(background.returncode, 0, background.stderr)
+
+        def person_only(id_, status="active", **person):
+            return {"id": id_, "version": 1, "list": "exit_ban", "status": status,
+                    "agency": "tax", "action": "deny_exit", "person": person,
+                    "effective_from": "2026-01-01"}
+        paper = person_only("EB-PAPER", full_name="Nguyễn Thị Hương", birth_date="1984", sex="F",
+                            nationality="VNM")
+        no_date = person_only("EB-NODATE", full_name="Nguyễn Văn Hùng", sex="M", nationality="VNM")
+        gone = person_only("EB-GONE", status="cancelled", full_name="Nguyễn Văn Hùng", sex="M")
+        r = self.import_(background.stdout + lines(paper, no_date, gone))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        s = self.stats("--at", "2026-05-01")
+        check = s["self_check"]
+        self.assertEqual(check["checked"], s["effective"]["total"])
+        self.assertEqual(check["not_hit"], 1)
+        self.assertEqual(check["ids"], ["EB-NODATE"])
+        # skipped on request
+        self.assertNotIn("self_check", self.stats("--at", "2026-05-01", "--no-self-check"))
+
     def test_empty_store_stats(self):
         r = self.import_("")
         self.assertEqual(r.returncode, 0)
