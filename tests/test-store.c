@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "tp-audit-log.h"
+#include "tp-outbox.h"
 #include "tp-key-source.h"
 #include "tp-state-hash.h"
 #include "tp-store-private.h"
@@ -1417,7 +1418,8 @@ test_migrate_from_v1 (Fixture       *f,
 
   g_clear_object (&store);
   db = raw_open (f->db, f->key);
-  raw_exec (db, "DROP TABLE boarding_pass; PRAGMA user_version = 1;");
+  raw_exec (db, "DROP TABLE boarding_pass; DROP TABLE outbox; DROP TABLE shift; "
+                "DELETE FROM meta WHERE key = 'tp.entries'; PRAGMA user_version = 1;");
   sqlite3_close (db);
 
   store = open_store (f, TP_STORE_OPEN_NONE);
@@ -1463,7 +1465,8 @@ test_record_event (Fixture       *f,
   g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) event = json_from_string ("{\"type\": \"decision\", \"officer\": \"IMM-01\", "
-                                                "\"case_id\": \"c-1\", \"action\": \"deny_exit\", \"id\": \"e-1\"}",
+                                                "\"case_id\": \"c-1\", \"action\": \"deny_exit\", \"id\": \"e-1\", "
+                                                "\"at\": \"2026-12-06T06:09:22.123Z\"}",
                                                 NULL);
   g_autoptr(JsonNode) bad = json_from_string ("{\"type\": \"note\", \"case_id\": \"c-1\"}", NULL);
   g_autoptr(GPtrArray) records = NULL;
@@ -1487,11 +1490,439 @@ test_record_event (Fixture       *f,
   g_assert_cmpstr (r->action, ==, "case.decision");
   g_assert_cmpstr (r->subject, ==, "c-1");
   g_assert_cmpstr (r->hash, ==, hash);
-  g_assert_cmpstr (r->details, ==, "{\"action\":\"deny_exit\",\"case_id\":\"c-1\",\"id\":\"e-1\","
-                                   "\"officer\":\"IMM-01\",\"type\":\"decision\"}");
+  g_assert_cmpstr (r->details, ==, "{\"action\":\"deny_exit\",\"at\":\"2026-12-06T06:09:22.123Z\","
+                                   "\"case_id\":\"c-1\",\"id\":\"e-1\",\"officer\":\"IMM-01\","
+                                   "\"type\":\"decision\"}");
   g_assert_true (tp_audit_log_verify (store, &v, &error));
   g_assert_true (v.valid);
   tp_audit_verification_clear (&v);
+}
+
+/* A store of schema version 2 gains the outbox and its entry count */
+static void
+test_migrate_from_v2 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GPtrArray) batch = make_batch (0, 7, 1);
+  g_autoptr(GError) error = NULL;
+  guint64 entries = 0;
+  sqlite3 *db;
+
+  apply (store, batch, 7, 0);
+  g_clear_object (&store);
+  db = raw_open (f->db, f->key);
+  raw_exec (db, "DROP TABLE outbox; DROP TABLE shift; DELETE FROM meta WHERE key = 'tp.entries'; "
+                "PRAGMA user_version = 2;");
+  sqlite3_close (db);
+
+  store = open_store (f, TP_STORE_OPEN_NONE);
+  g_assert_cmpuint (tp_store_get_schema_version (store), ==, TP_STORE_SCHEMA_VERSION);
+  g_assert_true (tp_store_get_list_state (store, NULL, &entries, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries, ==, 7);
+}
+
+static JsonNode *
+make_event (const char *id,
+            const char *text)
+{
+  g_autofree char *json = g_strdup_printf ("{\"id\": \"%s\", \"type\": \"note\", \"at\": \"2026-12-06T06:%s\", "
+                                           "\"case_id\": \"c-1\", \"officer\": \"IMM-01\", "
+                                           "\"role\": \"immigration\", \"text\": \"%s\"}",
+                                           id, id[0] == 'a' ? "00:00Z" : "30:00.250Z", text);
+  JsonNode *node = json_from_string (json, NULL);
+
+  g_assert_nonnull (node);
+  return node;
+}
+
+static void
+test_outbox (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) first = make_event ("aaaaaaaa-0000-4000-8000-000000000001", "one");
+  g_autoptr(JsonNode) second = make_event ("bbbbbbbb-0000-4000-8000-000000000002", "two");
+  g_autoptr(JsonNode) changed = make_event ("aaaaaaaa-0000-4000-8000-000000000001", "changed");
+  g_autoptr(JsonNode) with_audit = make_event ("cccccccc-0000-4000-8000-000000000003", "three");
+  g_autoptr(GPtrArray) pending = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) between = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *again_hash = NULL;
+  g_autofree char *expected = NULL;
+  TpOutboxEvent *e;
+  TpOutboxCounts counts;
+  TpOutboxReceipt receipts[] = {
+    { "aaaaaaaa-0000-4000-8000-000000000001", TP_OUTBOX_ACCEPTED, NULL },
+    { "bbbbbbbb-0000-4000-8000-000000000002", TP_OUTBOX_REJECTED, "text: too long" },
+    { "ffffffff-0000-4000-8000-00000000000f", TP_OUTBOX_DUPLICATE, NULL },
+  };
+  gint64 seq = 0, again_seq = 0, first_at = 0;
+
+  g_assert_true (tp_store_record_event (store, first, &seq, &hash, &error));
+  g_assert_no_error (error);
+  g_assert_true (tp_store_record_event (store, second, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* the same event again: nothing new, the first record's place */
+  g_assert_true (tp_store_record_event (store, first, &again_seq, &again_hash, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (error);
+  g_assert_cmpint (again_seq, ==, seq);
+  g_assert_cmpstr (again_hash, ==, hash);
+  /* the same id with other content */
+  g_assert_false (tp_store_record_event (store, changed, NULL, NULL, &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  /* an "audit" member is the store's to give */
+  json_object_set_object_member (json_node_get_object (with_audit), "audit", json_object_new ());
+  g_assert_false (tp_store_record_event (store, with_audit, NULL, NULL, &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  records = tp_audit_log_list (store, 0, 0, &error);
+  g_assert_cmpuint (records->len, ==, 2);
+
+  pending = tp_store_outbox_pending (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pending->len, ==, 2);
+  e = g_ptr_array_index (pending, 0);
+  g_assert_cmpint (e->seq, ==, 1);
+  g_assert_cmpstr (e->type, ==, "note");
+  g_assert_cmpint (e->at_ms, ==, G_GINT64_CONSTANT (1796536800000));
+  g_assert_cmpint (e->status, ==, TP_OUTBOX_PENDING);
+  expected = g_strdup_printf ("{\"at\":\"2026-12-06T06:00:00Z\",\"audit\":{\"hash\":\"%s\",\"seq\":%" G_GINT64_FORMAT "},"
+                              "\"case_id\":\"c-1\",\"id\":\"aaaaaaaa-0000-4000-8000-000000000001\","
+                              "\"officer\":\"IMM-01\",\"role\":\"immigration\",\"text\":\"one\",\"type\":\"note\"}",
+                              hash, seq);
+  g_assert_cmpstr (e->json, ==, expected);
+  e = g_ptr_array_index (pending, 1);
+  g_assert_cmpint (e->at_ms, ==, G_GINT64_CONSTANT (1796538600250));
+  g_clear_pointer (&pending, g_ptr_array_unref);
+  pending = tp_store_outbox_pending (store, 1, &error);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_clear_pointer (&pending, g_ptr_array_unref);
+
+  g_assert_true (tp_store_outbox_get_counts (store, &counts, &error));
+  g_assert_cmpuint (counts.pending, ==, 2);
+  g_assert_cmpuint (counts.sent, ==, 0);
+
+  /* receipts: accepted is sent, rejected kept with its reason, unknown ids ignored */
+  g_assert_true (tp_store_outbox_mark (store, receipts, G_N_ELEMENTS (receipts), &error));
+  g_assert_no_error (error);
+  pending = tp_store_outbox_pending (store, 0, &error);
+  g_assert_cmpuint (pending->len, ==, 0);
+  g_assert_true (tp_store_outbox_get_counts (store, &counts, &error));
+  g_assert_cmpuint (counts.pending, ==, 0);
+  g_assert_cmpuint (counts.sent, ==, 1);
+  g_assert_cmpuint (counts.rejected, ==, 1);
+  /* a late receipt does not change a marked event */
+  receipts[1].status = TP_OUTBOX_ACCEPTED;
+  g_assert_true (tp_store_outbox_mark (store, &receipts[1], 1, &error));
+  g_assert_true (tp_store_outbox_get_counts (store, &counts, &error));
+  g_assert_cmpuint (counts.rejected, ==, 1);
+
+  between = tp_store_outbox_list_between (store, G_GINT64_CONSTANT (1796536800001),
+                                          G_GINT64_CONSTANT (1796538600250), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (between->len, ==, 1);
+  e = g_ptr_array_index (between, 0);
+  g_assert_cmpstr (e->id, ==, "bbbbbbbb-0000-4000-8000-000000000002");
+  g_assert_cmpint (e->status, ==, TP_OUTBOX_REJECTED);
+  g_assert_cmpstr (e->reason, ==, "text: too long");
+  g_assert_cmpint (e->sent_at, >, 0);
+  g_assert_true (tp_store_outbox_get_first_at (store, &first_at, &error));
+  g_assert_cmpint (first_at, ==, G_GINT64_CONSTANT (1796536800000));
+}
+
+static void
+test_shifts (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpShift) none = NULL;
+  g_autoptr(TpShift) got = NULL;
+  g_autoptr(TpShift) last = NULL;
+  TpShift a = { (char *) "A", 1000, 2000, NULL };
+  TpShift b = { (char *) "B", 2001, 3000, (char *) "{\"status\":\"ok\"}" };
+  TpShift bad = { (char *) "C", 3000, 2000, NULL };
+
+  none = tp_store_get_last_shift (store, &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+  g_assert_true (tp_store_put_shift (store, &a, &error));
+  g_assert_true (tp_store_put_shift (store, &b, &error));
+  g_assert_no_error (error);
+  g_assert_false (tp_store_put_shift (store, &bad, &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  got = tp_store_get_shift (store, "A", &error);
+  g_assert_nonnull (got);
+  g_assert_cmpint (got->closed_at_ms, ==, 2000);
+  g_assert_null (got->answer);
+  last = tp_store_get_last_shift (store, &error);
+  g_assert_cmpstr (last->id, ==, "B");
+  g_assert_cmpstr (last->answer, ==, "{\"status\":\"ok\"}");
+  g_clear_pointer (&none, tp_shift_free);
+  none = tp_store_get_shift (store, "Z", &error);
+  g_assert_no_error (error);
+  g_assert_null (none);
+}
+
+/* A feed batch applies only when it ends at the state the feed announced */
+static void
+test_feed_batch (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = make_batch (0, 20, 1);
+  g_autoptr(GPtrArray) more = make_batch (10, 20, 2);
+  TpFeedPosition position = { 20, NULL, 1790000000, 1790000600, 0, (char *) "c1", 20 };
+  TpFeedPosition got = { 0, };
+  TpStoreBatchResult result;
+  TpStateHash expected, wrong, state;
+  TpStoreCounts before, after;
+  guint64 entries;
+
+  tp_state_hash_init (&expected);
+  for (guint i = 0; i < batch->len; i++)
+    tp_state_hash_add_entry (&expected, g_ptr_array_index (batch, i));
+  g_assert_true (tp_store_apply_feed_batch (store, batch, &position, &expected, 20, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.applied, ==, 20);
+  tp_store_batch_result_clear (&result);
+  g_assert_true (tp_store_get_list_state (store, &state, &entries, &error));
+  g_assert_true (tp_state_hash_equal (&state, &expected));
+  g_assert_cmpuint (entries, ==, 20);
+  g_assert_true (tp_store_get_feed_position (store, &got, &error));
+  g_assert_cmpint (got.sequence, ==, 20);
+  g_assert_cmpstr (got.chain, ==, "c1");
+  g_assert_cmpint (got.head_seq, ==, 20);
+  tp_feed_position_clear (&got);
+
+  /* a wrong state hash, then a wrong count: nothing changes */
+  g_assert_true (tp_store_get_counts (store, NULL, &before, &error));
+  wrong = expected;
+  position.sequence = 40;
+  position.chain = (char *) "c2";
+  g_assert_false (tp_store_apply_feed_batch (store, more, &position, &wrong, 30, &result, &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_MISMATCH);
+  g_clear_error (&error);
+  tp_store_batch_result_clear (&result);
+  for (guint i = 0; i < more->len; i++)
+    {
+      TpEntry *e = g_ptr_array_index (more, i);
+      g_autoptr(GPtrArray) old = tp_store_get_entry (store, e->id, &error);
+
+      if (old->len > 0)
+        tp_state_hash_remove_entry (&expected, g_ptr_array_index (old, old->len - 1));
+      tp_state_hash_add_entry (&expected, e);
+    }
+  g_assert_false (tp_store_apply_feed_batch (store, more, &position, &expected, 29, &result, &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_MISMATCH);
+  g_clear_error (&error);
+  tp_store_batch_result_clear (&result);
+  g_assert_true (tp_store_get_counts (store, NULL, &after, &error));
+  g_assert_true (tp_state_hash_equal (&before.state_hash, &after.state_hash));
+  g_assert_cmpuint (before.versions, ==, after.versions);
+  g_assert_cmpuint (before.audit_records, ==, after.audit_records);
+  g_assert_true (tp_store_get_feed_position (store, &got, &error));
+  g_assert_cmpint (got.sequence, ==, 20);
+  tp_feed_position_clear (&got);
+
+  /* the right ones */
+  g_assert_true (tp_store_apply_feed_batch (store, more, &position, &expected, 30, &result, &error));
+  g_assert_no_error (error);
+  tp_store_batch_result_clear (&result);
+  g_assert_true (tp_store_get_list_state (store, &state, &entries, &error));
+  g_assert_true (tp_state_hash_equal (&state, &expected));
+  g_assert_cmpuint (entries, ==, 30);
+}
+
+static TpStateHash
+hash_of (GPtrArray *entries)
+{
+  TpStateHash h;
+
+  tp_state_hash_init (&h);
+  for (guint i = 0; i < entries->len; i++)
+    tp_state_hash_add_entry (&h, g_ptr_array_index (entries, i));
+  return h;
+}
+
+static void
+test_replace (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(TpStore) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) old = make_batch (0, 50, 1);
+  g_autoptr(GPtrArray) fresh = make_batch (30, 25000, 3);
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(TpStoreReplace) replace = NULL;
+  TpFeedPosition position = { 25030, NULL, 1790000000, 1790000600, 0, (char *) "chain", 25030 };
+  TpFeedPosition got = { 0, };
+  TpStateHash expected = hash_of (fresh), state, recomputed;
+  TpStoreCounts counts;
+  TpAuditVerification v;
+  guint64 entries;
+
+  apply (store, old, 50, 0);
+
+  /* abandoned: nothing changes */
+  replace = tp_store_replace_begin (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100; i++)
+    g_assert_true (tp_store_replace_add (replace, g_ptr_array_index (fresh, i), NULL, &error));
+  g_clear_pointer (&replace, tp_store_replace_free);
+  g_assert_cmpuint (count_current (store), ==, 50);
+
+  /* a mismatch: nothing changes */
+  replace = tp_store_replace_begin (store, &error);
+  for (guint i = 0; i < fresh->len - 1; i++)
+    g_assert_true (tp_store_replace_add (replace, g_ptr_array_index (fresh, i), NULL, &error));
+  g_assert_false (tp_store_replace_commit (replace, &position, &expected, fresh->len, "sync", &error));
+  g_assert_error (error, TP_STORE_ERROR, TP_STORE_ERROR_MISMATCH);
+  g_clear_error (&error);
+  g_clear_pointer (&replace, tp_store_replace_free);
+  g_assert_cmpuint (count_current (store), ==, 50);
+
+  /* while it fills, the old list is read and written through other connections */
+  replace = tp_store_replace_begin (store, &error);
+  reader = open_store (f, TP_STORE_OPEN_NONE);
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      g_assert_true (tp_store_replace_add (replace, g_ptr_array_index (fresh, i), NULL, &error));
+      g_assert_no_error (error);
+      if (i == 9999)   /* just after a chunk was committed */
+        {
+          g_autoptr(JsonNode) event = make_event ("aaaaaaaa-0000-4000-8000-000000000001", "during");
+
+          g_assert_cmpuint (count_current (reader), ==, 50);
+          g_assert_true (tp_store_record_event (reader, event, NULL, NULL, &error));
+          g_assert_no_error (error);
+        }
+    }
+  g_assert_cmpuint (tp_store_replace_get_count (replace), ==, fresh->len);
+  g_assert_true (tp_store_replace_commit (replace, &position, &expected, fresh->len, "sync", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&replace, tp_store_replace_free);
+
+  g_assert_cmpuint (count_current (store), ==, fresh->len);
+  g_assert_cmpuint (count_current (reader), ==, fresh->len);
+  g_assert_true (tp_store_get_list_state (store, &state, &entries, &error));
+  g_assert_true (tp_state_hash_equal (&state, &expected));
+  g_assert_cmpuint (entries, ==, fresh->len);
+  g_assert_true (tp_store_compute_state_hash (store, &recomputed, &error));
+  g_assert_true (tp_state_hash_equal (&recomputed, &expected));
+  /* old ids gone, with their history; the version of the new list kept */
+  versions = tp_store_get_entry (store, "E0000000", &error);
+  g_assert_cmpuint (versions->len, ==, 0);
+  g_clear_pointer (&versions, g_ptr_array_unref);
+  versions = tp_store_get_entry (store, "E0000030", &error);
+  g_assert_cmpuint (versions->len, ==, 1);
+  g_assert_true (tp_store_get_counts (store, NULL, &counts, &error));
+  g_assert_cmpuint (counts.versions, ==, fresh->len);
+  g_assert_true (tp_store_get_feed_position (store, &got, &error));
+  g_assert_cmpint (got.sequence, ==, 25030);
+  g_assert_cmpstr (got.chain, ==, "chain");
+  tp_feed_position_clear (&got);
+  g_assert_true (tp_audit_log_verify (store, &v, &error));
+  g_assert_true (v.valid);
+  tp_audit_verification_clear (&v);
+  g_assert_true (tp_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+
+  /* batches keep working on the new tables (statements prepared before the swap) */
+  {
+    g_autoptr(GPtrArray) next = make_batch (0, 5, 4);
+
+    apply (store, next, 5, 0);
+    apply (reader, next, 0, 5);
+  }
+  /* and a second replacement works (no leftovers in the way) */
+  replace = tp_store_replace_begin (store, &error);
+  g_assert_no_error (error);
+  g_assert_true (tp_store_replace_add (replace, g_ptr_array_index (old, 0), NULL, &error));
+  {
+    g_autoptr(GPtrArray) one = g_ptr_array_new ();
+    TpStateHash h;
+
+    g_ptr_array_add (one, g_ptr_array_index (old, 0));
+    h = hash_of (one);
+    g_assert_true (tp_store_replace_commit (replace, NULL, &h, 1, NULL, &error));
+  }
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_current (store), ==, 1);
+}
+
+/* A replacement killed while it fills leaves the list as it was */
+static void
+test_killed_replace (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) fresh = make_batch (0, 3000, 1);
+  g_autoptr(TpStoreReplace) replace = NULL;
+  TpStateHash expected = hash_of (fresh), before, after;
+  int fds[2];
+  pid_t pid;
+  int status;
+  char c;
+
+  {
+    g_autoptr(GPtrArray) batch = make_batch (0, 100, 1);
+
+    apply (store, batch, 100, 0);
+  }
+  g_assert_true (tp_store_get_state_hash (store, &before, &error));
+  g_clear_object (&store);
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      g_autoptr(GPtrArray) big = make_batch (0, 25000, 2);
+      KillHook hook = { fds[1], 22000 };
+      TpStore *child = open_store (f, TP_STORE_OPEN_NONE);
+      TpStoreReplace *r;
+
+      close (fds[0]);
+      _tp_store_set_entry_hook (child, kill_hook, &hook);
+      r = tp_store_replace_begin (child, NULL);
+      for (guint i = 0; r != NULL && i < big->len; i++)
+        tp_store_replace_add (r, g_ptr_array_index (big, i), NULL, NULL);
+      _exit (4);   /* not reached */
+    }
+  close (fds[1]);
+  g_assert_cmpint (read (fds[0], &c, 1), ==, 1);
+  close (fds[0]);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+
+  store = open_store (f, TP_STORE_OPEN_NONE);
+  g_assert_true (tp_store_check_integrity (store, &error));
+  g_assert_true (tp_store_get_state_hash (store, &after, &error));
+  g_assert_true (tp_state_hash_equal (&before, &after));
+  g_assert_cmpuint (count_current (store), ==, 100);
+
+  /* the next replacement clears what the killed one left */
+  replace = tp_store_replace_begin (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < fresh->len; i++)
+    g_assert_true (tp_store_replace_add (replace, g_ptr_array_index (fresh, i), NULL, &error));
+  g_assert_true (tp_store_replace_commit (replace, NULL, &expected, fresh->len, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_current (store), ==, 3000);
 }
 
 int
@@ -1515,6 +1946,12 @@ main (int    argc,
   ADD ("/store/migrate-from-v1", test_migrate_from_v1);
   ADD ("/store/boarding-passes", test_boarding_passes);
   ADD ("/audit/record-event", test_record_event);
+  ADD ("/store/migrate-from-v2", test_migrate_from_v2);
+  ADD ("/store/outbox", test_outbox);
+  ADD ("/store/shifts", test_shifts);
+  ADD ("/store/feed-batch", test_feed_batch);
+  ADD ("/store/replace", test_replace);
+  ADD ("/store/killed-replace", test_killed_replace);
   ADD ("/store/lifecycle", test_lifecycle);
   ADD ("/store/conflicts", test_conflicts);
   ADD ("/store/counts", test_counts);

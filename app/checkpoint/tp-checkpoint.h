@@ -7,8 +7,9 @@
  * the terminal's store, the matcher loaded from it, and the clock. It
  * is what every case (tp_case_new()) stands on, and the one way their
  * events leave them: tp_checkpoint_record_event() writes each event into
- * the store's hash-chained audit log and then emits "event-recorded",
- * where the outbox to the hub attaches.
+ * the store's hash-chained audit log and its outbox to the hub, in one
+ * transaction (tp-outbox.h), and then emits "event-recorded", the sync
+ * client's cue to upload (tp_sync_client_flush_outbox()).
  *
  * Threads: use a TpCheckpoint from the thread that made it (its main
  * context). Loading the matcher (about a second for a million entries)

@@ -88,8 +88,15 @@ tp_store_record_event (TpStore   *store,
   const char *type;
   const char *officer;
   const char *case_id;
+  const char *id;
+  const char *at;
+  g_autoptr(GDateTime) at_time = NULL;
   g_autofree char *action = NULL;
   g_autofree char *details_json = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *known_details = NULL;
+  gboolean known = FALSE;
+  gint64 seq = 0;
 
   g_return_val_if_fail (TP_IS_STORE (store), FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
@@ -99,18 +106,34 @@ tp_store_record_event (TpStore   *store,
   type = object ? json_object_get_string_member_with_default (object, "type", NULL) : NULL;
   officer = object ? json_object_get_string_member_with_default (object, "officer", NULL) : NULL;
   case_id = object ? json_object_get_string_member_with_default (object, "case_id", NULL) : NULL;
-  if (type == NULL || *type == '\0' || officer == NULL || *officer == '\0' || case_id == NULL)
+  id = object ? json_object_get_string_member_with_default (object, "id", NULL) : NULL;
+  at = object ? json_object_get_string_member_with_default (object, "at", NULL) : NULL;
+  if (type == NULL || *type == '\0' || officer == NULL || *officer == '\0' || case_id == NULL ||
+      id == NULL || *id == '\0' || at == NULL)
     {
       g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
-                   "An event to record must be a JSON object with \"type\", \"officer\" and "
-                   "\"case_id\" strings");
+                   "An event to record must be a JSON object with \"id\", \"type\", \"at\", "
+                   "\"officer\" and \"case_id\" strings");
       return FALSE;
     }
   if (!g_utf8_validate (type, -1, NULL) || !g_utf8_validate (officer, -1, NULL) ||
-      !g_utf8_validate (case_id, -1, NULL))
+      !g_utf8_validate (case_id, -1, NULL) || !g_utf8_validate (id, -1, NULL))
     {
       g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
                    "Event fields must be valid UTF-8");
+      return FALSE;
+    }
+  at_time = g_date_time_new_from_iso8601 (at, NULL);
+  if (at_time == NULL)
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
+                   "Event “%s”: \"at\" is not an RFC 3339 time with an offset", id);
+      return FALSE;
+    }
+  if (json_object_has_member (object, "audit"))
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
+                   "Event “%s” already has an \"audit\" member: the store gives it one", id);
       return FALSE;
     }
 
@@ -118,13 +141,39 @@ tp_store_record_event (TpStore   *store,
   details_json = tp_json_canonical (event);
   if (!_tp_store_begin_write (store, error))
     return FALSE;
-  if (!_tp_audit_chain_append (_tp_store_get_db (store), officer, action, case_id, details_json,
-                               out_seq, out_hash, error))
+  /* The event goes to the audit log and to the outbox in one transaction.
+   * The same event again (same id, same content) is already in both. */
+  if (!_tp_outbox_lookup_locked (store, id, &known, &seq, &hash, &known_details, error))
+    goto fail;
+  if (known)
     {
       _tp_store_rollback (store);
-      return FALSE;
+      if (g_strcmp0 (known_details, details_json) != 0)
+        {
+          g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_INVALID,
+                       "Event “%s” is already recorded, with other content", id);
+          return FALSE;
+        }
     }
-  return _tp_store_commit (store, error);
+  else
+    {
+      gint64 at_ms = g_date_time_to_unix (at_time) * 1000 + g_date_time_get_microsecond (at_time) / 1000;
+
+      if (!_tp_audit_chain_append (_tp_store_get_db (store), officer, action, case_id, details_json,
+                                   &seq, &hash, error) ||
+          !_tp_outbox_add_locked (store, event, id, type, at_ms, seq, hash, error) ||
+          !_tp_store_commit (store, error))
+        goto fail;
+    }
+  if (out_seq != NULL)
+    *out_seq = seq;
+  if (out_hash != NULL)
+    *out_hash = g_steal_pointer (&hash);
+  return TRUE;
+
+fail:
+  _tp_store_rollback (store);
+  return FALSE;
 }
 
 static void

@@ -58,12 +58,16 @@ gboolean    tp_audit_log_append         (TpStore       *store,
                                          gint64        *out_seq,
                                          GError       **error);
 
-/* Records one terminal event (a JSON object in the event format: "type",
- * "officer" and "case_id" strings at least; see tp-case.h) as an audit
- * record: actor the officer, action "case.TYPE" ("case.check",
+/* Records one terminal event (a JSON object in the event format: "id",
+ * "type", "at", "officer" and "case_id" at least; see tp-case.h) as an
+ * audit record (actor the officer, action "case.TYPE" ("case.check",
  * "case.decision"...), subject the case id, details the event's canonical
- * JSON. @out_seq and @out_hash (optional) receive the record's place in
- * the chain: what the event carries to the hub as "audit". */
+ * JSON) and, in the same transaction, in the outbox to the hub with its
+ * "audit" member (tp-outbox.h). @out_seq and @out_hash (optional) receive
+ * the record's place in the chain: what the event carries to the hub as
+ * "audit". The same event again (same id and content) records nothing and
+ * gives the first record's place; the same id with other content is an
+ * error. */
 gboolean    tp_store_record_event       (TpStore       *store,
                                          JsonNode      *event,
                                          gint64        *out_seq,

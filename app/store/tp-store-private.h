@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "tp-store.h"
@@ -67,5 +68,25 @@ char     *_tp_audit_record_text     (gint64       seq,
 gboolean  _tp_audit_chain_hash      (const char  *prev_hex,
                                      const char  *record,
                                      char         out[TP_AUDIT_HASH_HEX_LEN + 1]);
+
+/* The outbox (tp-outbox.c), inside the caller's write transaction:
+ * whether event @id is there, and with which audit record (*@audit_hash
+ * and *@details, the audit record's details, are new strings). */
+gboolean  _tp_outbox_lookup_locked  (TpStore     *store,
+                                     const char  *id,
+                                     gboolean    *found,
+                                     gint64      *audit_seq,
+                                     char       **audit_hash,
+                                     char       **details,
+                                     GError     **error);
+/* Adds @event with its "audit" member set from @audit_seq and @audit_hash. */
+gboolean  _tp_outbox_add_locked     (TpStore     *store,
+                                     JsonNode    *event,
+                                     const char  *id,
+                                     const char  *type,
+                                     gint64       at_ms,
+                                     gint64       audit_seq,
+                                     const char  *audit_hash,
+                                     GError     **error);
 
 G_END_DECLS

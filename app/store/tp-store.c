@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Schema (version 2):
- *   meta           key/value: tp.state_hash, tp.feed.*, tp.audit.head, callers' values
+ * Schema (version 3):
+ *   meta           key/value: tp.state_hash, tp.entries, tp.feed.*, tp.audit.head, callers' values
  *   entry_version  every version ever applied: id, version, canonical JSON
  *   entry_current  the latest version of each id in typed columns (what the
  *                  matcher loads) and the SHA-256 of its canonical JSON
@@ -11,6 +11,14 @@
  *   audit_log      hash-chained records (tp-audit-log.c)
  *   boarding_pass  boarding passes presented, by checkpoint and day
  *                  (tp-boarding-log.c; schema version 2)
+ *   outbox         terminal events waiting for (or given) the hub's receipt
+ *                  (tp-outbox.c; schema version 3)
+ *   shift          the shifts reconciled with the hub (tp-outbox.c; version 3)
+ *
+ * Replacing the list (tp_store_replace_begin()) fills replace_entry_current
+ * and replace_entry_version, made like the two entry tables, over several
+ * transactions, then swaps them in by renaming in one short transaction;
+ * the old tables, renamed retired_entry_*, are dropped afterwards.
  *
  * Codes in entry_current: list, status, agency and action are stored as
  * enum value + 1 (the enums' order is frozen by the static assertions
@@ -143,6 +151,31 @@ static const char * const migrations[] = {
   "  used_at INTEGER NOT NULL,"
   "  PRIMARY KEY (pass_key, checkpoint, day)"
   ");",
+  /* 2 -> 3: the outbox, reconciled shifts, the entry count kept with the
+   * state hash (tp-outbox.c, the sync client) */
+  "CREATE TABLE outbox ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  type TEXT NOT NULL,"
+  "  at_ms INTEGER NOT NULL,"
+  "  audit_seq INTEGER NOT NULL,"
+  "  audit_hash TEXT NOT NULL,"
+  "  json TEXT NOT NULL,"
+  "  recorded_at INTEGER NOT NULL,"
+  "  status TEXT,"
+  "  reason TEXT,"
+  "  sent_at INTEGER,"
+  "  attempts INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX outbox_pending ON outbox (seq) WHERE status IS NULL;"
+  "CREATE INDEX outbox_at ON outbox (at_ms);"
+  "CREATE TABLE shift ("
+  "  id TEXT PRIMARY KEY NOT NULL,"
+  "  opened_at_ms INTEGER NOT NULL,"
+  "  closed_at_ms INTEGER NOT NULL,"
+  "  answer TEXT"
+  ");"
+  "INSERT INTO meta (key, value) SELECT 'tp.entries', count(*) FROM entry_current;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == TP_STORE_SCHEMA_VERSION);
@@ -354,6 +387,29 @@ read_state_hash (TpStore      *self,
     {
       g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_FAILED,
                    "The store %s has no valid state hash (damaged store)", self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_entry_count (TpStore  *self,
+                  guint64  *out,
+                  GError  **error)
+{
+  sqlite3_value *value;
+  gboolean ok;
+
+  if (!meta_get (self, "tp.entries", &value, error))
+    return FALSE;
+  ok = value != NULL && sqlite3_value_type (value) == SQLITE_INTEGER && sqlite3_value_int64 (value) >= 0;
+  if (ok)
+    *out = (guint64) sqlite3_value_int64 (value);
+  sqlite3_value_free (value);
+  if (!ok)
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_FAILED,
+                   "The store %s has no valid entry count (damaged store)", self->path);
       return FALSE;
     }
   return TRUE;
@@ -630,13 +686,12 @@ check_entry (const TpEntry  *entry,
  * statement journal, and SQLCipher encrypts every page that goes into it,
  * which made imports ten times slower. */
 static gboolean
-write_current (TpStore        *self,
-               const TpEntry  *entry,
-               gboolean        exists,
-               const guint8    digest[TP_STATE_HASH_SIZE],
-               GError        **error)
+write_current_with (TpStore        *self,
+                    sqlite3_stmt   *stmt,
+                    const TpEntry  *entry,
+                    const guint8    digest[TP_STATE_HASH_SIZE],
+                    GError        **error)
 {
-  sqlite3_stmt *stmt = exists ? self->update_current : self->insert_current;
   g_autofree char *identifiers = encode_identifiers (entry);
   char sex[2] = { entry->sex, '\0' };
   int rc;
@@ -678,13 +733,24 @@ write_current (TpStore        *self,
 }
 
 static gboolean
-write_version (TpStore        *self,
+write_current (TpStore        *self,
                const TpEntry  *entry,
-               const char     *json,
-               gint64          now,
+               gboolean        exists,
+               const guint8    digest[TP_STATE_HASH_SIZE],
                GError        **error)
 {
-  sqlite3_stmt *stmt = self->insert_version;
+  return write_current_with (self, exists ? self->update_current : self->insert_current,
+                             entry, digest, error);
+}
+
+static gboolean
+write_version_with (TpStore        *self,
+                    sqlite3_stmt   *stmt,
+                    const TpEntry  *entry,
+                    const char     *json,
+                    gint64          now,
+                    GError        **error)
+{
   int rc;
 
   sqlite3_bind_text (stmt, 1, entry->id, -1, SQLITE_STATIC);
@@ -700,6 +766,16 @@ write_version (TpStore        *self,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+write_version (TpStore        *self,
+               const TpEntry  *entry,
+               const char     *json,
+               gint64          now,
+               GError        **error)
+{
+  return write_version_with (self, self->insert_version, entry, json, now, error);
 }
 
 /* Looks up the current version of @id: *found, *version and *digest. */
@@ -748,6 +824,8 @@ write_feed_position (TpStore               *self,
 {
   return meta_set_int (self, "tp.feed.sequence", position->sequence, error) &&
          meta_set_text (self, "tp.feed.head_hash", position->head_hash, error) &&
+         meta_set_text (self, "tp.feed.chain", position->chain, error) &&
+         meta_set_int (self, "tp.feed.head_seq", position->head_seq, error) &&
          meta_set_int (self, "tp.feed.head_issued_at", position->head_issued_at, error) &&
          meta_set_int (self, "tp.feed.head_expires_at", position->head_expires_at, error) &&
          meta_set_int (self, "tp.feed.updated_at",
@@ -834,6 +912,26 @@ check_store (TpStore  *self,
    * by default where 3 uses SHA-1, and would read a store written by 3 as
    * a wrong key. Compatibility 3 pins 4 to the older format; SQLCipher 3
    * does not know the pragma and ignores it. */
+  /* A process that also loads plain SQLite (libsoup links it) must have
+   * its sqlite3_* calls bound to SQLCipher: were they not, the store would
+   * be read, or worse created, unencrypted. Only SQLCipher knows this
+   * pragma. */
+  {
+    sqlite3_stmt *stmt = NULL;
+    gboolean cipher;
+
+    if (!prepare (self, "PRAGMA cipher_version", &stmt, error))
+      return FALSE;
+    cipher = sqlite3_step (stmt) == SQLITE_ROW && column_text (stmt, 0) != NULL;
+    sqlite3_finalize (stmt);
+    if (!cipher)
+      {
+        g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_FAILED,
+                     "Cannot open the store %s: this program's SQLite is not SQLCipher (plain SQLite "
+                     "was linked ahead of it), so the store could not be encrypted", self->path);
+        return FALSE;
+      }
+  }
   if (!_tp_store_exec (self, "PRAGMA cipher_compatibility = 3", error))
     return FALSE;
   if (!_tp_store_exec (self, "PRAGMA cipher_page_size = " G_STRINGIFY (TP_STORE_PAGE_SIZE), error))
@@ -1127,6 +1225,7 @@ tp_feed_position_clear (TpFeedPosition *position)
   g_return_if_fail (position != NULL);
 
   g_clear_pointer (&position->head_hash, g_free);
+  g_clear_pointer (&position->chain, g_free);
   memset (position, 0, sizeof *position);
 }
 
@@ -1139,15 +1238,18 @@ tp_store_apply_batch (TpStore            *self,
   return tp_store_apply_batch_full (self, entries, NULL, NULL, result, error);
 }
 
-gboolean
-tp_store_apply_batch_full (TpStore              *self,
-                           GPtrArray            *entries,
-                           const TpFeedPosition *position,
-                           const char           *actor,
-                           TpStoreBatchResult   *result,
-                           GError              **error)
+static gboolean
+apply_batch (TpStore              *self,
+             GPtrArray            *entries,
+             const TpFeedPosition *position,
+             const char           *actor,
+             const TpStateHash    *expected_hash,
+             guint64               expected_entries,
+             TpStoreBatchResult   *result,
+             GError              **error)
 {
   TpStateHash state;
+  guint64 count = 0;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *details = NULL;
   char hex[TP_STATE_HASH_HEX_LEN + 1];
@@ -1167,7 +1269,8 @@ tp_store_apply_batch_full (TpStore              *self,
 
   if (!_tp_store_begin_write (self, error))
     return FALSE;
-  if (!read_state_hash (self, &state, error))
+  if (!read_state_hash (self, &state, error) ||
+      !read_entry_count (self, &count, error))
     goto fail;
 
   for (guint i = 0; i < entries->len; i++)
@@ -1207,6 +1310,8 @@ tp_store_apply_batch_full (TpStore              *self,
         goto fail;
       if (found)
         tp_state_hash_remove_digest (&state, old_digest);
+      else
+        count++;
       tp_state_hash_add_digest (&state, digest);
       result->applied++;
 
@@ -1215,7 +1320,19 @@ tp_store_apply_batch_full (TpStore              *self,
     }
 
   tp_state_hash_to_hex_buf (&state, hex);
-  if (!meta_set_text (self, "tp.state_hash", hex, error))
+  if (expected_hash != NULL &&
+      (!tp_state_hash_equal (&state, expected_hash) || count != expected_entries))
+    {
+      g_autofree char *want = tp_state_hash_to_hex (expected_hash);
+
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_MISMATCH,
+                   "After the batch the list would have state hash %s and %" G_GUINT64_FORMAT
+                   " entries, where %s and %" G_GUINT64_FORMAT " were expected: not applied",
+                   hex, count, want, expected_entries);
+      goto fail;
+    }
+  if (!meta_set_text (self, "tp.state_hash", hex, error) ||
+      !meta_set_int (self, "tp.entries", (gint64) count, error))
     goto fail;
   if (position != NULL && !write_feed_position (self, position, error))
     goto fail;
@@ -1255,6 +1372,342 @@ fail:
   result->ignored = 0;
   result->conflicts = 0;
   return FALSE;
+}
+
+gboolean
+tp_store_apply_batch_full (TpStore              *self,
+                           GPtrArray            *entries,
+                           const TpFeedPosition *position,
+                           const char           *actor,
+                           TpStoreBatchResult   *result,
+                           GError              **error)
+{
+  return apply_batch (self, entries, position, actor, NULL, 0, result, error);
+}
+
+gboolean
+tp_store_apply_feed_batch (TpStore              *self,
+                           GPtrArray            *entries,
+                           const TpFeedPosition *position,
+                           const TpStateHash    *expected_hash,
+                           guint64               expected_entries,
+                           TpStoreBatchResult   *result,
+                           GError              **error)
+{
+  g_return_val_if_fail (position != NULL, FALSE);
+  g_return_val_if_fail (expected_hash != NULL, FALSE);
+
+  return apply_batch (self, entries, position, "sync", expected_hash, expected_entries, result, error);
+}
+
+/* Replacing the list */
+
+struct _TpStoreReplace {
+  TpStore      *store;
+  sqlite3_stmt *insert_current;
+  sqlite3_stmt *insert_version;
+  TpStateHash   state;
+  guint64       count;
+  guint         in_transaction;  /* entries written in the open transaction */
+  gint64        now;
+  gboolean      committed;
+};
+
+/* Entries written per transaction while filling the new list: the write
+ * lock is taken this long at most (about 0.2 s), so that events recorded
+ * at the counter meanwhile never wait long. */
+#define REPLACE_CHUNK 10000
+
+static const char * const replace_tables[][2] = {
+  { "entry_current", "replace_entry_current" },
+  { "entry_version", "replace_entry_version" },
+};
+
+static gboolean
+drop_replace_tables (TpStore  *self,
+                     GError  **error)
+{
+  if (!_tp_store_begin_write (self, error))
+    return FALSE;
+  if (!_tp_store_exec (self,
+                       "DROP TABLE IF EXISTS replace_entry_current;"
+                       "DROP TABLE IF EXISTS replace_entry_version;"
+                       "DROP TABLE IF EXISTS retired_entry_current;"
+                       "DROP TABLE IF EXISTS retired_entry_version;",
+                       error))
+    {
+      _tp_store_rollback (self);
+      return FALSE;
+    }
+  return _tp_store_commit (self, error);
+}
+
+/* CREATE TABLE @to made like @from (its SQL as the schema holds it), so
+ * that a later migration of the entry tables carries over. */
+static gboolean
+create_like (TpStore     *self,
+             const char  *from,
+             const char  *to,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *sql = NULL;
+  const char *text;
+  int rc;
+
+  if (!prepare (self, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?1", &stmt, error))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, from, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  /* "CREATE TABLE name (...)", the name quoted once the table was renamed */
+  text = rc == SQLITE_ROW ? column_text (stmt, 0) : NULL;
+  if (text != NULL && g_str_has_prefix (text, "CREATE TABLE ") && strchr (text, '(') != NULL)
+    sql = g_strdup_printf ("CREATE TABLE %s %s", to, strchr (text, '('));
+  sqlite3_finalize (stmt);
+  if (sql == NULL)
+    {
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_FAILED,
+                   "The store %s is damaged: the table %s is missing or malformed", self->path, from);
+      return FALSE;
+    }
+  return _tp_store_exec (self, sql, error);
+}
+
+/* The explicit indexes of @table (name, SQL), which a swap must carry over. */
+static GPtrArray *
+list_indexes (TpStore     *self,
+              const char  *table,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (!prepare (self, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1 "
+                      "AND sql IS NOT NULL", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (out, g_strdup (column_text (stmt, 0)));
+      g_ptr_array_add (out, g_strdup (column_text (stmt, 1)));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tp_store_set_error (error, self->db, rc, "Cannot read the store's schema");
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+TpStoreReplace *
+tp_store_replace_begin (TpStore  *self,
+                        GError  **error)
+{
+  g_autoptr(TpStoreReplace) replace = NULL;
+
+  g_return_val_if_fail (TP_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!drop_replace_tables (self, error))
+    return NULL;
+  if (!_tp_store_begin_write (self, error))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (replace_tables); i++)
+    if (!create_like (self, replace_tables[i][0], replace_tables[i][1], error))
+      {
+        _tp_store_rollback (self);
+        return NULL;
+      }
+  if (!_tp_store_commit (self, error))
+    return NULL;
+
+  replace = g_new0 (TpStoreReplace, 1);
+  replace->store = g_object_ref (self);
+  replace->now = g_get_real_time () / G_USEC_PER_SEC;
+  tp_state_hash_init (&replace->state);
+  if (!prepare (self, "INSERT INTO replace_entry_current (" CURRENT_COLUMNS ", digest) VALUES "
+                      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                      "?18, ?19, ?20, ?21)",
+                &replace->insert_current, error) ||
+      !prepare (self, "INSERT INTO replace_entry_version (id, version, json, received_at) "
+                      "VALUES (?1, ?2, ?3, ?4)",
+                &replace->insert_version, error))
+    return NULL;
+  return g_steal_pointer (&replace);
+}
+
+gboolean
+tp_store_replace_add (TpStoreReplace  *replace,
+                      const TpEntry   *entry,
+                      const char      *json,
+                      GError         **error)
+{
+  TpStore *self;
+  g_autofree char *own_json = NULL;
+  guint8 digest[TP_STATE_HASH_SIZE];
+
+  g_return_val_if_fail (replace != NULL && !replace->committed, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  self = replace->store;
+  if (!check_entry (entry, (guint) MIN (replace->count, G_MAXUINT), error))
+    return FALSE;
+  if (json == NULL)
+    json = own_json = tp_entry_to_json (entry);
+  tp_state_hash_digest_json (json, strlen (json), digest);
+
+  if (replace->in_transaction == 0 && !_tp_store_begin_write (self, error))
+    return FALSE;
+  replace->in_transaction++;
+  if (!write_version_with (self, replace->insert_version, entry, json, replace->now, error) ||
+      !write_current_with (self, replace->insert_current, entry, digest, error))
+    {
+      _tp_store_rollback (self);
+      replace->in_transaction = 0;
+      return FALSE;
+    }
+  tp_state_hash_add_digest (&replace->state, digest);
+  replace->count++;
+  if (self->entry_hook != NULL)
+    self->entry_hook (self, (guint) MIN (replace->count - 1, G_MAXUINT), self->entry_hook_data);
+  if (replace->in_transaction >= REPLACE_CHUNK)
+    {
+      replace->in_transaction = 0;
+      if (!_tp_store_commit (self, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+guint64
+tp_store_replace_get_count (TpStoreReplace *replace)
+{
+  g_return_val_if_fail (replace != NULL, 0);
+
+  return replace->count;
+}
+
+gboolean
+tp_store_replace_commit (TpStoreReplace        *replace,
+                         const TpFeedPosition  *position,
+                         const TpStateHash     *expected_hash,
+                         guint64                expected_entries,
+                         const char            *actor,
+                         GError               **error)
+{
+  TpStore *self;
+  g_autoptr(GPtrArray) indexes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *details = NULL;
+  char hex[TP_STATE_HASH_HEX_LEN + 1];
+
+  g_return_val_if_fail (replace != NULL && !replace->committed, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  self = replace->store;
+  if (replace->in_transaction > 0)
+    {
+      replace->in_transaction = 0;
+      if (!_tp_store_commit (self, error))
+        return FALSE;
+    }
+  tp_state_hash_to_hex_buf (&replace->state, hex);
+  if (expected_hash != NULL &&
+      (!tp_state_hash_equal (&replace->state, expected_hash) || replace->count != expected_entries))
+    {
+      g_autofree char *want = tp_state_hash_to_hex (expected_hash);
+
+      g_set_error (error, TP_STORE_ERROR, TP_STORE_ERROR_MISMATCH,
+                   "The new list has state hash %s and %" G_GUINT64_FORMAT " entries, where %s and %"
+                   G_GUINT64_FORMAT " were expected: the list was not replaced",
+                   hex, replace->count, want, expected_entries);
+      return FALSE;
+    }
+
+  if (!_tp_store_begin_write (self, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (replace_tables); i++)
+    {
+      g_autoptr(GPtrArray) found = list_indexes (self, replace_tables[i][0], error);
+
+      if (found == NULL)
+        goto fail;
+      for (guint j = 0; j < found->len; j += 2)
+        {
+          g_autofree char *drop = g_strdup_printf ("DROP INDEX %s", (char *) found->pdata[j]);
+
+          if (!_tp_store_exec (self, drop, error))
+            goto fail;
+          g_ptr_array_add (indexes, g_strdup (found->pdata[j + 1]));
+        }
+    }
+  if (!_tp_store_exec (self,
+                       "ALTER TABLE entry_current RENAME TO retired_entry_current;"
+                       "ALTER TABLE entry_version RENAME TO retired_entry_version;"
+                       "ALTER TABLE replace_entry_current RENAME TO entry_current;"
+                       "ALTER TABLE replace_entry_version RENAME TO entry_version;",
+                       error))
+    goto fail;
+  for (guint i = 0; i < indexes->len; i++)
+    if (!_tp_store_exec (self, indexes->pdata[i], error))
+      goto fail;
+  if (!meta_set_text (self, "tp.state_hash", hex, error) ||
+      !meta_set_int (self, "tp.entries", (gint64) replace->count, error))
+    goto fail;
+  if (position != NULL && !write_feed_position (self, position, error))
+    goto fail;
+  if (position != NULL)
+    details = g_strdup_printf ("{\"entries\":%" G_GUINT64_FORMAT ",\"feed_sequence\":%" G_GINT64_FORMAT
+                               ",\"state_hash\":\"%s\"}", replace->count, position->sequence, hex);
+  else
+    details = g_strdup_printf ("{\"entries\":%" G_GUINT64_FORMAT ",\"state_hash\":\"%s\"}",
+                               replace->count, hex);
+  if (!_tp_audit_chain_append (self->db, actor != NULL ? actor : "system", "list.replace", NULL,
+                               details, NULL, NULL, error))
+    goto fail;
+  if (!_tp_store_commit (self, error))
+    goto fail;
+  replace->committed = TRUE;
+
+  /* The old list's pages go back to the free list, in a transaction of
+   * their own: the swap above does not wait for it. What a killed process
+   * leaves here, the next replacement drops. */
+  if (!_tp_store_begin_write (self, &local_error) ||
+      !_tp_store_exec (self, "DROP TABLE retired_entry_current; DROP TABLE retired_entry_version;",
+                       &local_error) ||
+      !_tp_store_commit (self, &local_error))
+    {
+      _tp_store_rollback (self);
+      g_debug ("The replaced list stays in the store until the next replacement: %s",
+               local_error->message);
+    }
+  return TRUE;
+
+fail:
+  _tp_store_rollback (self);
+  return FALSE;
+}
+
+void
+tp_store_replace_free (TpStoreReplace *replace)
+{
+  if (replace == NULL)
+    return;
+  sqlite3_finalize (replace->insert_current);
+  sqlite3_finalize (replace->insert_version);
+  if (!replace->committed)
+    {
+      g_autoptr(GError) error = NULL;
+
+      _tp_store_rollback (replace->store);
+      if (!drop_replace_tables (replace->store, &error))
+        g_debug ("An unfinished list replacement stays in the store until the next one: %s",
+                 error->message);
+    }
+  g_object_unref (replace->store);
+  g_free (replace);
 }
 
 gboolean
@@ -1352,6 +1805,29 @@ tp_store_get_state_hash (TpStore      *self,
   g_return_val_if_fail (out != NULL, FALSE);
 
   return read_state_hash (self, out, error);
+}
+
+gboolean
+tp_store_get_list_state (TpStore      *self,
+                         TpStateHash  *hash,
+                         guint64      *entries,
+                         GError      **error)
+{
+  TpStateHash local_hash;
+  guint64 local_entries;
+
+  g_return_val_if_fail (TP_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_tp_store_exec (self, "BEGIN", error))
+    return FALSE;
+  if (!read_state_hash (self, hash != NULL ? hash : &local_hash, error) ||
+      !read_entry_count (self, entries != NULL ? entries : &local_entries, error))
+    {
+      _tp_store_rollback (self);
+      return FALSE;
+    }
+  return _tp_store_commit (self, error);
 }
 
 gboolean
@@ -1666,7 +2142,7 @@ tp_store_get_feed_position (TpStore         *self,
 {
   static const char * const keys[] = {
     "tp.feed.sequence", "tp.feed.head_hash", "tp.feed.head_issued_at",
-    "tp.feed.head_expires_at", "tp.feed.updated_at",
+    "tp.feed.head_expires_at", "tp.feed.updated_at", "tp.feed.chain", "tp.feed.head_seq",
   };
   sqlite3_value *values[G_N_ELEMENTS (keys)] = { NULL, };
   gboolean ok = TRUE;
@@ -1691,6 +2167,9 @@ tp_store_get_feed_position (TpStore         *self,
       out->head_issued_at = values[2] ? sqlite3_value_int64 (values[2]) : 0;
       out->head_expires_at = values[3] ? sqlite3_value_int64 (values[3]) : 0;
       out->updated_at = values[4] ? sqlite3_value_int64 (values[4]) : 0;
+      out->chain = values[5] && sqlite3_value_type (values[5]) != SQLITE_NULL
+                     ? g_strdup ((const char *) sqlite3_value_text (values[5])) : NULL;
+      out->head_seq = values[6] ? sqlite3_value_int64 (values[6]) : 0;
     }
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     sqlite3_value_free (values[i]);

@@ -60,6 +60,8 @@ G_BEGIN_DECLS
  * @TP_STORE_ERROR_BUSY: another connection holds the write lock too long
  * @TP_STORE_ERROR_INVALID: a caller passed a value the store refuses
  * @TP_STORE_ERROR_FAILED: any other failure (I/O, corruption)
+ * @TP_STORE_ERROR_MISMATCH: after a feed batch or a replacement the list's
+ *   state hash or entry count is not the one expected (nothing was changed)
  */
 typedef enum {
   TP_STORE_ERROR_WRONG_KEY,
@@ -69,6 +71,7 @@ typedef enum {
   TP_STORE_ERROR_BUSY,
   TP_STORE_ERROR_INVALID,
   TP_STORE_ERROR_FAILED,
+  TP_STORE_ERROR_MISMATCH,
 } TpStoreError;
 
 GQuark tp_store_error_quark (void);
@@ -83,7 +86,7 @@ typedef enum {
 } TpStoreOpenFlags;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define TP_STORE_SCHEMA_VERSION 2
+#define TP_STORE_SCHEMA_VERSION 3
 
 #define TP_TYPE_STORE (tp_store_get_type ())
 G_DECLARE_FINAL_TYPE (TpStore, tp_store, TP, STORE, GObject)
@@ -114,13 +117,17 @@ typedef struct {
 void        tp_store_batch_result_clear  (TpStoreBatchResult *result);
 
 /* Feed position (for the sync client): where the terminal is in the hub's
- * change log. Times are unix seconds; 0 = unknown. */
+ * change log (docs/feed.md §6). Times are unix seconds; 0 = unknown. */
 typedef struct {
   gint64  sequence;         /* last applied change sequence; 0 = never synced */
-  char   *head_hash;        /* hash of the signed head last applied, or NULL */
-  gint64  head_issued_at;
+  char   *head_hash;        /* SHA-256 (hex) of the signed head last accepted, or NULL */
+  gint64  head_issued_at;   /* of the newest head accepted */
   gint64  head_expires_at;
-  gint64  updated_at;       /* when it was applied on this terminal */
+  gint64  updated_at;       /* when it was written on this terminal */
+  char   *chain;            /* hash (hex) of the last segment applied (or of the
+                             * snapshot's segment_hash); NULL before any */
+  gint64  head_seq;         /* seq of the newest head accepted: a head below it
+                             * is a rollback, even after a snapshot older than it */
 } TpFeedPosition;
 
 void        tp_feed_position_clear       (TpFeedPosition    *position);
@@ -147,6 +154,51 @@ gboolean    tp_store_apply_batch_full    (TpStore              *store,
                                           TpStoreBatchResult   *result,
                                           GError              **error);
 
+/* The same for a batch from the feed (one segment): when the batch has
+ * been applied, the list's state hash and entry count must equal
+ * @expected_hash and @expected_entries, else nothing is changed and the
+ * error is TP_STORE_ERROR_MISMATCH. The state hash, the entry count, the
+ * feed position and an audit record ("list.batch", actor "sync") are
+ * written in the same transaction. */
+gboolean    tp_store_apply_feed_batch    (TpStore              *store,
+                                          GPtrArray            *entries,
+                                          const TpFeedPosition *position,
+                                          const TpStateHash    *expected_hash,
+                                          guint64               expected_entries,
+                                          TpStoreBatchResult   *result,
+                                          GError              **error);
+
+/* Replacing the whole list (a snapshot from the feed) --------------------
+ *
+ * tp_store_replace_begin() prepares an empty list beside the current one;
+ * tp_store_replace_add() adds the latest version of each id (ids in any
+ * order, each once); tp_store_replace_commit() swaps it in atomically,
+ * with the feed position, when its state hash and entry count are the
+ * ones expected (TP_STORE_ERROR_MISMATCH otherwise, and the list stays as
+ * it was). The list in use is readable and writable meanwhile: the new
+ * one is written over several short transactions, and the swap is one
+ * short transaction. An unfinished replacement (freed without commit, or a
+ * process killed) leaves the list as it was; the next begin clears its
+ * remains. Entry versions not in the new list go with the old one. */
+typedef struct _TpStoreReplace TpStoreReplace;
+
+TpStoreReplace *tp_store_replace_begin   (TpStore              *store,
+                                          GError              **error);
+/* @json: the entry's canonical JSON (tp_entry_to_json()), or NULL */
+gboolean    tp_store_replace_add         (TpStoreReplace       *replace,
+                                          const TpEntry        *entry,
+                                          const char           *json,
+                                          GError              **error);
+gboolean    tp_store_replace_commit      (TpStoreReplace       *replace,
+                                          const TpFeedPosition *position,
+                                          const TpStateHash    *expected_hash,
+                                          guint64               expected_entries,
+                                          const char           *actor,
+                                          GError              **error);
+/* Entries added so far. */
+guint64     tp_store_replace_get_count   (TpStoreReplace       *replace);
+void        tp_store_replace_free        (TpStoreReplace       *replace);
+
 typedef gboolean (*TpStoreEntryFunc) (const TpEntry *entry,
                                       gpointer       user_data);
 
@@ -169,6 +221,12 @@ GPtrArray  *tp_store_get_entry           (TpStore           *store,
 /* Recorded state hash (updated incrementally by every batch). */
 gboolean    tp_store_get_state_hash      (TpStore           *store,
                                           TpStateHash       *out,
+                                          GError           **error);
+/* The recorded state hash and the number of entry ids (cancelled ones
+ * included), both kept up to date by every batch, from one snapshot. */
+gboolean    tp_store_get_list_state      (TpStore           *store,
+                                          TpStateHash       *hash,
+                                          guint64           *entries,
                                           GError           **error);
 /* The same, recomputed from scratch from the stored canonical JSON of every
  * current version: to check the incremental value. */
@@ -264,5 +322,6 @@ gboolean    tp_store_check_integrity     (TpStore           *store,
                                           GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpClearance, tp_clearance_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpStoreReplace, tp_store_replace_free)
 
 G_END_DECLS
