@@ -140,6 +140,44 @@ tp_store_outbox_pending (TpStore  *store,
   return read_events (store, stmt, error);
 }
 
+TpOutboxEvent *
+tp_store_outbox_get (TpStore     *store,
+                     const char  *id,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_return_val_if_fail (TP_IS_STORE (store), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!prepare (store, "SELECT " EVENT_COLUMNS " FROM outbox WHERE id = ?1", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  found = read_events (store, stmt, error);
+  if (found == NULL || found->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
+}
+
+GPtrArray *
+tp_store_outbox_list (TpStore  *store,
+                      gint64    after_seq,
+                      guint     limit,
+                      GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (TP_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!prepare (store, "SELECT " EVENT_COLUMNS " FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2", &stmt, error))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, after_seq);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  return read_events (store, stmt, error);
+}
+
 GPtrArray *
 tp_store_outbox_list_between (TpStore  *store,
                               gint64    from_ms,

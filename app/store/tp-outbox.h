@@ -48,6 +48,11 @@ typedef struct {
 
 void         tp_outbox_event_free        (TpOutboxEvent        *event);
 
+/* The event @id, or NULL (without an error) when the outbox does not hold it. */
+TpOutboxEvent *tp_store_outbox_get       (TpStore              *store,
+                                          const char           *id,
+                                          GError              **error);
+
 /* Pending events, oldest first, at most @limit (0: all). */
 GPtrArray   *tp_store_outbox_pending     (TpStore              *store,
                                           guint                 limit,
@@ -75,6 +80,12 @@ typedef struct {
 
 gboolean     tp_store_outbox_get_counts  (TpStore              *store,
                                           TpOutboxCounts       *out,
+                                          GError              **error);
+
+/* Every event, oldest first, from seq @after_seq on, at most @limit (0: all). */
+GPtrArray   *tp_store_outbox_list        (TpStore              *store,
+                                          gint64                after_seq,
+                                          guint                 limit,
                                           GError              **error);
 
 /* Every event, sent or not, whose "at" is between @from_ms and @to_ms
