@@ -118,11 +118,32 @@ set_text (SoupServerMessage *msg,
 
 /* The client's identity from its certificate, or NULL after answering
  * 403. Kept on the message for the request log. */
+/* The client certificate of a connection, kept on its socket: libsoup 3.2
+ * gives the peer certificate to the connection's first message only, and
+ * a client that keeps the connection alive sends the next ones without a
+ * new handshake. */
+static const char *const PEER_KEY = "tp-hub-peer-certificate";
+
+static GTlsCertificate *
+peer_certificate (SoupServerMessage *msg)
+{
+  GTlsCertificate *cert = soup_server_message_get_tls_peer_certificate (msg);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (cert != NULL)
+    {
+      if (socket != NULL && g_object_get_data (G_OBJECT (socket), PEER_KEY) != cert)
+        g_object_set_data_full (G_OBJECT (socket), PEER_KEY, g_object_ref (cert), g_object_unref);
+      return cert;
+    }
+  return socket != NULL ? g_object_get_data (G_OBJECT (socket), PEER_KEY) : NULL;
+}
+
 static TpHubIdentity *
 identify (Server            *server,
           SoupServerMessage *msg)
 {
-  GTlsCertificate *cert = soup_server_message_get_tls_peer_certificate (msg);
+  GTlsCertificate *cert = peer_certificate (msg);
   g_autoptr(GByteArray) der = NULL;
   g_autofree char *serial = NULL;
   g_autoptr(GError) error = NULL;
