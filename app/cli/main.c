@@ -23,6 +23,9 @@ static const TpCliCommand commands[] = {
   { "readers", "List card readers: libnfc, PC/SC and the software chip", tp_cli_readers },
   { "read", "Read and verify a passport chip (--reader CONN, --mrz or --doc/--birth/--expiry or --can)", tp_cli_read },
   { "sim", "The software chip: profiles and quirks, a profile's MRZ, test PKI trust anchors", tp_cli_sim },
+  { "sync", "Follow the hub's signed feed into the store, upload the outbox (--once or --follow)", tp_cli_sync },
+  { "outbox", "Terminal events on their way to the hub (add from stdin, list)", tp_cli_outbox },
+  { "reconcile", "Reconcile a shift's events with the hub (--shift ID)", tp_cli_reconcile },
 };
 
 static void

@@ -70,5 +70,8 @@ int tp_cli_population (int argc, char **argv);
 int tp_cli_readers (int argc, char **argv);
 int tp_cli_read (int argc, char **argv);
 int tp_cli_sim (int argc, char **argv);
+int tp_cli_sync (int argc, char **argv);
+int tp_cli_outbox (int argc, char **argv);
+int tp_cli_reconcile (int argc, char **argv);
 
 G_END_DECLS
