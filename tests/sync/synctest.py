@@ -282,10 +282,14 @@ class Follower:
     def last(self):
         return self.lines[-1] if self.lines else None
 
-    def wait_for(self, predicate, what, timeout=WAIT):
+    def mark(self):
+        """Where the lines printed from now on start (for wait_for's since)."""
+        return len(self.lines)
+
+    def wait_for(self, predicate, what, timeout=WAIT, since=0):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for line in list(self.lines):
+            for line in list(self.lines)[since:]:
                 if predicate(line):
                     return line
             if self.process.poll() is not None:
