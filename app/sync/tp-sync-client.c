@@ -619,11 +619,13 @@ fetch_read_cb (GObject      *source,
     }
   if (fetch->file != NULL)
     {
-      g_output_stream_write_all_async (fetch->file, data, len, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                       fetch_written_cb, g_steal_pointer (&task));
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
       /* @chunk must live until written */
       g_object_set_data_full (G_OBJECT (fetch->file), "chunk", g_steal_pointer (&chunk),
                               (GDestroyNotify) g_bytes_unref);
+      g_output_stream_write_all_async (fetch->file, data, len, G_PRIORITY_DEFAULT, cancellable,
+                                       fetch_written_cb, g_steal_pointer (&task));
       return;
     }
   g_byte_array_append (fetch->body, data, (guint) len);
@@ -1957,6 +1959,7 @@ reconcile_posted_cb (GObject      *source,
   TpSyncClient *self = g_task_get_source_object (task);
   GError *error = NULL;
   g_autoptr(GBytes) answer = post_finish (result, &error);
+  GCancellable *cancellable;
   gsize len;
   const char *text;
 
@@ -1974,8 +1977,8 @@ reconcile_posted_cb (GObject      *source,
       return;
     }
   r->answer_json = json_to_string (r->answer, FALSE);
-  run_job (self, reconcile_store_job, r, NULL, g_task_get_cancellable (task), reconcile_stored_cb,
-           g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  run_job (self, reconcile_store_job, r, NULL, cancellable, reconcile_stored_cb, g_steal_pointer (&task));
 }
 
 static void
@@ -1988,6 +1991,7 @@ reconcile_prepared_cb (GObject      *source,
   TpSyncClient *self = g_task_get_source_object (task);
   GError *error = NULL;
   g_autoptr(GBytes) body = NULL;
+  GCancellable *cancellable;
 
   if (!finish_job (self, result, NULL, &error))
     {
@@ -1995,7 +1999,8 @@ reconcile_prepared_cb (GObject      *source,
       return;
     }
   body = g_bytes_new (r->body, strlen (r->body));
-  post_async (self, "v1/reconcile", "application/json", body, TP_SYNC_MAX_ANSWER, g_task_get_cancellable (task),
+  cancellable = g_task_get_cancellable (task);
+  post_async (self, "v1/reconcile", "application/json", body, TP_SYNC_MAX_ANSWER, cancellable,
               reconcile_posted_cb, g_steal_pointer (&task));
 }
 
@@ -2008,12 +2013,12 @@ reconcile_flushed_cb (GObject      *source,
   Reconcile *r = g_task_get_task_data (task);
   TpSyncClient *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
 
   /* the hub says what it lacks in any case */
   if (!tp_sync_client_flush_outbox_finish (self, result, &error))
     g_debug ("Sync: reconciling with events still in the outbox: %s", error->message);
-  run_job (self, reconcile_prepare_job, r, NULL, g_task_get_cancellable (task), reconcile_prepared_cb,
-           g_steal_pointer (&task));
+  run_job (self, reconcile_prepare_job, r, NULL, cancellable, reconcile_prepared_cb, g_steal_pointer (&task));
 }
 
 static gint64
