@@ -63,9 +63,15 @@ check_url (const char  *url,
   g_autoptr(GUri) uri = NULL;
   g_auto(GStrv) allowed = g_strsplit (schemes, " ", -1);
 
+  g_autofree char *prefix = NULL;
+
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri != NULL)
+    prefix = g_strconcat (g_uri_get_scheme (uri), "://", NULL);
+  /* the scheme as written, in lower case: the URL is used as given */
   if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
       !g_strv_contains ((const char * const *) allowed, g_uri_get_scheme (uri)) ||
+      !g_str_has_prefix (url, prefix) ||
       g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     return fail (error, "%s: “%s” is not a %s URL with a host (and no query)", member, url, schemes);
   return TRUE;
@@ -179,7 +185,8 @@ tp_enrollment_normalize_feed_url (const char  *url,
 
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || scheme == NULL || (strcmp (scheme, "http") != 0 && strcmp (scheme, "https") != 0) ||
+  if (uri == NULL || scheme == NULL || (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://")) ||
+      (strcmp (scheme, "http") != 0 && strcmp (scheme, "https") != 0) ||
       g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
       g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     {

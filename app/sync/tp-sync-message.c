@@ -102,8 +102,17 @@ tp_sync_parse_object (const char  *text,
       invalid (error, "%s: not UTF-8 text", what);
       return NULL;
     }
-  /* json-glib's parser recurses: bound the nesting first (strings skipped) */
-  for (i = 0; i < length; i++)
+  /* json-glib's parser recurses, and leaks on some malformed input: one
+   * object, bounded nesting, nothing after it, before it sees the text
+   * (strings skipped) */
+  while (i < length && g_ascii_isspace (text[i]))
+    i++;
+  if (i == length || text[i] != '{')
+    {
+      invalid (error, "%s: expected a JSON object", what);
+      return NULL;
+    }
+  for (; i < length; i++)
     {
       char c = text[i];
 
@@ -121,13 +130,22 @@ tp_sync_parse_object (const char  *text,
               return NULL;
             }
         }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
+      else if ((c == '}' || c == ']') && depth > 0 && --depth == 0)
+        break;
     }
+  for (i++; i < length; i++)
+    if (!g_ascii_isspace (text[i]))
+      {
+        invalid (error, "%s: text after the object at byte %" G_GSIZE_FORMAT, what, i + 1);
+        return NULL;
+      }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, (gssize) length, &local_error))
     {
-      invalid (error, "%s: not JSON (%s)", what, local_error->message);
+      /* json-glib may quote the offending bytes, not always whole characters */
+      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
+
+      invalid (error, "%s: not JSON (%s)", what, message);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
