@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "tp-country.h"
 #include "tp-entry.h"
@@ -653,10 +654,18 @@ decode_identifier (JsonNode      *node,
 static gboolean
 partial_date_after_today (const TpPartialDate *date)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  guint year = (guint) g_date_time_get_year (now);
-  guint month = (guint) g_date_time_get_month (now);
-  guint day = (guint) g_date_time_get_day_of_month (now);
+  /* localtime_r() reads the time zone once per process, where GDateTime's
+   * local zone looks at /etc/localtime again on every call: decoding a
+   * snapshot of a million entries spent an eighth of its time there */
+  time_t t = time (NULL);
+  struct tm now;
+  guint year, month, day;
+
+  if (localtime_r (&t, &now) == NULL)
+    return FALSE;
+  year = (guint) now.tm_year + 1900;
+  month = (guint) now.tm_mon + 1;
+  day = (guint) now.tm_mday;
 
   if (date->year != year)
     return date->year > year;
