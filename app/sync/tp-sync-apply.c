@@ -304,6 +304,65 @@ check_snapshot_file (const TpFeedHead  *head,
   return TRUE;
 }
 
+/* Reading a snapshot (decompressing, parsing, checking every entry) costs
+ * about twice what storing it does: a reader thread decodes batches of
+ * entries while the caller's thread stores the previous ones. */
+#define PIPE_BATCH   1000
+#define PIPE_BATCHES 8
+
+typedef struct {
+  GPtrArray *entries;   /* of TpEntry */
+  GPtrArray *jsons;     /* of char* */
+  gboolean   last;      /* the reader's end: @error says how */
+  GError    *error;
+} Batch;
+
+typedef struct {
+  TpFeedSnapshotReader *reader;
+  GCancellable         *cancellable;
+  GAsyncQueue          *free_batches;
+  GAsyncQueue          *full_batches;
+  gint                  stop;          /* atomic: the consumer gave up */
+} Pipe;
+
+static gpointer
+reader_thread (gpointer user_data)
+{
+  Pipe *pipe = user_data;
+
+  for (;;)
+    {
+      Batch *batch = g_async_queue_pop (pipe->free_batches);
+
+      while (batch->entries->len < PIPE_BATCH)
+        {
+          TpEntry *entry = NULL;
+          char *json = NULL;
+
+          if (g_atomic_int_get (&pipe->stop))
+            {
+              batch->last = TRUE;
+              break;
+            }
+          if (!tp_feed_snapshot_reader_next (pipe->reader, &entry, &json, pipe->cancellable, &batch->error))
+            {
+              batch->last = TRUE;
+              break;
+            }
+          if (entry == NULL)
+            {
+              batch->last = TRUE;
+              break;
+            }
+          g_ptr_array_add (batch->entries, entry);
+          g_ptr_array_add (batch->jsons, json);
+        }
+      g_async_queue_push (pipe->full_batches, batch);
+      if (batch->last)
+        return NULL;
+    }
+}
+
 gboolean
 tp_sync_load_snapshot (TpStore           *store,
                        TpFeedKeyring     *keys,
@@ -322,6 +381,9 @@ tp_sync_load_snapshot (TpStore           *store,
   const TpFeedSnapshotHeader *header;
   TpFeedPosition stored = { 0, };
   TpFeedPosition position = { 0, };
+  Batch batches[PIPE_BATCHES];
+  Pipe pipe = { 0, };
+  GThread *thread = NULL;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (TP_IS_STORE (store), FALSE);
@@ -352,25 +414,54 @@ tp_sync_load_snapshot (TpStore           *store,
   replace = tp_store_replace_begin (store, error);
   if (replace == NULL)
     goto out;
+
+  pipe.reader = reader;
+  pipe.cancellable = cancellable;
+  pipe.free_batches = g_async_queue_new ();
+  pipe.full_batches = g_async_queue_new ();
+  for (guint i = 0; i < PIPE_BATCHES; i++)
+    {
+      batches[i].entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_entry_free);
+      batches[i].jsons = g_ptr_array_new_with_free_func (g_free);
+      batches[i].last = FALSE;
+      batches[i].error = NULL;
+      g_async_queue_push (pipe.free_batches, &batches[i]);
+    }
+  thread = g_thread_new ("tp-snapshot-reader", reader_thread, &pipe);
   for (;;)
     {
-      g_autoptr(TpEntry) entry = NULL;
-      g_autofree char *json = NULL;
+      Batch *batch = g_async_queue_pop (pipe.full_batches);
+      gboolean last = batch->last;
 
-      if (!tp_feed_snapshot_reader_next (reader, &entry, &json, cancellable, &local_error))
+      for (guint i = 0; !g_atomic_int_get (&pipe.stop) && i < batch->entries->len; i++)
+        if (!tp_store_replace_add (replace, batch->entries->pdata[i], batch->jsons->pdata[i], error))
+          g_atomic_int_set (&pipe.stop, TRUE);
+      if (last && batch->error != NULL && !g_atomic_int_get (&pipe.stop))
         {
-          if (local_error->domain == G_IO_ERROR)
-            g_propagate_error (error, g_steal_pointer (&local_error));
+          g_atomic_int_set (&pipe.stop, TRUE);
+          if (batch->error->domain == G_IO_ERROR)
+            g_propagate_error (error, g_steal_pointer (&batch->error));
           else
             refuse (error, TP_SYNC_ERROR_REFUSED, "Feed snapshot %" G_GUINT64_FORMAT " refused: %s",
-                    header->seq, local_error->message);
-          goto out;
+                    header->seq, batch->error->message);
         }
-      if (entry == NULL)
+      g_ptr_array_set_size (batch->entries, 0);
+      g_ptr_array_set_size (batch->jsons, 0);
+      if (last)
         break;
-      if (!tp_store_replace_add (replace, entry, json, error))
-        goto out;
+      g_async_queue_push (pipe.free_batches, batch);
     }
+  g_thread_join (thread);
+  for (guint i = 0; i < PIPE_BATCHES; i++)
+    {
+      g_ptr_array_unref (batches[i].entries);
+      g_ptr_array_unref (batches[i].jsons);
+      g_clear_error (&batches[i].error);
+    }
+  g_async_queue_unref (pipe.free_batches);
+  g_async_queue_unref (pipe.full_batches);
+  if (g_atomic_int_get (&pipe.stop))
+    goto out;
 
   chain = tp_feed_hex (header->segment_hash, TP_FEED_HASH_SIZE);
   position_for (&position, &stored, head, (gint64) header->seq, chain);
