@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tp-error.h"
+#include "tp-ldif.h"
 #include "tp-passive-auth.h"
 #include "tp-sod.h"
 #include "tp-test-pki.h"
@@ -328,6 +329,132 @@ test_revocation_unknown (gconstpointer data)
   X509_CRL_free (crl);
 }
 
+/* ---- LDIF ----------------------------------------------------------------------- */
+
+static void
+test_ldif_parse (void)
+{
+  static const char text[] =
+    "# ICAO PKD download\r\n"
+    "#  a comment folded\r\n"
+    "  over two lines\r\n"
+    "version: 1\r\n"
+    "\r\n"
+    "dn:: Y249Q1NDQSBUZXN0LG89bWwsYz1VVA==\r\n"
+    "cn: CSCA\r\n"
+    "  Test\r\n"
+    "userCertificate;binary:: AAEC\r\n"
+    " Aw==\r\n"
+    "\r\n"
+    "dn: cn=second\n"
+    "sn:\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = tp_ldif_parse ((const guint8 *) text, sizeof text - 1, &error);
+  const TpLdifEntry *e;
+  const TpLdifAttribute *a;
+  gsize len;
+  const guint8 *v;
+
+  g_assert_no_error (error);
+  g_assert_true (tp_ldif_looks_like ((const guint8 *) text, sizeof text - 1));
+  g_assert_cmpuint (entries->len, ==, 2);
+  e = g_ptr_array_index (entries, 0);
+  g_assert_cmpstr (e->dn, ==, "cn=CSCA Test,o=ml,c=UT");
+  g_assert_cmpuint (e->line, ==, 6);
+  g_assert_cmpuint (e->attributes->len, ==, 2);
+  a = g_ptr_array_index (e->attributes, 0);
+  v = g_bytes_get_data (a->value, &len);
+  g_assert_cmpmem (v, len, "CSCA Test", 9);
+  a = g_ptr_array_index (e->attributes, 1);
+  g_assert_true (tp_ldif_attribute_is (a, "usercertificate"));
+  g_assert_false (tp_ldif_attribute_is (a, "userCert"));
+  v = g_bytes_get_data (a->value, &len);
+  g_assert_cmpmem (v, len, "\x00\x01\x02\x03", 4);
+  e = g_ptr_array_index (entries, 1);
+  g_assert_cmpstr (e->dn, ==, "cn=second");
+  a = g_ptr_array_index (e->attributes, 0);
+  g_assert_cmpuint (g_bytes_get_size (a->value), ==, 0);
+}
+
+static void
+test_ldif_errors (void)
+{
+  static const struct { const char *text; const char *word; } cases[] = {
+    { "dn: cn=x\nchangetype: add\n", "change records" },
+    { "dn: cn=x\nuserCertificate:< file:///etc/passwd\n", "URL" },
+    { "dn: cn=x\nuserCertificate:: AB$C\n", "base64" },
+    { "dn: cn=x\nuserCertificate:: ABC\n", "cut short" },
+    { "dn: cn=x\nno colon here\n", "colon" },
+    { "cn: before\n", "before any dn" },
+    { "version: 2\n", "version" },
+    { " folded first\n", "continuation" },
+    { "dn: cn=x\ndn: cn=y\n", "second dn" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) entries = tp_ldif_parse ((const guint8 *) cases[i].text,
+                                                    strlen (cases[i].text), &error);
+
+      g_assert_null (entries);
+      g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, "LDIF line"));
+      g_assert_nonnull (strstr (error->message, cases[i].word));
+    }
+}
+
+/* A PKD download: its master list is taken under the master-list rule,
+ * its Document Signers and CRLs join the store, a CSCA in it gives no
+ * anchor. */
+static void
+test_ldif_into_store (void)
+{
+  g_autoptr(TpTrustStore) store = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) ldif = g_string_new ("version: 1\n\n");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) rogue_der = NULL;
+  GBytes *list = tp_test_pki_get_master_list (pki, NULL, NULL);
+  GPtrArray *sources;
+  const TpTrustSource *file_source = NULL, *list_source = NULL;
+  unsigned char *der = NULL;
+  int len;
+  gsize n_types;
+
+  tp_test_signature_key_types (&n_types);
+  len = i2d_X509 (tp_test_rogue_get_rogue_csca (NULL), &der);
+  rogue_der = g_bytes_new (der, (gsize) len);
+  OPENSSL_free (der);
+  tp_test_ldif_append_entry (ldif, "cn=ML,o=ml,c=UT", "pkdMasterList", "pkdMasterListContent", list);
+  tp_test_ldif_append_entry (ldif, "cn=Rogue,o=dsc,c=UT", "inetOrgPerson", "userCertificate;binary",
+                             rogue_der);
+  bytes = g_string_free_to_bytes (g_steal_pointer (&ldif));
+
+  tp_trust_store_add_certificate (store, csca (TP_TEST_KEY_EC_P256));
+  g_assert_true (tp_trust_store_add_data (store, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                          "pkd.ldif", &error));
+  g_assert_no_error (error);
+  sources = tp_trust_store_get_sources (store);
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const TpTrustSource *source = g_ptr_array_index (sources, i);
+
+      if (source->kind == TP_TRUST_SOURCE_LDIF)
+        file_source = source;
+      if (source->kind == TP_TRUST_SOURCE_MASTER_LIST)
+        list_source = source;
+    }
+  g_assert_nonnull (list_source);
+  g_assert_true (list_source->accepted);
+  g_assert_nonnull (strstr (list_source->name, "cn=ML"));
+  g_assert_nonnull (file_source);
+  g_assert_cmpuint (file_source->n_ignored, ==, 1);
+  g_assert_nonnull (strstr (file_source->message, "not signed"));
+  g_assert_cmpuint (tp_trust_store_get_n_anchors (store), ==, n_types);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -356,6 +483,9 @@ main (int    argc,
                         test_revocation_unknown);
   g_test_add_data_func ("/trust/revocation/future-crl", GINT_TO_POINTER (TP_TEST_ROGUE_CRL_FUTURE),
                         test_revocation_unknown);
+  g_test_add_func ("/trust/ldif/parse", test_ldif_parse);
+  g_test_add_func ("/trust/ldif/errors", test_ldif_errors);
+  g_test_add_func ("/trust/ldif/into-store", test_ldif_into_store);
 
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 
 #include "tp-chip-error.h"
 #include "tp-error.h"
+#include "tp-ldif.h"
 #include "tp-sod.h"
 #include "tp-trust-store.h"
 
@@ -617,120 +618,342 @@ add_master_list (TpTrustStore     *store,
   return TRUE;
 }
 
-static gboolean
-add_pem (TpTrustStore  *store,
-         const guint8  *data,
-         gsize          len,
-         const char    *name,
-         GError       **error)
+/* ---- files into items ------------------------------------------------------ */
+
+static void
+item_add (GPtrArray       *items,
+          TpTrustItemKind  kind,
+          const guint8    *der,
+          gsize            len,
+          const char      *label,
+          gboolean         from_ldif)
 {
-  BIO *bio = BIO_new_mem_buf (data, (int) len);
-  gboolean ok = FALSE;
+  TpTrustItem *item = g_new0 (TpTrustItem, 1);
+
+  item->kind = kind;
+  item->der = g_bytes_new (der, len);
+  item->label = g_strdup (label);
+  item->from_ldif = from_ldif;
+  g_ptr_array_add (items, item);
+}
+
+static void
+item_add_x509 (GPtrArray  *items,
+               X509       *cert,
+               X509_CRL   *crl,
+               const char *label)
+{
+  unsigned char *der = NULL;
+  int len = cert != NULL ? i2d_X509 (cert, &der) : i2d_X509_CRL (crl, &der);
+
+  if (len > 0)
+    item_add (items, cert != NULL ? TP_TRUST_ITEM_CERTIFICATE : TP_TRUST_ITEM_CRL, der, (gsize) len,
+              label, FALSE);
+  OPENSSL_free (der);
+}
+
+static gboolean
+items_from_pem (GPtrArray     *items,
+                const guint8  *data,
+                gsize          len,
+                const char    *name,
+                GError       **error)
+{
+  BIO *bio = BIO_new_mem_buf (data, (int) MIN (len, G_MAXINT));
+  guint before = items->len;
 
   if (g_strstr_len ((const char *) data, (gssize) MIN (len, 4096), "-----BEGIN CMS-----") != NULL ||
       g_strstr_len ((const char *) data, (gssize) MIN (len, 4096), "-----BEGIN PKCS7-----") != NULL)
     {
       CMS_ContentInfo *cms = PEM_read_bio_CMS (bio, NULL, NULL, NULL);
+      unsigned char *der = NULL;
+      int dlen = cms != NULL ? i2d_CMS_ContentInfo (cms, &der) : 0;
 
-      if (cms == NULL)
+      if (dlen > 0)
+        item_add (items, TP_TRUST_ITEM_MASTER_LIST, der, (gsize) dlen, name, FALSE);
+      else
         {
           g_autofree char *reason = tp_chip_openssl_reason ();
 
           g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "%s: unreadable PEM CMS (%s)",
                        name, reason);
         }
-      else
-        ok = add_master_list (store, cms, name, error);
+      OPENSSL_free (der);
+      CMS_ContentInfo_free (cms);
     }
   else
     {
       STACK_OF (X509_INFO) *infos = PEM_X509_INFO_read_bio (bio, NULL, NULL, NULL);
-      TpTrustSource *source = NULL;
       int n = infos != NULL ? sk_X509_INFO_num (infos) : 0;
 
       for (int i = 0; i < n; i++)
         {
           X509_INFO *info = sk_X509_INFO_value (infos, i);
 
-          if (info->x509 == NULL && info->crl == NULL)
-            continue;
-          if (source == NULL)
-            source = new_source (store, name, info->x509 != NULL
-                                 ? TP_TRUST_SOURCE_CERTIFICATES : TP_TRUST_SOURCE_CRL);
           if (info->x509 != NULL)
-            {
-              int r = add_certificate (store, info->x509);
-
-              source->n_anchors += r == 1;
-              source->n_other += r == 2;
-            }
+            item_add_x509 (items, info->x509, NULL, name);
           if (info->crl != NULL)
-            source->n_crls += add_crl (store, info->crl);
+            item_add_x509 (items, NULL, info->crl, name);
         }
       sk_X509_INFO_pop_free (infos, X509_INFO_free);
-      if (source == NULL)
+      if (items->len == before)
         g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
                      "%s: no certificate or CRL in this PEM file", name);
-      ok = source != NULL;
     }
 
   ERR_clear_error ();
   BIO_free (bio);
-  return ok;
+  return items->len > before;
 }
 
 static gboolean
-add_der (TpTrustStore  *store,
-         const guint8  *data,
-         gsize          len,
-         const char    *name,
-         GError       **error)
+item_from_der (GPtrArray     *items,
+               const guint8  *data,
+               gsize          len,
+               const char    *name,
+               GError       **error)
 {
   const unsigned char *p;
   long dlen = (long) MIN (len, G_MAXLONG);
   X509 *cert;
   X509_CRL *crl;
   CMS_ContentInfo *cms;
+  TpTrustItemKind kind;
+  gboolean whole;
 
   p = data;
   cert = d2i_X509 (NULL, &p, dlen);
-  if (cert != NULL && p == data + dlen)
-    {
-      TpTrustSource *source = new_source (store, name, TP_TRUST_SOURCE_CERTIFICATES);
-      int r = add_certificate (store, cert);
-
-      source->n_anchors += r == 1;
-      source->n_other += r == 2;
-      X509_free (cert);
-      return TRUE;
-    }
+  whole = cert != NULL && p == data + dlen;
   X509_free (cert);
-
+  if (whole)
+    {
+      kind = TP_TRUST_ITEM_CERTIFICATE;
+      goto found;
+    }
   p = data;
   crl = d2i_X509_CRL (NULL, &p, dlen);
-  if (crl != NULL && p == data + dlen)
-    {
-      TpTrustSource *source = new_source (store, name, TP_TRUST_SOURCE_CRL);
-
-      source->n_crls += add_crl (store, crl);
-      X509_CRL_free (crl);
-      return TRUE;
-    }
+  whole = crl != NULL && p == data + dlen;
   X509_CRL_free (crl);
-
+  if (whole)
+    {
+      kind = TP_TRUST_ITEM_CRL;
+      goto found;
+    }
   p = data;
   cms = d2i_CMS_ContentInfo (NULL, &p, dlen);
-  if (cms != NULL && p == data + dlen)
-    {
-      ERR_clear_error ();
-      return add_master_list (store, cms, name, error);
-    }
+  whole = cms != NULL && p == data + dlen;
   CMS_ContentInfo_free (cms);
+  if (whole)
+    {
+      kind = TP_TRUST_ITEM_MASTER_LIST;
+      goto found;
+    }
   ERR_clear_error ();
-
   g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-               "%s: not a certificate, a CRL or a CMS master list (DER or PEM)", name);
+               "%s: not a certificate, a CRL or a CMS master list (DER or PEM), nor an LDIF file", name);
   return FALSE;
+
+found:
+  ERR_clear_error ();
+  item_add (items, kind, data, len, name, FALSE);
+  return TRUE;
+}
+
+static gboolean
+items_from_ldif (GPtrArray     *items,
+                 const guint8  *data,
+                 gsize          len,
+                 const char    *name,
+                 GError       **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint before = items->len;
+
+  entries = tp_ldif_parse (data, len, &local_error);
+  if (entries == NULL)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "%s: %s", name, local_error->message);
+      return FALSE;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const TpLdifEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", name, entry->dn);
+
+      for (guint a = 0; a < entry->attributes->len; a++)
+        {
+          const TpLdifAttribute *attribute = g_ptr_array_index (entry->attributes, a);
+          gsize vlen;
+          const guint8 *v = g_bytes_get_data (attribute->value, &vlen);
+
+          if (vlen == 0)
+            continue;
+          if (tp_ldif_attribute_is (attribute, "pkdMasterListContent"))
+            item_add (items, TP_TRUST_ITEM_MASTER_LIST, v, vlen, label, TRUE);
+          else if (tp_ldif_attribute_is (attribute, "userCertificate") ||
+                   tp_ldif_attribute_is (attribute, "cACertificate"))
+            item_add (items, TP_TRUST_ITEM_CERTIFICATE, v, vlen, label, TRUE);
+          else if (tp_ldif_attribute_is (attribute, "certificateRevocationList") ||
+                   tp_ldif_attribute_is (attribute, "authorityRevocationList"))
+            item_add (items, TP_TRUST_ITEM_CRL, v, vlen, label, TRUE);
+        }
+    }
+  if (items->len == before)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "%s: an LDIF file without a certificate, a CRL or a master list "
+                   "(userCertificate, cACertificate, certificateRevocationList, pkdMasterListContent)",
+                   name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GPtrArray *
+tp_trust_items_from_data (const guint8  *data,
+                          gsize          len,
+                          const char    *name,
+                          GError       **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_trust_item_free);
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (name == NULL)
+    name = "(memory)";
+  if (len == 0)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "%s: empty file", name);
+      return NULL;
+    }
+  if (tp_ldif_looks_like (data, len))
+    ok = items_from_ldif (items, data, len, name, error);
+  else if (g_strstr_len ((const char *) data, (gssize) MIN (len, 65536), "-----BEGIN ") != NULL)
+    ok = items_from_pem (items, data, len, name, error);
+  else
+    ok = item_from_der (items, data, len, name, error);
+  return ok ? g_steal_pointer (&items) : NULL;
+}
+
+void
+tp_trust_item_free (TpTrustItem *item)
+{
+  if (item == NULL)
+    return;
+  g_clear_pointer (&item->der, g_bytes_unref);
+  g_free (item->label);
+  g_free (item);
+}
+
+/* ---- items into the store ---------------------------------------------------- */
+
+/* One certificate or CRL item into @source (created on first use) */
+static void
+add_x509_item (TpTrustStore      *store,
+               const TpTrustItem *item,
+               TpTrustSource    **source,
+               const char        *name)
+{
+  const unsigned char *p = g_bytes_get_data (item->der, NULL);
+  long len = (long) g_bytes_get_size (item->der);
+
+  if (*source == NULL)
+    *source = new_source (store, name, item->from_ldif ? TP_TRUST_SOURCE_LDIF
+                                       : item->kind == TP_TRUST_ITEM_CERTIFICATE
+                                       ? TP_TRUST_SOURCE_CERTIFICATES : TP_TRUST_SOURCE_CRL);
+  if (item->kind == TP_TRUST_ITEM_CERTIFICATE)
+    {
+      X509 *cert = d2i_X509 (NULL, &p, len);
+
+      if (cert == NULL)
+        (*source)->n_ignored++;
+      else if (item->from_ldif && tp_x509_is_csca (cert))
+        {
+          /* An LDIF file is not signed: CSCAs come from master lists (or
+           * certificate files an operator chose) */
+          (*source)->n_ignored++;
+        }
+      else
+        {
+          int r = add_certificate (store, cert);
+
+          (*source)->n_anchors += r == 1;
+          (*source)->n_other += r == 2;
+        }
+      X509_free (cert);
+    }
+  else
+    {
+      X509_CRL *crl = d2i_X509_CRL (NULL, &p, len);
+
+      if (crl == NULL)
+        (*source)->n_ignored++;
+      else
+        (*source)->n_crls += add_crl (store, crl);
+      X509_CRL_free (crl);
+    }
+  ERR_clear_error ();
+}
+
+/* A master list item as its own source; FALSE with @error when it is
+ * not one (for a file named explicitly). */
+static gboolean
+add_list_item (TpTrustStore      *store,
+               const TpTrustItem *item,
+               GError           **error)
+{
+  const unsigned char *p = g_bytes_get_data (item->der, NULL);
+  long len = (long) g_bytes_get_size (item->der);
+  CMS_ContentInfo *cms = d2i_CMS_ContentInfo (NULL, &p, len);
+  g_autoptr(GError) local_error = NULL;
+
+  ERR_clear_error ();
+  if (cms == NULL)
+    g_set_error (&local_error, TP_ERROR, TP_ERROR_INVALID_INPUT, "%s: not a CMS structure", item->label);
+  else if (add_master_list (store, cms, item->label, &local_error))
+    return TRUE;
+  if (!item->from_ldif)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* in an LDIF file: listed as a source that is not accepted */
+  {
+    TpTrustSource *source = new_source (store, item->label, TP_TRUST_SOURCE_MASTER_LIST);
+
+    source->message = g_strdup_printf ("not accepted: %s", local_error->message);
+  }
+  return TRUE;
+}
+
+static gboolean
+add_items (TpTrustStore  *store,
+           GPtrArray     *items,
+           const char    *name,
+           GError       **error)
+{
+  TpTrustSource *source = NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const TpTrustItem *item = g_ptr_array_index (items, i);
+
+      if (item->kind == TP_TRUST_ITEM_MASTER_LIST)
+        {
+          if (!add_list_item (store, item, error))
+            return FALSE;
+        }
+      else
+        add_x509_item (store, item, &source, name);
+    }
+  if (source != NULL && source->n_ignored > 0 && source->kind == TP_TRUST_SOURCE_LDIF)
+    source->message = g_strdup_printf ("%u CA certificate%s left out: an LDIF file is not signed, so "
+                                       "it gives no trust anchor (CSCAs come from master lists or "
+                                       "certificate files)", source->n_ignored,
+                                       source->n_ignored == 1 ? "" : "s");
+  return TRUE;
 }
 
 static gboolean
@@ -740,14 +963,9 @@ add_data_internal (TpTrustStore  *store,
                    const char    *name,
                    GError       **error)
 {
-  if (len == 0)
-    {
-      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "%s: empty file", name);
-      return FALSE;
-    }
-  if (g_strstr_len ((const char *) data, (gssize) MIN (len, 65536), "-----BEGIN ") != NULL)
-    return add_pem (store, data, len, name, error);
-  return add_der (store, data, len, name, error);
+  g_autoptr(GPtrArray) items = tp_trust_items_from_data (data, len, name, error);
+
+  return items != NULL && add_items (store, items, name, error);
 }
 
 static int
@@ -889,6 +1107,31 @@ tp_trust_store_add_data (TpTrustStore  *store,
   ok = add_data_internal (store, data, len, name != NULL ? name : "(memory)", error);
   resolve_pending (store);
   return ok;
+}
+
+TpTrustSource *
+tp_trust_store_add_item (TpTrustStore       *store,
+                         const TpTrustItem  *item,
+                         GError            **error)
+{
+  TpTrustSource *source = NULL;
+  guint before;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (item != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  before = store->sources->len;
+  if (item->kind == TP_TRUST_ITEM_MASTER_LIST)
+    {
+      if (!add_list_item (store, item, error))
+        return NULL;
+    }
+  else
+    add_x509_item (store, item, &source, item->label);
+  resolve_pending (store);
+  g_assert (store->sources->len == before + 1);
+  return g_ptr_array_index (store->sources, before);
 }
 
 void

@@ -16,6 +16,11 @@
  *    SignedData (RFC 5652) with eContentType id-icao-cscaMasterList
  *    (2.23.136.1.1.2) whose content is
  *      CscaMasterList ::= SEQUENCE { version INTEGER (v0), certList SET OF Certificate }
+ *  - ICAO PKD LDIF downloads (tp-ldif.h): master lists
+ *    (pkdMasterListContent, each taken as above), Document Signer
+ *    certificates (userCertificate, cACertificate) into the pool, and CRLs
+ *    (certificateRevocationList). An LDIF file is not signed: a CSCA
+ *    certificate in one is left out (counted in n_ignored), never an anchor;
  *  - directories of such files (file type from the content, not the name;
  *    subdirectories are read too, to a depth of 4).
  *
@@ -75,6 +80,7 @@ typedef enum {
   TP_TRUST_SOURCE_CERTIFICATES,
   TP_TRUST_SOURCE_CRL,
   TP_TRUST_SOURCE_MASTER_LIST,
+  TP_TRUST_SOURCE_LDIF,          /* its certificates and CRLs; its master lists are sources of their own */
 } TpTrustSourceKind;
 
 /**
@@ -84,13 +90,15 @@ typedef enum {
  * @n_anchors: CSCA certificates this source added (duplicates not counted)
  * @n_other: non-CA certificates added to the untrusted pool
  * @n_crls: CRLs added
- * @n_ignored: master lists: certificates left out (not CSCA certificates)
+ * @n_ignored: certificates left out: master lists, those that are not CSCA
+ *   certificates; LDIF files, CSCA certificates (and anything unreadable)
  * @signature_ok: master lists: the CMS signature verifies
  * @signer_trusted: master lists: the signer chains to an anchor
  * @accepted: the contents are in the store (always TRUE for
  *   certificate and CRL files; master lists per the rule above)
  * @signer_subject: master lists: the signer's subject (RFC 2253), or NULL
- * @message: master lists: why the list is not (yet) accepted, or NULL
+ * @message: master lists: why the list is not (yet) accepted, or what was
+ *   left out; LDIF files: what was left out; or NULL
  */
 typedef struct {
   char              *name;
@@ -151,6 +159,38 @@ typedef struct {
 
 typedef struct _TpTrustStore TpTrustStore;
 
+typedef enum {
+  TP_TRUST_ITEM_CERTIFICATE,
+  TP_TRUST_ITEM_CRL,
+  TP_TRUST_ITEM_MASTER_LIST,
+} TpTrustItemKind;
+
+/**
+ * TpTrustItem:
+ * @kind: what @der holds
+ * @der: one certificate, CRL or master list (CMS ContentInfo), DER
+ * @label: the file name, with the LDIF record's dn in parentheses
+ * @from_ldif: it came from an LDIF file (a CSCA certificate then gives no
+ *   anchor)
+ *
+ * One piece of trust material of a file, as tp_trust_store_add_data()
+ * takes it apart (the terminal's trust store keeps each as a file).
+ */
+typedef struct {
+  TpTrustItemKind  kind;
+  GBytes          *der;
+  char            *label;
+  gboolean         from_ldif;
+} TpTrustItem;
+
+/* The items of one file (PEM, DER or LDIF; see above), or NULL with
+ * TP_ERROR_INVALID_INPUT when it holds none. name: for messages. */
+GPtrArray          *tp_trust_items_from_data        (const guint8       *data,
+                                                     gsize               len,
+                                                     const char         *name,
+                                                     GError            **error);
+void                tp_trust_item_free              (TpTrustItem        *item);
+
 TpTrustStore       *tp_trust_store_new              (TpTrustStoreFlags   flags);
 void                tp_trust_store_free             (TpTrustStore       *store);
 
@@ -168,7 +208,13 @@ gboolean            tp_trust_store_add_data         (TpTrustStore       *store,
                                                      gsize               len,
                                                      const char         *name,
                                                      GError            **error);
-/* cert is referenced, not taken. CA certificates become anchors. */
+/* One item as a source of its own (returned, owned by the store; a master
+ * list's acceptance may still change as CSCAs arrive). NULL with an error
+ * when a master list item is not one. */
+TpTrustSource      *tp_trust_store_add_item         (TpTrustStore       *store,
+                                                     const TpTrustItem  *item,
+                                                     GError            **error);
+/* cert is referenced, not taken. CSCA certificates become anchors. */
 void                tp_trust_store_add_certificate  (TpTrustStore       *store,
                                                      X509               *cert);
 void                tp_trust_store_add_crl          (TpTrustStore       *store,
@@ -219,6 +265,7 @@ gboolean            tp_x509_has_extended_key_usage  (X509               *cert,
 char               *tp_x509_name_to_string          (const X509_NAME    *name);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpTrustStore, tp_trust_store_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpTrustItem, tp_trust_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpTrustChain, tp_trust_chain_free)
 
 G_END_DECLS

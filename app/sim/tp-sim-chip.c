@@ -670,7 +670,7 @@ sim_document_build (const Profile  *profile,
       for (guint dg = 1; dg <= 16; dg++)
         if (tp_lds_files_get (files, tp_lds_dg_fid (dg)) != NULL && !(q->com_omits & (1u << dg)))
           g_array_append_val (dgs, dg);
-      com = tp_test_build_com ("0107", "040000", (const guint *) dgs->data, dgs->len);
+      com = tp_test_build_com ("0107", "040000", &g_array_index (dgs, guint, 0), dgs->len);
       tp_lds_files_set (files, TP_LDS_FID_COM, com);
     }
 
