@@ -26,6 +26,7 @@ static const TpCliCommand commands[] = {
   { "sync", "Follow the hub's signed feed into the store, upload the outbox (--once or --follow)", tp_cli_sync },
   { "outbox", "Terminal events on their way to the hub (add from stdin, list)", tp_cli_outbox },
   { "reconcile", "Reconcile a shift's events with the hub (--shift ID)", tp_cli_reconcile },
+  { "trust", "The terminal's trust store: import LDIF, master lists, certificates and CRLs; list", tp_cli_trust },
 };
 
 static void

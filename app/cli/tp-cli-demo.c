@@ -32,6 +32,7 @@
 #include "tp-reader.h"
 #include "tp-sim-chip.h"
 #include "tp-store.h"
+#include "tp-trust-dir.h"
 #include "tp-trust-store.h"
 
 #define DEMO_LIST_RESOURCE "/org/touchpoint/cli/demo/list.jsonl"
@@ -151,6 +152,16 @@ printed_mrz (const DemoOptions  *opts,
 {
   g_autoptr(TpSimChip) chip = NULL;
 
+  if (opts->mrz != NULL && g_str_equal (opts->mrz, "-"))
+    {
+      /* out of the process list: an access key */
+      gsize len = 0;
+      char *text = tp_cli_read_stdin (&len, error);
+
+      if (text != NULL)
+        g_strchomp (text);
+      return text;
+    }
   if (opts->mrz != NULL)
     return g_strdup (opts->mrz);
   if (!g_str_has_prefix (opts->reader, "sim:"))
@@ -165,7 +176,8 @@ printed_mrz (const DemoOptions  *opts,
   return g_strdup (tp_sim_chip_get_mrz (chip));
 }
 
-/* The CSCAs given, or the test PKI's when reading the software chip */
+/* The CSCAs given, or the test PKI's when reading the software chip, or
+ * else the terminal's trust store (`touchpoint-cli trust import`) */
 static TpTrustStore *
 load_trust (const DemoOptions  *opts,
             GError            **error)
@@ -177,7 +189,10 @@ load_trust (const DemoOptions  *opts,
   if (opts->trust != NULL)
     return tp_trust_store_add_path (trust, opts->trust, error) ? g_steal_pointer (&trust) : NULL;
   if (!g_str_has_prefix (opts->reader, "sim:"))
-    return g_steal_pointer (&trust);
+    {
+      dir = tp_trust_dir_default_path ();
+      return tp_trust_dir_load (trust, dir, TRUE, error) ? g_steal_pointer (&trust) : NULL;
+    }
   dir = g_dir_make_tmp ("touchpoint-demo-trust-XXXXXX", error);
   if (dir == NULL)
     return NULL;
@@ -446,9 +461,10 @@ tp_cli_demo (int    argc,
     { "reader", 0, 0, G_OPTION_ARG_STRING, &opts.reader,
       "Passport reader (default sim:full, the software chip)", "CONN" },
     { "mrz", 0, 0, G_OPTION_ARG_STRING, &opts.mrz,
-      "Printed MRZ of the passport (lines separated by spaces)", "TEXT" },
+      "Printed MRZ of the passport (lines separated by spaces; - reads it from standard input)", "TEXT" },
     { "trust", 0, 0, G_OPTION_ARG_FILENAME, &opts.trust,
-      "CSCA certificates, master list or directory (default: the test PKI for sim:)", "PATH" },
+      "CSCA certificates, master list, LDIF or directory (default: the test PKI for sim:, "
+      "else the terminal's trust store)", "PATH" },
     { "airport", 0, 0, G_OPTION_ARG_STRING, &opts.airport,
       "This checkpoint's airport (default HAN)", "IATA" },
     { "boarding-pass", 0, 0, G_OPTION_ARG_STRING, &opts.boarding_pass,

@@ -29,6 +29,7 @@
 #include "tp-test-rogue.h"
 #include "tp-transport-registry.h"
 #include "tp-transport.h"
+#include "tp-trust-dir.h"
 
 /* libnfc logs every USB bus it cannot scan on standard error; this
  * command reports its own errors. LIBNFC_LOG_LEVEL set by the user wins. */
@@ -158,18 +159,24 @@ read_args_clear (ReadArgs *args)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReadArgs, read_args_clear)
 
 static const char read_usage[] =
-  "Usage: touchpoint-cli read --reader CONN (--mrz LINE LINE [LINE] | --doc N --birth YYMMDD\n"
-  "                          --expiry YYMMDD | --can CAN) [--trust PATH]... [--save-face FILE]\n"
+  "Usage: touchpoint-cli read --reader CONN (--mrz LINE LINE [LINE] | --mrz - | --doc N --birth YYMMDD\n"
+  "                          --expiry YYMMDD | --can CAN | --can -) [--trust PATH]... [--save-face FILE]\n"
   "\n"
   "Read and verify the passport or ID card chip on one reader.\n"
   "\n"
   "  --reader CONN       nfc:, nfc:DRIVER:PORT, pcsc:, pcsc:NAME or sim:PROFILE[:QUIRK,...]\n"
   "                      (see `touchpoint-cli readers`, `touchpoint-cli sim list`)\n"
   "  --mrz LINE LINE [LINE]  the printed MRZ (also compared with the chip's DG1)\n"
+  "  --mrz -             read the MRZ from standard input instead (its lines, or one\n"
+  "                      run as a keyboard-wedge reader types it): access keys given\n"
+  "                      as arguments are visible to every local user in the process list\n"
   "  --doc N --birth YYMMDD --expiry YYMMDD  the MRZ fields the access keys need\n"
   "  --can CAN           the card access number (PACE chips only)\n"
-  "  --trust PATH        CSCA certificate, CRL, ICAO master list, or a directory of them\n"
-  "                      (repeatable); without it the signer chain cannot be verified\n"
+  "  --can -             read the card access number from standard input\n"
+  "  --trust PATH        CSCA certificate, CRL, ICAO master list, PKD LDIF, or a\n"
+  "                      directory of them (repeatable); without it, the terminal's\n"
+  "                      trust store (`touchpoint-cli trust import`, $TOUCHPOINT_TRUST_DIR\n"
+  "                      or $XDG_DATA_HOME/touchpoint/trust) when there is one\n"
   "  --save-face FILE    write the DG2 face image (JPEG or JPEG 2000) to FILE\n"
   "  --bac               use BAC even when the chip offers PACE\n"
   "  --no-extended       never use extended-length APDUs\n"
@@ -338,6 +345,53 @@ parse_read_args (int        argc,
     }
   return TRUE;
 }
+
+/* An access key from standard input (`--mrz -`, `--can -`): at most
+ * 4 KiB, trailing white space dropped. The caller wipes it. */
+static char *
+read_secret_stdin (const char  *option,
+                   GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  gsize len = 0;
+  char *text = tp_cli_read_stdin (&len, &local);
+
+  if (text == NULL)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT, "%s -: cannot read standard input: %s",
+                   option, local->message);
+      return NULL;
+    }
+  if (len > 4096 || strlen (text) != len)
+    {
+      explicit_bzero (text, len);
+      g_free (text);
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                   "%s -: standard input is not an access key (%s)", option,
+                   len > 4096 ? "more than 4 KiB" : "NUL bytes");
+      return NULL;
+    }
+  while (len > 0 && g_ascii_isspace (text[len - 1]))
+    text[--len] = '\0';
+  if (len == 0)
+    {
+      g_free (text);
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_ARGUMENT, "%s -: standard input is empty", option);
+      return NULL;
+    }
+  return text;
+}
+
+static void
+wipe_free (char *secret)
+{
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+typedef char WipedString;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WipedString, wipe_free)
 
 /* The reason member of a failed read, from its error */
 static const char *
@@ -556,7 +610,15 @@ tp_cli_read (int    argc,
       return 0;
     }
 
-  if (args.mrz_lines != NULL)
+  if (args.mrz_lines != NULL && args.mrz_lines->len == 1 &&
+      g_str_equal (g_ptr_array_index (args.mrz_lines, 0), "-"))
+    {
+      g_autoptr(WipedString) text = read_secret_stdin ("--mrz", &error);
+
+      if (text != NULL)
+        key = tp_access_key_new_from_mrz (text, &error);
+    }
+  else if (args.mrz_lines != NULL)
     {
       g_autofree char *text = NULL;
 
@@ -564,6 +626,13 @@ tp_cli_read (int    argc,
       text = g_strjoinv ("\n", (char **) args.mrz_lines->pdata);
       g_ptr_array_remove_index (args.mrz_lines, args.mrz_lines->len - 1);
       key = tp_access_key_new_from_mrz (text, &error);
+    }
+  else if (args.can != NULL && g_str_equal (args.can, "-"))
+    {
+      g_autoptr(WipedString) text = read_secret_stdin ("--can", &error);
+
+      if (text != NULL)
+        key = tp_access_key_new_from_can (text, &error);
     }
   else if (args.can != NULL)
     key = tp_access_key_new_from_can (args.can, &error);
@@ -582,6 +651,19 @@ tp_cli_read (int    argc,
 
         return fail (args.reader, usage);
       }
+  if (args.trust->len == 0)
+    {
+      /* The terminal's trust store (`trust import`), when there is one */
+      g_autofree char *dir = tp_trust_dir_default_path ();
+
+      if (!tp_trust_dir_load (trust, dir, TRUE, &error))
+        {
+          g_autoptr(GError) usage = g_error_new (TP_ERROR, TP_ERROR_INVALID_ARGUMENT,
+                                                 "the trust store %s: %s", dir, error->message);
+
+          return fail (args.reader, usage);
+        }
+    }
 
   quiet_libnfc ();
   transport = tp_transport_open (args.reader, &error);

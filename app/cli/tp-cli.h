@@ -73,5 +73,6 @@ int tp_cli_sim (int argc, char **argv);
 int tp_cli_sync (int argc, char **argv);
 int tp_cli_outbox (int argc, char **argv);
 int tp_cli_reconcile (int argc, char **argv);
+int tp_cli_trust (int argc, char **argv);
 
 G_END_DECLS

@@ -149,6 +149,31 @@ class Sim(Common):
         self.assertEqual(doc["active_auth"], "valid")
         self.assertIn("DG11", doc["files"])
 
+    def read_stdin(self, keys, stdin, expected_status):
+        proc = subprocess.run([CLI, "read", "--reader", "sim:full"] + keys + ["--trust", self.trust],
+                              capture_output=True, text=True, timeout=120, input=stdin)
+        self.assertEqual(proc.returncode, expected_status, proc.stderr)
+        return json.loads(proc.stdout)
+
+    def test_access_keys_on_stdin(self):
+        # access keys out of the process list: --mrz - and --can -
+        mrz = sim_mrz("full")
+        doc = self.read_stdin(["--mrz", "-"], "\n".join(mrz) + "\n", 0)
+        self.assertTrue(doc["mrz_matches_dg1"])
+        # one run, as a keyboard-wedge reader types it
+        doc = self.read_stdin(["--mrz", "-"], "".join(mrz), 0)
+        self.assertTrue(doc["mrz_matches_dg1"])
+        doc = self.read_stdin(["--can", "-"], "123456\n", 0)
+        self.assertEqual(doc["access"], "PACE")
+        doc = self.read_stdin(["--can", "-"], "", 2)
+        self.assertEqual(doc["reason"], "usage")
+        doc = self.read_stdin(["--can", "-"], "654321\n", 2)
+        self.assertEqual(doc["reason"], "wrong_access_keys")
+        proc = run(["read", "--help"])
+        self.assertIn("--mrz -", proc.stdout)
+        self.assertIn("--can -", proc.stdout)
+        self.assertIn("standard input", proc.stdout)
+
     def test_short_reads(self):
         doc = self.read("sim:pace-ecdh-aes128", "pace-ecdh-aes128", 0,
                         extra=["--no-extended", "--max-read", "160"])
@@ -263,6 +288,26 @@ class Nfc(Common):
         self.assertFalse(doc["extended_length"])
         self.assertEqual(doc["chip_auth"], "valid")
         self.assertEqual(doc["passive_auth"]["result"], "valid")
+
+    def test_active_auth_in_pieces(self):
+        # RSA-2048 active authentication behind a reader without extended
+        # length: the signature comes back through GET RESPONSE
+        reader = self.emulate("full")
+        doc = self.read(reader, "full", 0)
+        self.assertFalse(doc["extended_length"])
+        self.assertEqual(doc["active_auth"], "valid")
+
+    def test_forged_chips_exit_1(self):
+        for spec, member, state in (("rsa-aa:clone,no-chaining", "active_auth", "not_checked"),
+                                    ("rsa-aa:clone", "active_auth", "failed"),
+                                    ("full:clone,com-omits=DG14,com-omits=DG15", "chip_auth", "failed"),
+                                    ("full:signer=tls", "chip_auth", "valid")):
+            with self.subTest(spec=spec):
+                reader = self.emulate(spec)
+                doc = self.read(reader, spec, 1)
+                self.assertEqual(doc[member], state)
+                self.assertFalse(doc["verified"])
+                self.assertGreater(len(doc["failures"]), 0)
 
     def test_readers_lists_libnfc_device(self):
         reader = self.emulate("bac-3des")
