@@ -251,6 +251,7 @@ show_document (TpCase     *kase,
   const TpMrz *m = tp_case_get_identity (kase);
   const char *full_name = tp_case_get_full_name (kase);
   const char *note = tp_case_get_identity_note (kase);
+  g_autoptr(GPtrArray) failures = NULL;
 
   printf ("  reader %s: %s%s%s, secure messaging %s\n",
           reader, doc->access, doc->mapping ? " " : "", doc->mapping ? doc->mapping : "",
@@ -276,15 +277,16 @@ show_document (TpCase     *kase,
   printf ("             chip authentication: %s; active authentication: %s\n",
           check_mark (doc->chip_auth), check_mark (doc->active_auth));
   printf ("             printed MRZ against the chip: %s\n", check_mark (doc->mrz_match));
-  for (guint i = 0; i < doc->files->len; i++)
-    {
-      const TpDocumentFile *file = g_ptr_array_index (doc->files, i);
-
-      if (file->error != NULL)
-        printf ("  !          %s\n", file->error);
-    }
+  /* why not verified, each reason; then what does not fail it but shows */
+  failures = tp_document_get_failures (doc);
+  for (guint i = 0; i < failures->len; i++)
+    printf ("  !          %s\n", (const char *) g_ptr_array_index (failures, i));
   for (guint i = 0; i < doc->errors->len; i++)
     printf ("  !          %s\n", (const char *) g_ptr_array_index (doc->errors, i));
+  for (guint i = 0; i < pa->warnings->len; i++)
+    printf ("  ?          %s\n", (const char *) g_ptr_array_index (pa->warnings, i));
+  for (guint i = 0; i < doc->warnings->len; i++)
+    printf ("  ?          %s\n", (const char *) g_ptr_array_index (doc->warnings, i));
   printf ("  chip       %s\n", tp_case_get_document_verified (kase)
                                ? "VERIFIED: every check passed"
                                : "NOT VERIFIED: see the checks above");
