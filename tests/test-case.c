@@ -293,6 +293,67 @@ test_unverified_chip_alone_is_review (Fixture       *f,
   g_assert_nonnull (tp_case_get_verdict_note (kase));
 }
 
+/* issue 12 §3 with §4: another person's DG1 under an EF.SOD that a forger
+ * signed (a TLS certificate, a CSCA itself, another state's Document
+ * Signer). The hashes match what was signed, but passive authentication
+ * fails, so the chip's data never counts: alone it is screened as
+ * unverified (REVIEW at least, not the CLEAR of its data), and with the
+ * print it is the printed identity's STOP. */
+static void
+test_forged_signer_never_counts (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TpCase) alone = NULL;
+  g_autoptr(TpCase) printed = NULL;
+  g_autoptr(TpDocument) document = NULL;
+  g_autofree char *text = sim_mrz (data);
+
+  load_matcher (f);
+  document = read_chip (data);
+  g_assert_cmpint (tp_passive_auth_result_get_hash (document->passive_auth, 1), ==, TP_DG_HASH_MATCH);
+  g_assert_cmpint (document->passive_auth->verdict, ==, TP_PASSIVE_AUTH_INVALID);
+  g_assert_false (tp_identity_chip_data_counts (document, 1));
+  g_assert_false (tp_identity_chip_data_counts (document, 11));
+
+  alone = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  tp_case_set_document (alone, g_steal_pointer (&document), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tp_case_get_identity_source (alone), ==, TP_IDENTITY_SOURCE_UNVERIFIED_CHIP);
+  g_assert_false (tp_case_get_document_verified (alone));
+  g_assert_cmpint (tp_case_get_verdict (alone), ==, TP_VERDICT_REVIEW);
+
+  /* the check event, in the audit log, says why the chip did not verify */
+  {
+    GPtrArray *events = tp_case_get_events (alone);
+    JsonObject *check = json_node_get_object (g_ptr_array_index (events, events->len - 1));
+    JsonArray *failures = json_object_get_array_member (check, "verification_failures");
+    JsonObject *audit = json_object_get_object_member (check, "audit");
+    g_autoptr(GPtrArray) records = NULL;
+    const TpAuditRecord *record;
+
+    g_assert_cmpstr (json_object_get_string_member (check, "type"), ==, "check");
+    g_assert_false (json_object_get_boolean_member (check, "verified"));
+    g_assert_cmpuint (json_array_get_length (failures), >, 0);
+    g_assert_true (g_str_has_prefix (json_array_get_string_element (failures, 0), "passive authentication"));
+    g_assert_nonnull (audit);
+    records = tp_audit_log_list (f->store, json_object_get_int_member (audit, "seq") - 1, 1, &error);
+    g_assert_no_error (error);
+    record = g_ptr_array_index (records, 0);
+    g_assert_nonnull (strstr (record->details, "verification_failures"));
+    g_assert_nonnull (strstr (record->details, "passive authentication"));
+  }
+
+  printed = tp_case_new (f->checkpoint, "IMM-01", TP_ROLE_IMMIGRATION);
+  tp_case_set_printed_mrz (printed, text, &error);
+  g_assert_no_error (error);
+  tp_case_set_document (printed, read_chip (data), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tp_case_get_identity_source (printed), ==, TP_IDENTITY_SOURCE_PRINTED);
+  g_assert_cmpint (tp_case_get_verdict (printed), ==, TP_VERDICT_STOP);
+  g_assert_true (has_hit (printed, LISTED_ENTRY));
+}
+
 static void
 test_invalid_printed_mrz (Fixture       *f,
                           gconstpointer  data)
@@ -855,6 +916,10 @@ main (int    argc,
   ADD ("/case/other-dg1/unsigned", test_other_dg1_keeps_stop, "full:other-dg1");
   ADD ("/case/other-dg1/signed", test_other_dg1_keeps_stop, "full:other-dg1=signed");
   ADD ("/case/unverified-chip-alone", test_unverified_chip_alone_is_review, NULL);
+  ADD ("/case/forged-signer/tls", test_forged_signer_never_counts, "full:other-dg1=signed,signer=tls");
+  ADD ("/case/forged-signer/csca", test_forged_signer_never_counts, "full:other-dg1=signed,signer=csca");
+  ADD ("/case/forged-signer/germany", test_forged_signer_never_counts,
+       "full:other-dg1=signed,signer=germany");
   ADD ("/case/invalid-printed-mrz", test_invalid_printed_mrz, NULL);
   ADD ("/case/waits-for-the-list", test_waits_for_the_list, NULL);
   ADD ("/case/read-on-the-worker", test_read_on_the_worker, NULL);

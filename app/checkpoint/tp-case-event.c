@@ -119,3 +119,28 @@ tp_case_event_add_check (JsonObject       *event,
   json_object_set_member (event, "flight", flight_node (leg));
   json_object_set_string_member (event, "identity", tp_identity_source_to_string (source));
 }
+
+void
+tp_case_event_add_verification (JsonObject       *event,
+                                const TpDocument *document)
+{
+  g_autoptr(GPtrArray) failures = NULL;
+  JsonArray *array;
+
+  g_return_if_fail (event != NULL);
+
+  if (document == NULL)
+    {
+      json_object_set_null_member (event, "verification_failures");
+      return;
+    }
+  failures = tp_document_get_failures (document);
+  array = json_array_new ();
+  for (guint i = 0; i < failures->len; i++)
+    {
+      g_autofree char *valid = g_utf8_make_valid (g_ptr_array_index (failures, i), -1);
+
+      json_array_add_string_element (array, valid);
+    }
+  json_object_set_array_member (event, "verification_failures", array);
+}

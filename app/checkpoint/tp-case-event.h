@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tp-bcbp.h"
+#include "tp-document.h"
 #include "tp-entry.h"
 #include "tp-identity.h"
 #include "tp-matcher.h"
@@ -37,6 +38,13 @@ void        tp_case_event_add_check    (JsonObject       *event,
                                         GPtrArray        *hits,
                                         const TpBcbpLeg  *leg,
                                         TpIdentitySource  source);
+
+/* Beyond the contract, on a check: "verification_failures", why the chip
+ * read did not verify (tp_document_get_failures()), so that the audit
+ * log keeps the reason with the verdict: [] when it verified, null
+ * without a chip read. */
+void        tp_case_event_add_verification (JsonObject       *event,
+                                            const TpDocument *document);
 
 /* RFC 3339 UTC with milliseconds: "2026-12-06T06:09:22.123Z" */
 char       *tp_case_event_format_time  (GDateTime        *time);

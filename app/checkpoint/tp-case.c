@@ -110,6 +110,7 @@ add_check (TpCase     *self,
   tp_case_event_add_check (event, self->verdict, tp_checkpoint_get_list_seq (self->checkpoint),
                            self->identity->mrz, tp_case_get_document_verified (self), self->hits,
                            tp_case_get_departing_leg (self), self->identity->source);
+  tp_case_event_add_verification (event, self->document);
 }
 
 /* Through the checkpoint (audit log, then the outbox); kept on the case

@@ -28,7 +28,9 @@
  *               "issuing_state"} or null), "verified", "hits" ([{"entry",
  *               "version", "band", "agency"}]), "flight" ({"carrier",
  *               "number", "date", "from", "to"} or null); and, beyond the
- *               contract, "identity" (tp_identity_source_to_string())
+ *               contract, "identity" (tp_identity_source_to_string()) and
+ *               "verification_failures" (why the chip read did not verify,
+ *               tp_document_get_failures(): [] when it did, null without one)
  *   decision:   "action", "reason", "notice_reference", "category",
  *               "entry" ({"id", "version"} or null), "escalation"
  *   escalation: "reason", "verdict"
