@@ -15,12 +15,14 @@
 
 #include "tp-accounts.h"
 #include "tp-application.h"
-#include "tp-entry.h"
+#include "tp-checkpoint.h"
+#include "tp-counter.h"
+#include "tp-demo-mode.h"
 #include "tp-key-source.h"
+#include "tp-reader.h"
 #include "tp-store.h"
+#include "tp-trust-store.h"
 #include "tp-window.h"
-
-#define DEMO_LIST_RESOURCE "/org/touchpoint/Touchpoint/demo/list.jsonl"
 
 struct _TpApplication
 {
@@ -31,29 +33,35 @@ struct _TpApplication
   TpSession      *session;
   TpWindow       *window;
   GCancellable   *cancellable;
+  TpDemoMode     *demo_mode;
+  TpCheckpoint   *checkpoint;
+  TpCounter      *counter;
+  TpReader       *reader;
+  TpTrustStore   *trust;
 
   gboolean        demo;
   gboolean        kiosk;
   char           *store_path;
   char           *key_path;
   char           *airport;
-  char           *demo_dir;
+  char           *checkpoint_id;
+  char           *terminal_id;
 };
 
 G_DEFINE_FINAL_TYPE (TpApplication, tp_application, ADW_TYPE_APPLICATION)
 
 /* What the store-opening thread hands back. */
 typedef struct {
-  char       *store_path;
-  char       *key_path;
-  char       *demo_dir;
-  gboolean    demo;
-  TpStore    *store;
-  TpAccounts *accounts;
-  gint64      seq;
-  guint64     entries;
-  gint64      current_at;
-  gboolean    stale;
+  char         *store_path;
+  char         *key_path;
+  char         *trust_path;
+  TpStore      *store;
+  TpAccounts   *accounts;
+  TpTrustStore *trust;
+  gint64        seq;
+  guint64       entries;
+  gint64        current_at;
+  gboolean      stale;
 } OpenStore;
 
 static void
@@ -61,28 +69,18 @@ open_store_free (OpenStore *o)
 {
   g_free (o->store_path);
   g_free (o->key_path);
-  g_free (o->demo_dir);
+  g_free (o->trust_path);
   g_clear_object (&o->accounts);
   g_clear_object (&o->store);
+  g_clear_pointer (&o->trust, tp_trust_store_free);
   g_free (o);
 }
 
-static void
-remove_tree (const char *path)
+static char *
+settings_string (TpApplication *self,
+                 const char    *key)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  return self->settings != NULL ? g_settings_get_string (self->settings, key) : g_strdup ("");
 }
 
 void
@@ -96,40 +94,8 @@ tp_application_init_i18n (void)
   textdomain (GETTEXT_PACKAGE);
 }
 
-static gboolean
-import_demo_list (TpStore  *store,
-                  GError  **error)
-{
-  g_autoptr(GBytes) list = NULL;
-  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_entry_free);
-  g_auto(GStrv) lines = NULL;
-  TpStoreBatchResult result = { 0, };
-  gboolean ok;
-
-  list = g_resources_lookup_data (DEMO_LIST_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
-  if (list == NULL)
-    return FALSE;
-  lines = g_strsplit (g_bytes_get_data (list, NULL), "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      TpEntry *entry;
-
-      if (lines[i][0] == '\0')
-        continue;
-      entry = tp_entry_from_json (lines[i], -1, error);
-      if (entry == NULL)
-        {
-          g_prefix_error (error, "demo list, line %u: ", i + 1);
-          return FALSE;
-        }
-      g_ptr_array_add (entries, entry);
-    }
-  ok = tp_store_apply_batch (store, entries, &result, error);
-  tp_store_batch_result_clear (&result);
-  return ok;
-}
-
-/* Runs in a worker thread: opens (or, in demo mode, makes) the store. */
+/* Runs in a worker thread: opens the store (made when there is none), its
+ * accounts and the CSCA trust store. */
 static void
 open_store_thread (GTask        *task,
                    gpointer      source_object,
@@ -143,14 +109,6 @@ open_store_thread (GTask        *task,
   TpFeedPosition position = { 0, };
   TpStoreCounts counts;
 
-  if (o->demo)
-    {
-      o->demo_dir = g_dir_make_tmp ("touchpoint-demo-XXXXXX", &error);
-      if (o->demo_dir == NULL)
-        goto failed;
-      o->store_path = g_build_filename (o->demo_dir, "terminal.db", NULL);
-      o->key_path = g_build_filename (o->demo_dir, "terminal.key", NULL);
-    }
   dir = g_path_get_dirname (o->store_path);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -167,7 +125,8 @@ open_store_thread (GTask        *task,
   o->accounts = tp_accounts_new (o->store, &error);
   if (o->accounts == NULL)
     goto failed;
-  if (o->demo && (!import_demo_list (o->store, &error) || !tp_accounts_add_demo (o->accounts, &error)))
+  o->trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
+  if (o->trust_path != NULL && o->trust_path[0] != '\0' && !tp_trust_store_add_path (o->trust, o->trust_path, &error))
     goto failed;
 
   if (!tp_store_get_feed_position (o->store, &position, &error) ||
@@ -184,6 +143,107 @@ open_store_thread (GTask        *task,
 
 failed:
   g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+matcher_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TpApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  TpMatcherStats stats;
+
+  if (!tp_checkpoint_load_matcher_finish (TP_CHECKPOINT (object), result, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Cannot load the list: %s", error->message);
+      tp_terminal_set_list_loading (self->terminal, FALSE);
+      if (self->window != NULL)
+        {
+          text = g_strdup_printf (_("Cannot load the list: %s"), error->message);
+          tp_window_show_toast (self->window, text);
+        }
+      return;
+    }
+  tp_matcher_get_stats (tp_checkpoint_get_matcher (self->checkpoint), &stats);
+  tp_terminal_set_list (self->terminal, tp_checkpoint_get_list_seq (self->checkpoint), stats.n_entries,
+                        tp_terminal_get_list_current_at (self->terminal), tp_terminal_get_list_stale (self->terminal));
+  tp_terminal_set_list_loading (self->terminal, FALSE);
+}
+
+static void
+reader_busy_cb (TpApplication *self)
+{
+  TpReader *reader = self->reader;
+
+  if (reader == NULL)
+    return;
+  tp_terminal_set_reader (self->terminal, tp_reader_get_connstring (reader),
+                          tp_counter_get_reading (self->counter) ? TP_DEVICE_BUSY : TP_DEVICE_READY, NULL);
+}
+
+static void
+reader_error_cb (TpApplication *self,
+                 GError        *error,
+                 TpReader      *reader)
+{
+  tp_terminal_set_reader (self->terminal, tp_reader_get_connstring (reader), TP_DEVICE_FAILED, error->message);
+}
+
+void
+tp_application_set_reader (TpApplication *self,
+                           TpReader      *reader,
+                           TpTrustStore  *trust)
+{
+  g_return_if_fail (TP_IS_APPLICATION (self));
+
+  if (self->reader != NULL)
+    g_signal_handlers_disconnect_by_data (self->reader, self);
+  g_set_object (&self->reader, reader);
+  if (self->counter != NULL)
+    tp_counter_set_reader (self->counter, reader, trust != NULL ? trust : self->trust);
+  if (reader != NULL)
+    {
+      g_signal_connect_object (reader, "reader-error", G_CALLBACK (reader_error_cb), self, G_CONNECT_SWAPPED);
+      tp_terminal_set_reader (self->terminal, tp_reader_get_connstring (reader), TP_DEVICE_READY, NULL);
+    }
+  else
+    tp_terminal_set_reader (self->terminal, NULL, TP_DEVICE_ABSENT, NULL);
+}
+
+/* The store is open: the checkpoint, its list (on a worker), the counter
+ * and the reader. */
+static void
+start_counter (TpApplication *self,
+               TpStore       *store)
+{
+  g_autoptr(TpKeySource) key = tp_key_file_new (self->key_path);
+  g_autofree char *reader = NULL;
+
+  self->checkpoint = tp_checkpoint_new (self->airport, self->checkpoint_id, self->terminal_id, store, key);
+  tp_terminal_set_list_loading (self->terminal, TRUE);
+  tp_checkpoint_load_matcher_async (self->checkpoint, self->cancellable, matcher_loaded_cb, self);
+  self->counter = tp_counter_new (self->checkpoint);
+  g_signal_connect_object (self->counter, "notify::reading", G_CALLBACK (reader_busy_cb), self, G_CONNECT_SWAPPED);
+  if (self->window != NULL)
+    tp_window_set_counter (self->window, self->counter);
+  if (self->demo)
+    {
+      if (self->window != NULL)
+        tp_demo_mode_attach (self->demo_mode, self->window);
+      return;
+    }
+  reader = settings_string (self, "reader");
+  if (reader[0] != '\0')
+    {
+      g_autoptr(TpReader) r = tp_reader_new (reader);
+
+      tp_application_set_reader (self, r, self->trust);
+    }
 }
 
 static void
@@ -210,10 +270,13 @@ store_opened_cb (GObject      *object,
         }
       return;
     }
-  self->demo_dir = g_steal_pointer (&o->demo_dir);
+  if (self->settings != NULL)
+    tp_accounts_set_lockout (o->accounts, MAX (g_settings_get_uint (self->settings, "lockout-attempts"), 1),
+                             g_settings_get_uint (self->settings, "lockout-minutes") * 60);
   tp_terminal_set_store (self->terminal, o->store, o->accounts);
   tp_terminal_set_list (self->terminal, o->seq, o->entries, o->current_at, o->stale);
-  tp_terminal_set_list_loading (self->terminal, FALSE);
+  self->trust = g_steal_pointer (&o->trust);
+  start_counter (self, o->store);
   if (self->window != NULL)
     tp_login_page_set_accounts (tp_window_get_login_page (self->window), o->accounts);
 }
@@ -224,19 +287,12 @@ open_store (TpApplication *self)
   g_autoptr(GTask) task = g_task_new (self, self->cancellable, store_opened_cb, NULL);
   OpenStore *o = g_new0 (OpenStore, 1);
 
-  o->demo = self->demo;
   o->store_path = g_strdup (self->store_path);
   o->key_path = g_strdup (self->key_path);
+  o->trust_path = self->demo ? NULL : settings_string (self, "trust-path");
   g_task_set_task_data (task, o, (GDestroyNotify) open_store_free);
   tp_terminal_set_list_loading (self->terminal, TRUE);
   g_task_run_in_thread (task, open_store_thread);
-}
-
-static char *
-settings_string (TpApplication *self,
-                 const char    *key)
-{
-  return self->settings != NULL ? g_settings_get_string (self->settings, key) : g_strdup ("");
 }
 
 static void
@@ -393,6 +449,20 @@ tp_application_handle_local_options (GApplication *app,
       self->key_path = g_build_filename (dir, "terminal.key", NULL);
     }
 
+  if (self->demo && self->demo_mode == NULL)
+    {
+      g_printerr ("touchpoint: this build has no demo mode\n");
+      return 2;
+    }
+  self->checkpoint_id = settings_string (self, "checkpoint");
+  self->terminal_id = settings_string (self, "terminal-id");
+  if (self->demo)
+    {
+      g_free (self->checkpoint_id);
+      self->checkpoint_id = g_strdup_printf ("%s-DEMO", self->airport);
+      g_free (self->terminal_id);
+      self->terminal_id = g_strdup_printf ("%s-DEMO-01", self->airport);
+    }
   if (add != NULL)
     return add_officer (self, add, role, name);
   return -1;
@@ -427,11 +497,39 @@ tp_application_startup (GApplication *app)
 }
 
 static void
+demo_prepared_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TpApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  const char *store_path = NULL, *key_path = NULL;
+
+  if (!tp_demo_mode_prepare_finish (TP_DEMO_MODE (object), result, &store_path, &key_path, &error))
+    {
+      g_autofree char *text = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Cannot start the demo: %s", error->message);
+      if (self->window != NULL)
+        {
+          text = g_strdup_printf (_("Cannot start the demo: %s"), error->message);
+          tp_window_show_toast (self->window, text);
+        }
+      return;
+    }
+  g_free (self->store_path);
+  self->store_path = g_strdup (store_path);
+  g_free (self->key_path);
+  self->key_path = g_strdup (key_path);
+  open_store (self);
+}
+
+static void
 tp_application_activate (GApplication *app)
 {
   TpApplication *self = TP_APPLICATION (app);
-  g_autofree char *terminal_id = settings_string (self, "terminal-id");
-
   if (self->window != NULL)
     {
       gtk_window_present (GTK_WINDOW (self->window));
@@ -439,7 +537,7 @@ tp_application_activate (GApplication *app)
     }
   self->window = tp_window_new (GTK_APPLICATION (self), self->terminal, self->session);
   g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-  tp_window_set_place (self->window, self->airport, self->demo && terminal_id[0] == '\0' ? "DEMO-01" : terminal_id);
+  tp_window_set_place (self->window, self->airport, self->terminal_id);
   if (self->demo)
     tp_window_set_login_hint (self->window,
                               _("Demo accounts: IMM-01 / PIN 1111 (immigration), CUS-01 / PIN 2222 "
@@ -451,7 +549,10 @@ tp_application_activate (GApplication *app)
     tp_window_set_camera (self->window, camera);
   }
   gtk_window_present (GTK_WINDOW (self->window));
-  open_store (self);
+  if (self->demo)
+    tp_demo_mode_prepare_async (self->demo_mode, self->cancellable, demo_prepared_cb, self);
+  else
+    open_store (self);
 }
 
 static void
@@ -461,10 +562,15 @@ tp_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   G_APPLICATION_CLASS (tp_application_parent_class)->shutdown (app);
-  /* the demo's throw-away store goes with the demo */
+  g_clear_object (&self->counter);
+  if (self->reader != NULL)
+    g_signal_handlers_disconnect_by_data (self->reader, self);
+  g_clear_object (&self->reader);
+  g_clear_object (&self->checkpoint);
   tp_terminal_set_store (self->terminal, NULL, NULL);
-  if (self->demo_dir != NULL)
-    remove_tree (self->demo_dir);
+  /* the demo's throw-away terminal and hub go with the demo */
+  if (self->demo_mode != NULL)
+    tp_demo_mode_shutdown (self->demo_mode);
 }
 
 static void
@@ -479,7 +585,10 @@ tp_application_finalize (GObject *object)
   g_free (self->store_path);
   g_free (self->key_path);
   g_free (self->airport);
-  g_free (self->demo_dir);
+  g_free (self->checkpoint_id);
+  g_free (self->terminal_id);
+  g_clear_object (&self->demo_mode);
+  g_clear_pointer (&self->trust, tp_trust_store_free);
   G_OBJECT_CLASS (tp_application_parent_class)->finalize (object);
 }
 
@@ -566,4 +675,28 @@ tp_application_get_window (TpApplication *self)
 {
   g_return_val_if_fail (TP_IS_APPLICATION (self), NULL);
   return self->window != NULL ? GTK_WINDOW (self->window) : NULL;
+}
+
+void
+tp_application_set_demo_mode (TpApplication *self,
+                              TpDemoMode    *demo_mode)
+{
+  g_return_if_fail (TP_IS_APPLICATION (self));
+  g_return_if_fail (demo_mode == NULL || TP_IS_DEMO_MODE (demo_mode));
+
+  g_set_object (&self->demo_mode, demo_mode);
+}
+
+TpCounter *
+tp_application_get_counter (TpApplication *self)
+{
+  g_return_val_if_fail (TP_IS_APPLICATION (self), NULL);
+  return self->counter;
+}
+
+TpCheckpoint *
+tp_application_get_checkpoint (TpApplication *self)
+{
+  g_return_val_if_fail (TP_IS_APPLICATION (self), NULL);
+  return self->checkpoint;
 }

@@ -4,8 +4,9 @@
  *
  * Reads the settings (GSettings org.touchpoint.Touchpoint), opens the
  * terminal's store off the UI thread, and shows one window. Command line:
- *   --demo            demo mode (a throw-away store with the demo list and
- *                     the demo accounts; see tools/demo)
+ *   --demo            demo mode (ui/demo/: an embedded hub, a throw-away
+ *                     terminal with the demo accounts, the software chip;
+ *                     see tools/demo)
  *   --kiosk           fullscreen, no window controls (also a setting)
  *   --store PATH --key-file PATH   the terminal's store (default: settings,
  *                     else the user data directory)
@@ -17,6 +18,8 @@
 
 #include <adwaita.h>
 
+#include "tp-counter.h"
+#include "tp-demo-mode.h"
 #include "tp-session.h"
 #include "tp-terminal.h"
 
@@ -35,5 +38,16 @@ TpSession     *tp_application_get_session    (TpApplication *self);
 gboolean       tp_application_get_demo       (TpApplication *self);
 /* The window, once activated. */
 GtkWindow     *tp_application_get_window     (TpApplication *self);
+/* Demo mode's implementation (the demo library's); before running. */
+void           tp_application_set_demo_mode  (TpApplication *self,
+                                              TpDemoMode    *demo_mode);
+/* Once the store is open (NULL before). */
+TpCheckpoint  *tp_application_get_checkpoint (TpApplication *self);
+TpCounter     *tp_application_get_counter    (TpApplication *self);
+/* The chip reader (the demo's software chip, a configured reader) and the
+ * trust store it verifies against (NULL: the configured one). */
+void           tp_application_set_reader     (TpApplication *self,
+                                              TpReader      *reader,
+                                              TpTrustStore  *trust);
 
 G_END_DECLS

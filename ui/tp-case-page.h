@@ -2,20 +2,21 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The verdict banner; the traveller (chip face photo, identity, document
- * checks one by one); the journey (boarding pass legs and their checks);
- * hits grouped by owning agency; the signed-in role's decisions; the
- * shared timeline. Decision buttons are named by their action ("Allow
- * exit", "Deny exit"...), and emit ::decision with the action id of the
- * terminal event contract ("allow_exit", "deny_exit"...).
+ * Shows the counter's current TpCase as it fills: the verdict banner; the
+ * traveller (chip face photo, identity, the chip read's progress, each
+ * document check with the reason for any failure); the journey (boarding
+ * pass legs and their checks); hits grouped by owning agency, with their
+ * details only for a role in the entry's visibility; the signed-in role's
+ * decisions; the shared timeline. Decision buttons are named by their
+ * action ("Allow exit", "Deny exit"...) and emit ::decision with the
+ * action id of the event contract ("allow_exit"...); the window asks for
+ * what the decision needs and records it on the case.
  */
 #pragma once
 
 #include <gtk/gtk.h>
 
-#include "tp-bcbp.h"
-#include "tp-boarding-check.h"
-#include "tp-entry.h"
+#include "tp-counter.h"
 #include "tp-verdict-banner.h"
 
 G_BEGIN_DECLS
@@ -25,22 +26,23 @@ G_DECLARE_FINAL_TYPE (TpCasePage, tp_case_page, TP, CASE_PAGE, GtkWidget)
 
 GtkWidget       *tp_case_page_new                 (void);
 
-/* Which decisions are offered: those of @role (0: none). */
+/* The counter whose current case is shown (NULL: none). */
+void             tp_case_page_set_counter         (TpCasePage      *self,
+                                                   TpCounter       *counter);
+/* The signed-in role: which decisions are offered, and what of each hit
+ * is shown (0: none). */
 void             tp_case_page_set_role            (TpCasePage      *self,
                                                    TpRoles          role);
-/* This checkpoint's airport (IATA), for the journey checks. */
-void             tp_case_page_set_airport         (TpCasePage      *self,
-                                                   const char      *airport);
-/* Back to "no traveller": every section empty, decisions off. */
-void             tp_case_page_reset               (TpCasePage      *self);
+TpRoles          tp_case_page_get_role            (TpCasePage      *self);
 
 TpVerdictBanner *tp_case_page_get_banner          (TpCasePage      *self);
-
-/* Shows a scanned boarding pass and its checks in the journey section.
- * @check may be NULL (no passport to compare yet). */
-void             tp_case_page_show_boarding_pass  (TpCasePage            *self,
-                                                   const TpBcbp          *pass,
-                                                   const TpBoardingCheck *check);
+/* The case shown, or NULL. */
+TpCase          *tp_case_page_get_case            (TpCasePage      *self);
+/* Redraws from the case now rather than at the next idle (tests, and
+ * measurements of data-to-screen latency). */
+void             tp_case_page_update_now          (TpCasePage      *self);
+/* When the page last drew a case's journey (monotonic µs). */
+gint64           tp_case_page_get_journey_shown   (TpCasePage      *self);
 
 /* The label of a decision's button ("Allow exit") for an action id
  * ("allow_exit"), translated; NULL for an unknown id. */
@@ -49,5 +51,7 @@ const char      *tp_case_page_action_label        (const char      *action);
  * in @out, at most 8). */
 guint            tp_case_page_actions_for_role    (TpRoles          role,
                                                    const char     **out);
+/* "Customs", "Tax"... translated. */
+const char      *tp_case_page_agency_label        (TpAgency         agency);
 
 G_END_DECLS

@@ -127,7 +127,6 @@ tp_queue_page_add (TpQueuePage *self,
   g_object_set_data_full (G_OBJECT (button), "escalation-id", g_strdup (escalation_id), g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (open_clicked_cb), self);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
   gtk_list_box_prepend (self->list, row);
   g_hash_table_insert (self->rows, g_strdup (escalation_id), row);
 }

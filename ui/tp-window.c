@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tp-decision-dialog.h"
 #include "tp-window.h"
 
 struct _TpWindow
@@ -37,6 +38,7 @@ struct _TpWindow
 
   TpTerminal           *terminal;
   TpSession            *session;
+  TpCounter            *counter;
   TpWedge              *wedge;
   char                 *airport;
   gboolean              kiosk;
@@ -75,6 +77,8 @@ update_session (TpWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, badge_name, -1);
 
   tp_case_page_set_role (self->case_page, tp_session_get_active (self->session) ? role : 0);
+  if (self->counter != NULL)
+    tp_counter_set_officer (self->counter, id, role);
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, tp_session_get_active (self->session));
   adw_view_stack_page_set_visible (self->queue_stack_page, role == TP_ROLE_SUPERVISOR);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", tp_session_get_active (self->session));
@@ -113,8 +117,8 @@ signed_in_cb (TpWindow  *self,
   const char *previous = tp_session_get_officer_id (self->session);
 
   /* another officer: the previous officer's case is not theirs to see */
-  if (g_strcmp0 (previous, officer->id) != 0)
-    tp_case_page_reset (self->case_page);
+  if (g_strcmp0 (previous, officer->id) != 0 && self->counter != NULL)
+    tp_counter_next_traveller (self->counter);
   tp_session_sign_in (self->session, officer);
 }
 
@@ -166,6 +170,75 @@ camera_boarding_pass_cb (TpWindow   *self,
 }
 
 static void
+mrz_entered_cb (TpWindow   *self,
+                const char *text)
+{
+  tp_window_present_mrz (self, text);
+}
+
+static void
+decision_response_cb (TpDecisionDialog *dialog,
+                      const char       *response,
+                      TpWindow         *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_str_equal (response, "confirm"))
+    return;
+  if (!tp_decision_dialog_apply (dialog, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Not recorded: %s"), error->message);
+
+      tp_window_show_toast (self, text);
+    }
+}
+
+static void
+decision_cb (TpWindow   *self,
+             const char *action)
+{
+  TpCase *kase = self->counter != NULL ? tp_counter_get_case (self->counter) : NULL;
+  TpDecisionDialog *dialog;
+
+  tp_session_touch (self->session);
+  if (kase == NULL || !tp_session_get_active (self->session))
+    return;
+  /* a CLEAR traveller with a verified chip leaves with one key press */
+  if (g_str_equal (action, "allow_exit") && tp_case_get_verdict (kase) == TP_VERDICT_CLEAR &&
+      tp_case_get_screened (kase) && tp_case_get_document_verified (kase))
+    {
+      TpDecision decision = { .action = TP_DECISION_ALLOW_EXIT };
+      g_autoptr(GError) error = NULL;
+
+      if (!tp_case_decide (kase, &decision, &error))
+        {
+          g_autofree char *text = g_strdup_printf (_("Not recorded: %s"), error->message);
+
+          tp_window_show_toast (self, text);
+        }
+      return;
+    }
+  dialog = tp_decision_dialog_new (GTK_WINDOW (self), kase, tp_session_get_role (self->session), action);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (decision_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+note_cb (TpWindow   *self,
+         const char *text)
+{
+  TpCase *kase = self->counter != NULL ? tp_counter_get_case (self->counter) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (kase != NULL && !tp_case_add_note (kase, text, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not recorded: %s"), error->message);
+
+      tp_window_show_toast (self, message);
+    }
+}
+
+static void
 lock_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -180,7 +253,8 @@ sign_out_action (GtkWidget  *widget,
 {
   TpWindow *self = TP_WINDOW (widget);
 
-  tp_case_page_reset (self->case_page);
+  if (self->counter != NULL)
+    tp_counter_next_traveller (self->counter);
   tp_mrz_entry_clear (self->mrz_entry);
   tp_session_sign_out (self->session);
 }
@@ -192,7 +266,8 @@ next_traveller_action (GtkWidget  *widget,
 {
   TpWindow *self = TP_WINDOW (widget);
 
-  tp_case_page_reset (self->case_page);
+  if (self->counter != NULL)
+    tp_counter_next_traveller (self->counter);
   adw_view_stack_set_visible_child_name (self->views, "counter");
 }
 
@@ -239,6 +314,7 @@ tp_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->wedge);
+  g_clear_object (&self->counter);
   g_clear_object (&self->session);
   g_clear_object (&self->terminal);
   gtk_widget_dispose_template (GTK_WIDGET (self), TP_TYPE_WINDOW);
@@ -295,6 +371,9 @@ tp_window_class_init (TpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TpWindow, status_bar);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, camera_boarding_pass_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mrz_entered_cb);
+  gtk_widget_class_bind_template_callback (widget_class, decision_cb);
+  gtk_widget_class_bind_template_callback (widget_class, note_cb);
 
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
@@ -385,7 +464,6 @@ tp_window_set_place (TpWindow   *self,
 
   g_free (self->airport);
   self->airport = g_strdup (airport);
-  tp_case_page_set_airport (self->case_page, airport);
   if (terminal_id != NULL && terminal_id[0] != '\0')
     text = g_strdup_printf ("%s · %s", airport, terminal_id);
   else
@@ -413,7 +491,10 @@ tp_window_set_side_panel (TpWindow  *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->side_panel))) != NULL)
     gtk_box_remove (self->side_panel, child);
   if (panel != NULL)
-    gtk_box_append (self->side_panel, panel);
+    {
+      gtk_widget_set_vexpand (panel, TRUE);
+      gtk_box_append (self->side_panel, panel);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->demo_button), panel != NULL);
   gtk_toggle_button_set_active (self->demo_button, panel != NULL);
 }
@@ -438,37 +519,76 @@ tp_window_show_toast (TpWindow   *self,
 }
 
 void
+tp_window_set_counter (TpWindow  *self,
+                       TpCounter *counter)
+{
+  g_return_if_fail (TP_IS_WINDOW (self));
+
+  g_set_object (&self->counter, counter);
+  tp_case_page_set_counter (self->case_page, counter);
+  if (counter != NULL)
+    tp_counter_set_officer (counter, tp_session_get_officer_id (self->session), tp_session_get_role (self->session));
+}
+
+TpCounter *
+tp_window_get_counter (TpWindow *self)
+{
+  g_return_val_if_fail (TP_IS_WINDOW (self), NULL);
+
+  return self->counter;
+}
+
+static void
+show_error (TpWindow     *self,
+            const GError *error)
+{
+  tp_window_show_toast (self, error->message);
+}
+
+void
 tp_window_present_boarding_pass (TpWindow   *self,
                                  const char *text)
 {
-  g_autoptr(TpBcbp) pass = NULL;
-  g_autoptr(TpBoardingCheck) check = NULL;
   g_autoptr(GError) error = NULL;
-  GDate today;
 
   g_return_if_fail (TP_IS_WINDOW (self));
 
-  g_date_clear (&today, 1);
-  g_date_set_time_t (&today, time (NULL));
-  pass = tp_bcbp_parse (text, strlen (text), &today, &error);
-  if (pass == NULL)
+  if (self->counter == NULL)
     {
-      tp_window_show_toast (self, _("The scanned code is not a boarding pass"));
+      tp_window_show_toast (self, _("The terminal is still opening its store: scan again in a moment"));
       return;
     }
-  check = tp_boarding_check (pass, self->airport != NULL ? self->airport : "", &today, NULL, NULL);
-  tp_case_page_show_boarding_pass (self->case_page, pass, check);
   adw_view_stack_set_visible_child_name (self->views, "counter");
+  if (!tp_counter_present_boarding_pass (self->counter, text, &error))
+    show_error (self, error);
 }
 
 void
 tp_window_present_mrz (TpWindow   *self,
                        const char *text)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (TP_IS_WINDOW (self));
 
-  tp_mrz_entry_set_text (self->mrz_entry, text);
-  adw_view_stack_set_visible_child_name (self->views, "manual");
+  if (self->counter == NULL)
+    {
+      tp_window_show_toast (self, _("The terminal is still opening its store: present the passport again in a moment"));
+      return;
+    }
+  if (!tp_counter_present_mrz (self->counter, text, &error) &&
+      (tp_counter_get_case (self->counter) == NULL || tp_case_get_printed_mrz (tp_counter_get_case (self->counter)) == NULL))
+    {
+      /* not an MRZ a case takes (a check digit fails): let the officer correct it */
+      tp_mrz_entry_set_text (self->mrz_entry, text);
+      adw_view_stack_set_visible_child_name (self->views, "manual");
+      show_error (self, error);
+      return;
+    }
+  if (error != NULL)
+    show_error (self, error);
+  tp_mrz_entry_clear (self->mrz_entry);
+  adw_view_stack_set_visible_child_name (self->views, "counter");
 }
 
 TpCasePage *

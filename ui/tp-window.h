@@ -14,6 +14,7 @@
 
 #include "tp-camera-page.h"
 #include "tp-case-page.h"
+#include "tp-counter.h"
 #include "tp-login-page.h"
 #include "tp-mrz-entry.h"
 #include "tp-queue-page.h"
@@ -52,6 +53,11 @@ void         tp_window_set_camera       (TpWindow       *self,
 void         tp_window_show_toast       (TpWindow       *self,
                                          const char     *text);
 
+/* The counter whose cases the window shows and feeds (set once the store
+ * is open). */
+void         tp_window_set_counter      (TpWindow       *self,
+                                         TpCounter      *counter);
+TpCounter   *tp_window_get_counter      (TpWindow       *self);
 /* A boarding pass's text, as a scanner would give it. */
 void         tp_window_present_boarding_pass (TpWindow   *self,
                                               const char *text);

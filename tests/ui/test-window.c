@@ -6,6 +6,7 @@
 
 #include "tp-accounts.h"
 #include "tp-key-source.h"
+#include "tp-ui-case.h"
 #include "tp-ui-test.h"
 #include "tp-window.h"
 
@@ -14,6 +15,7 @@ static GtkApplication *app;
 
 typedef struct {
   char           *dir;
+  TpUiCase       *c;
   GtkApplication *app;
   TpTerminal     *terminal;
   TpSession      *session;
@@ -25,18 +27,11 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *key_path = NULL;
-  g_autoptr(TpKeySource) key = NULL;
   g_autoptr(TpStore) store = NULL;
   g_autoptr(TpAccounts) accounts = NULL;
 
-  f->dir = tp_ui_test_make_dir ();
-  db = g_build_filename (f->dir, "terminal.db", NULL);
-  key_path = g_build_filename (f->dir, "terminal.key", NULL);
-  key = tp_key_file_new (key_path);
-  store = tp_store_open (db, key, TP_STORE_OPEN_CREATE, &error);
-  g_assert_no_error (error);
+  f->c = tp_ui_case_new ();
+  store = g_object_ref (f->c->store);
   accounts = tp_accounts_new (store, &error);
   g_assert_no_error (error);
   g_assert_true (tp_accounts_add_demo (accounts, &error));
@@ -47,6 +42,7 @@ fixture_setup (Fixture       *f,
   f->session = tp_session_new ();
   f->window = tp_window_new (f->app, f->terminal, f->session);
   tp_window_set_place (f->window, "HAN", "T2-EXIT-07");
+  tp_window_set_counter (f->window, f->c->counter);
   gtk_window_present (GTK_WINDOW (f->window));
   tp_ui_test_wait_for_draw (GTK_WIDGET (f->window));
 }
@@ -59,8 +55,7 @@ fixture_teardown (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->session);
   g_clear_object (&f->terminal);
-  tp_ui_test_remove_tree (f->dir);
-  g_free (f->dir);
+  tp_ui_case_free (f->c);
 }
 
 static GtkWidget *
@@ -214,16 +209,23 @@ test_wedge_input (Fixture       *f,
   tp_wedge_flush (wedge);
   /* the journey shows on the counter, whatever view was open */
   g_assert_cmpstr (tp_window_get_view (f->window), ==, "counter");
+  tp_case_page_update_now (tp_window_get_case_page (f->window));
   g_assert_nonnull (tp_ui_test_find_labelled (GTK_WIDGET (f->window), ADW_TYPE_ACTION_ROW, "VN 0310  HAN → NRT"));
   g_assert_cmpstr (tp_status_bar_get_text (tp_window_get_status_bar (f->window), "scanner"), ==,
                    "Scanner: keyboard wedge");
   shot = tp_ui_test_screenshot (GTK_WIDGET (f->window), "window-boarding-pass");
 
-  /* an MRZ typed by a document reader lands in the MRZ view, checked */
+  /* an MRZ typed by a document reader joins the traveller's case */
+  tp_window_present_mrz (f->window, tp_ui_case_chip_mrz ("full"));
+  g_assert_cmpstr (tp_window_get_view (f->window), ==, "counter");
+  g_assert_nonnull (tp_case_get_printed_mrz (tp_counter_get_case (f->c->counter)));
+  g_assert_nonnull (tp_case_get_boarding_pass (tp_counter_get_case (f->c->counter)));
+
+  /* one whose check digits fail goes to the MRZ view to be corrected */
   tp_window_present_mrz (f->window, "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
-                                    "L898902C36UTO7408122F1204159ZE184226B<<<<<10");
+                                    "L898902C46UTO7408122F1204159ZE184226B<<<<<10");
   g_assert_cmpstr (tp_window_get_view (f->window), ==, "manual");
-  g_assert_true (tp_mrz_entry_get_complete (tp_window_get_mrz_entry (f->window)));
+  g_assert_false (tp_mrz_entry_get_complete (tp_window_get_mrz_entry (f->window)));
 }
 
 static void
