@@ -34,6 +34,7 @@ struct _TpCamera
   char         *source;
   GThread      *thread;
   gint          stop;           /* atomic */
+  guint         generation;     /* start count: deliveries of an earlier run are dropped */
   guint         frames;         /* atomic */
   GMainContext *context;
 
@@ -69,6 +70,7 @@ G_DEFINE_FINAL_TYPE (TpCamera, tp_camera, G_TYPE_OBJECT)
 
 typedef struct {
   TpCamera   *camera;
+  guint       generation;
   TpBarcode  *barcode;
   GdkTexture *preview;
 } Delivery;
@@ -78,11 +80,15 @@ deliver_cb (gpointer user_data)
 {
   Delivery *d = user_data;
 
+  /* a frame of a run that was stopped since: nobody waits for it */
+  if (d->generation != d->camera->generation || d->camera->thread == NULL)
+    goto done;
   if (d->barcode != NULL)
     g_signal_emit (d->camera, signals[BARCODE], 0, d->barcode->text,
                    tp_barcode_format_to_string (d->barcode->format));
   if (d->preview != NULL)
     g_signal_emit (d->camera, signals[PREVIEW], 0, d->preview);
+done:
   g_clear_pointer (&d->barcode, tp_barcode_free);
   g_clear_object (&d->preview);
   g_object_unref (d->camera);
@@ -144,6 +150,7 @@ process_frame (TpCamera     *self,
       return;
     }
   d->camera = g_object_ref (self);
+  d->generation = self->generation;
   g_main_context_invoke (self->context, deliver_cb, d);
 }
 
@@ -504,6 +511,7 @@ tp_camera_stop (TpCamera *self)
   g_atomic_int_set (&self->stop, 1);
   g_thread_join (self->thread);
   self->thread = NULL;
+  self->generation++;
   v4l2_close (self);
 }
 

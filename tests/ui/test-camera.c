@@ -114,6 +114,7 @@ test_still (Fixture       *f,
   g_assert_cmpuint (f->previews, >=, 1);
   tp_camera_stop (camera);
   g_assert_false (tp_camera_is_running (camera));
+  g_signal_handlers_disconnect_by_data (camera, f);
 }
 
 static void
