@@ -39,12 +39,16 @@ struct _TpWindow
   TpTerminal           *terminal;
   TpSession            *session;
   TpCounter            *counter;
+  GHashTable           *escalations;   /* escalation event id → TpCase */
   TpWedge              *wedge;
   char                 *airport;
   gboolean              kiosk;
 };
 
 G_DEFINE_FINAL_TYPE (TpWindow, tp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void queue_open_cb (TpWindow   *self,
+                           const char *escalation_id);
 
 static void
 update_session (TpWindow *self)
@@ -314,6 +318,7 @@ tp_window_dispose (GObject *object)
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->wedge);
+  g_clear_pointer (&self->escalations, g_hash_table_unref);
   g_clear_object (&self->counter);
   g_clear_object (&self->session);
   g_clear_object (&self->terminal);
@@ -398,6 +403,8 @@ tp_window_init (TpWindow *self)
   GtkGesture *click;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->escalations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_signal_connect_object (self->queue_page, "open", G_CALLBACK (queue_open_cb), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->demo_button, "active", self->flap, "reveal-flap", G_BINDING_BIDIRECTIONAL);
 
   key = gtk_event_controller_key_new ();
@@ -518,16 +525,75 @@ tp_window_show_toast (TpWindow   *self,
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
 }
 
+/* Escalations raised at this terminal go to its supervisors' queue, with
+ * their case; a resolve takes them out. */
+static void
+event_recorded_cb (TpWindow     *self,
+                   JsonNode     *node,
+                   TpCheckpoint *checkpoint)
+{
+  JsonObject *event = json_node_get_object (node);
+  const char *type = json_object_get_string_member_with_default (event, "type", "");
+  const char *id = json_object_get_string_member_with_default (event, "id", NULL);
+  TpCase *kase = self->counter != NULL ? tp_counter_get_case (self->counter) : NULL;
+
+  if (g_str_equal (type, "escalation") && id != NULL && kase != NULL &&
+      g_strcmp0 (tp_case_get_id (kase), json_object_get_string_member_with_default (event, "case_id", "")) == 0)
+    {
+      const char *verdict = json_object_get_string_member_with_default (event, "verdict", "");
+      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (event, "at", ""),
+                                                               NULL);
+      int v = g_str_equal (verdict, "CLEAR") ? TP_VERDICT_CLEAR : g_str_equal (verdict, "REVIEW") ? TP_VERDICT_REVIEW :
+              g_str_equal (verdict, "REFER") ? TP_VERDICT_REFER : g_str_equal (verdict, "STOP") ? TP_VERDICT_STOP :
+              TP_VERDICT_NONE;
+
+      g_hash_table_insert (self->escalations, g_strdup (id), g_object_ref (kase));
+      tp_queue_page_add (self->queue_page, id, at != NULL ? g_date_time_to_unix (at) : g_get_real_time () / G_USEC_PER_SEC,
+                         tp_checkpoint_get_terminal_id (checkpoint),
+                         json_object_get_string_member_with_default (event, "officer", ""), v,
+                         json_object_get_string_member_with_default (event, "reason", ""));
+    }
+  else if (g_str_equal (type, "decision") &&
+           g_strcmp0 (json_object_get_string_member_with_default (event, "action", ""), "resolve") == 0 &&
+           json_object_has_member (event, "escalation") && !json_object_get_null_member (event, "escalation"))
+    {
+      const char *escalation = json_object_get_string_member (event, "escalation");
+
+      tp_queue_page_remove (self->queue_page, escalation);
+      g_hash_table_remove (self->escalations, escalation);
+    }
+}
+
+static void
+queue_open_cb (TpWindow   *self,
+               const char *escalation_id)
+{
+  TpCase *kase = g_hash_table_lookup (self->escalations, escalation_id);
+
+  if (kase == NULL || self->counter == NULL || !tp_session_get_active (self->session))
+    return;
+  /* the supervisor takes the case over: later events carry their name */
+  tp_case_set_officer (kase, tp_session_get_officer_id (self->session), tp_session_get_role (self->session));
+  tp_counter_set_case (self->counter, kase);
+  adw_view_stack_set_visible_child_name (self->views, "counter");
+}
+
 void
 tp_window_set_counter (TpWindow  *self,
                        TpCounter *counter)
 {
   g_return_if_fail (TP_IS_WINDOW (self));
 
+  if (self->counter != NULL)
+    g_signal_handlers_disconnect_by_data (tp_counter_get_checkpoint (self->counter), self);
   g_set_object (&self->counter, counter);
   tp_case_page_set_counter (self->case_page, counter);
   if (counter != NULL)
-    tp_counter_set_officer (counter, tp_session_get_officer_id (self->session), tp_session_get_role (self->session));
+    {
+      tp_counter_set_officer (counter, tp_session_get_officer_id (self->session), tp_session_get_role (self->session));
+      g_signal_connect_object (tp_counter_get_checkpoint (counter), "event-recorded",
+                               G_CALLBACK (event_recorded_cb), self, G_CONNECT_SWAPPED);
+    }
 }
 
 TpCounter *

@@ -229,6 +229,44 @@ test_wedge_input (Fixture       *f,
 }
 
 static void
+test_escalation_queue (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escalation = NULL;
+  g_autofree char *shot = NULL;
+  TpQueuePage *queue = tp_window_get_queue_page (f->window);
+  GtkWidget *open;
+  TpDecision resolve = { .action = TP_DECISION_RESOLVE };
+  TpCase *kase;
+
+  sign_in (f, "IMM-01", "1111");
+  kase = tp_ui_case_present (f->c, "full:holder=Trần/Thị Hương/C7654321/VNM/850319/F/340901");
+  escalation = tp_case_escalate (kase, "Birth date differs from the ban's", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tp_queue_page_get_count (queue), ==, 1);
+
+  /* the supervisor signs in at this terminal: the case waits in the queue */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.sign-out", NULL);
+  g_assert_null (tp_counter_get_case (f->c->counter));
+  sign_in (f, "SUP-01", "3333");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.view", "s", "queue");
+  open = tp_ui_test_find_labelled (GTK_WIDGET (queue), GTK_TYPE_BUTTON, "Open");
+  g_assert_nonnull (open);
+  shot = tp_ui_test_screenshot (GTK_WIDGET (f->window), "window-escalation-queue");
+  g_signal_emit_by_name (open, "clicked");
+  g_assert_cmpstr (tp_window_get_view (f->window), ==, "counter");
+  g_assert_true (tp_counter_get_case (f->c->counter) == kase);
+  g_assert_cmpstr (tp_case_get_officer (kase), ==, "SUP-01");
+
+  /* resolved: out of the queue */
+  resolve.escalation = escalation;
+  g_assert_true (tp_case_decide (kase, &resolve, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tp_queue_page_get_count (queue), ==, 0);
+}
+
+static void
 test_kiosk (Fixture       *f,
             gconstpointer  data)
 {
@@ -258,6 +296,7 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/window/idle-lock", Fixture, NULL, fixture_setup, test_idle_lock, fixture_teardown);
   g_test_add ("/window/wedge-input", Fixture, NULL, fixture_setup, test_wedge_input, fixture_teardown);
+  g_test_add ("/window/escalation-queue", Fixture, NULL, fixture_setup, test_escalation_queue, fixture_teardown);
   g_test_add ("/window/kiosk", Fixture, NULL, fixture_setup, test_kiosk, fixture_teardown);
 
   return g_test_run ();
