@@ -14,6 +14,7 @@
 
 #include "tp-case-page.h"
 #include "tp-check-row.h"
+#include "tp-decision-dialog.h"
 #include "tp-face.h"
 
 struct _TpCasePage
@@ -925,7 +926,7 @@ event_text (JsonObject *event)
           !json_object_get_null_member (event, "notice_reference"))
         notice = json_object_get_string_member (event, "notice_reference");
       if (json_object_has_member (event, "category") && !json_object_get_null_member (event, "category"))
-        category = json_object_get_string_member (event, "category");
+        category = tp_decision_dialog_category_label (json_object_get_string_member (event, "category"));
       return g_strdup_printf ("%s%s%s%s%s%s%s", label != NULL ? label : action,
                               notice ? " · " : "", notice ? notice : "",
                               category ? " · " : "", category ? category : "",

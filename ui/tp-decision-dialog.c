@@ -339,6 +339,15 @@ tp_decision_dialog_get_ready (TpDecisionDialog *self)
     }
 }
 
+const char *
+tp_decision_dialog_category_label (const char *category)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
+    if (g_strcmp0 (categories[i].id, category) == 0)
+      return _(categories[i].label);
+  return category;
+}
+
 gboolean
 tp_decision_dialog_apply (TpDecisionDialog  *self,
                           GError           **error)

@@ -207,9 +207,11 @@ decision_cb (TpWindow   *self,
   tp_session_touch (self->session);
   if (kase == NULL || !tp_session_get_active (self->session))
     return;
-  /* a CLEAR traveller with a verified chip leaves with one key press */
+  /* a CLEAR traveller whose every check passed leaves with one key press */
   if (g_str_equal (action, "allow_exit") && tp_case_get_verdict (kase) == TP_VERDICT_CLEAR &&
-      tp_case_get_screened (kase) && tp_case_get_document_verified (kase))
+      tp_case_get_screened (kase) && tp_case_get_document_verified (kase) &&
+      tp_case_get_identity (kase) != NULL && !tp_case_get_identity (kase)->expired &&
+      (tp_case_get_boarding_check (kase) == NULL || tp_boarding_check_passed (tp_case_get_boarding_check (kase))))
     {
       TpDecision decision = { .action = TP_DECISION_ALLOW_EXIT };
       g_autoptr(GError) error = NULL;

@@ -134,6 +134,8 @@ tp_demo_panel_set_status (TpDemoPanel *self,
   g_return_if_fail (TP_IS_DEMO_PANEL (self));
 
   gtk_label_set_label (self->status, text != NULL ? text : "");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->status), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  text != NULL ? text : "", -1);
 }
 
 const char *
