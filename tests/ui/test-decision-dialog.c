@@ -10,7 +10,7 @@
 #include "tp-ui-case.h"
 #include "tp-ui-test.h"
 
-#define HUONG "full:holder=Trần/Thị Hương/C7654321/VNM/850319/F/340901"
+#define HUONG "full:holder=Trần/Thị Hương/C7654321/VNM/850319/F/340901/079185004321"
 
 typedef struct {
   TpUiCase  *c;
@@ -197,7 +197,7 @@ test_record_findings (Fixture       *f,
   TpCase *kase;
 
   tp_counter_set_officer (f->c->counter, "CUS-01", TP_ROLE_CUSTOMS);
-  kase = tp_ui_case_present (f->c, "full:holder=Hoàng/Văn Nam/N1122334/VNM/820114/M/320620");
+  kase = tp_ui_case_present (f->c, "full:holder=Hoàng/Văn Nam/N1122334/VNM/820114/M/320620/001082011223");
   g_assert_cmpint (tp_case_get_verdict (kase), ==, TP_VERDICT_REFER);
   dialog = dialog_for (f, kase, TP_ROLE_CUSTOMS, "record_findings");
   tp_decision_dialog_set_reason (dialog, "Two undeclared laptops");

@@ -241,7 +241,7 @@ test_escalation_queue (Fixture       *f,
   TpCase *kase;
 
   sign_in (f, "IMM-01", "1111");
-  kase = tp_ui_case_present (f->c, "full:holder=Trần/Thị Hương/C7654321/VNM/850319/F/340901");
+  kase = tp_ui_case_present (f->c, "full:holder=Trần/Thị Hương/C7654321/VNM/850319/F/340901/079185004321");
   escalation = tp_case_escalate (kase, "Birth date differs from the ban's", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tp_queue_page_get_count (queue), ==, 1);
