@@ -131,6 +131,23 @@ recognise (TpWedge *self)
   return FALSE;
 }
 
+/* The burst so far is a whole MRZ or boarding pass. */
+static gboolean
+burst_complete (TpWedge *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (self->burst->str));
+  g_autoptr(TpMrz) mrz = NULL;
+  g_autoptr(TpBcbp) pass = NULL;
+
+  if (strlen (text) < TP_WEDGE_MIN_LENGTH)
+    return FALSE;
+  mrz = tp_mrz_parse (text, NULL, NULL);
+  if (mrz != NULL)
+    return TRUE;
+  pass = tp_bcbp_parse (text, strlen (text), NULL, NULL);
+  return pass != NULL && strchr (text, '\n') == NULL;
+}
+
 static void
 end_burst (TpWedge *self)
 {
@@ -313,7 +330,12 @@ tp_wedge_key_pressed (TpWedge         *self,
   g_string_append_len (self->burst, utf8, len);
   self->last_time = time;
   g_clear_handle_id (&self->end_source, g_source_remove);
-  self->end_source = g_timeout_add (TP_WEDGE_END_MS, end_timeout_cb, self);
+  /* an Enter after a whole zone or pass ends the burst at once: scanners
+   * end with one, and the officer should not wait for the quiet */
+  if (c == '\n' && burst_complete (self))
+    end_burst (self);
+  else
+    self->end_source = g_timeout_add (TP_WEDGE_END_MS, end_timeout_cb, self);
   return TRUE;
 }
 

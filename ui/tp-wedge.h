@@ -14,7 +14,8 @@
  * held-back keys are typed into the focused field after all.
  *
  * Enter inside a burst is a line break (document readers end each MRZ
- * line with one). Keys with Control or Alt are never held back.
+ * line with one); an Enter after a whole MRZ or boarding pass ends the
+ * burst at once. Keys with Control or Alt are never held back.
  */
 #pragma once
 

@@ -140,6 +140,20 @@ test_person_typing (Fixture       *f,
 }
 
 static void
+test_end_by_enter (Fixture       *f,
+                   gconstpointer  data)
+{
+  /* the scanner's Enter after a whole pass: recognised without waiting */
+  type (f, PASS "\n", 9000, 5);
+  g_assert_cmpstr (f->pass, ==, PASS);
+  /* a document reader's Enter after line 1 of 2 is only a line break */
+  type (f, MRZ, 20000, 5);
+  g_assert_null (f->mrz);
+  type (f, "\n", 20000 + 5 * strlen (MRZ) + 5, 5);
+  g_assert_cmpstr (f->mrz, ==, MRZ);
+}
+
+static void
 test_end_by_quiet (Fixture       *f,
                    gconstpointer  data)
 {
@@ -160,6 +174,7 @@ main (int    argc,
   g_test_add ("/wedge/mrz-burst", Fixture, NULL, fixture_setup, test_mrz_burst, fixture_teardown);
   g_test_add ("/wedge/boarding-pass-burst", Fixture, NULL, fixture_setup, test_boarding_pass_burst, fixture_teardown);
   g_test_add ("/wedge/person-typing", Fixture, NULL, fixture_setup, test_person_typing, fixture_teardown);
+  g_test_add ("/wedge/end-by-enter", Fixture, NULL, fixture_setup, test_end_by_enter, fixture_teardown);
   g_test_add ("/wedge/end-by-quiet", Fixture, NULL, fixture_setup, test_end_by_quiet, fixture_teardown);
 
   return g_test_run ();
