@@ -44,6 +44,7 @@ struct _TpCasePage
   const TpDocument *face_document;   /* the document whose face is shown (not a reference) */
   GCancellable    *face_cancellable;
   gint64           journey_shown;
+  gint64           updated;
 };
 
 enum {
@@ -986,6 +987,7 @@ update_all (TpCasePage *self)
   update_hits (self);
   update_timeline (self);
   update_enabled (self);
+  self->updated = g_get_monotonic_time ();
 }
 
 static gboolean
@@ -1200,6 +1202,14 @@ tp_case_page_get_journey_shown (TpCasePage *self)
   g_return_val_if_fail (TP_IS_CASE_PAGE (self), 0);
 
   return self->journey_shown;
+}
+
+gint64
+tp_case_page_get_updated (TpCasePage *self)
+{
+  g_return_val_if_fail (TP_IS_CASE_PAGE (self), 0);
+
+  return self->updated;
 }
 
 const char *

@@ -41,8 +41,10 @@ TpCase          *tp_case_page_get_case            (TpCasePage      *self);
 /* Redraws from the case now rather than at the next idle (tests, and
  * measurements of data-to-screen latency). */
 void             tp_case_page_update_now          (TpCasePage      *self);
-/* When the page last drew a case's journey (monotonic µs). */
+/* When the page last drew a case's journey, and when it last showed the
+ * case at all (monotonic µs). */
 gint64           tp_case_page_get_journey_shown   (TpCasePage      *self);
+gint64           tp_case_page_get_updated         (TpCasePage      *self);
 
 /* The label of a decision's button ("Allow exit") for an action id
  * ("allow_exit"), translated; NULL for an unknown id. */
