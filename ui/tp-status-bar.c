@@ -214,20 +214,20 @@ update_sync (TpStatusBar *self)
 
   switch (tp_terminal_get_sync_state (t))
     {
-    case TP_SYNC_CONNECTING:
+    case TP_TERMINAL_SYNC_CONNECTING:
       set_item (self, ITEM_SYNC, LEVEL_NEUTRAL, _("Sync: connecting…"));
       break;
-    case TP_SYNC_ONLINE:
+    case TP_TERMINAL_SYNC_ONLINE:
       set_item (self, ITEM_SYNC, LEVEL_OK, _("Sync: online"));
       break;
-    case TP_SYNC_OFFLINE:
+    case TP_TERMINAL_SYNC_OFFLINE:
       set_item (self, ITEM_SYNC, LEVEL_WARNING, _("Sync: OFFLINE, working on the local list"));
       break;
-    case TP_SYNC_FAILED:
+    case TP_TERMINAL_SYNC_FAILED:
       text = g_strdup_printf (_("Sync: FEED REFUSED: %s"), message ? message : "");
       set_item (self, ITEM_SYNC, LEVEL_ERROR, text);
       break;
-    case TP_SYNC_DISABLED:
+    case TP_TERMINAL_SYNC_DISABLED:
     default:
       set_item (self, ITEM_SYNC, LEVEL_NEUTRAL, _("Sync: not enrolled"));
       break;

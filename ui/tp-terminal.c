@@ -25,7 +25,7 @@ struct _TpTerminal
   gboolean       list_stale;
   gboolean       list_loading;
 
-  TpSyncState    sync_state;
+  TpTerminalSync sync_state;
   char          *sync_message;
   gint64         outbox;
 };
@@ -289,9 +289,9 @@ tp_terminal_get_list_loading (TpTerminal *self)
 }
 
 void
-tp_terminal_set_sync (TpTerminal  *self,
-                      TpSyncState  state,
-                      const char  *message)
+tp_terminal_set_sync (TpTerminal     *self,
+                      TpTerminalSync  state,
+                      const char     *message)
 {
   g_return_if_fail (TP_IS_TERMINAL (self));
 
@@ -301,10 +301,10 @@ tp_terminal_set_sync (TpTerminal  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
 }
 
-TpSyncState
+TpTerminalSync
 tp_terminal_get_sync_state (TpTerminal *self)
 {
-  g_return_val_if_fail (TP_IS_TERMINAL (self), TP_SYNC_DISABLED);
+  g_return_val_if_fail (TP_IS_TERMINAL (self), TP_TERMINAL_SYNC_DISABLED);
 
   return self->sync_state;
 }

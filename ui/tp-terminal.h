@@ -24,12 +24,12 @@ typedef enum {
 } TpDeviceState;
 
 typedef enum {
-  TP_SYNC_DISABLED,     /* not enrolled with a hub: local list only */
-  TP_SYNC_CONNECTING,
-  TP_SYNC_ONLINE,
-  TP_SYNC_OFFLINE,      /* enrolled, hub unreachable: working on the local list */
-  TP_SYNC_FAILED,       /* the feed was refused (signature, rollback...) */
-} TpSyncState;
+  TP_TERMINAL_SYNC_DISABLED,   /* not enrolled with a hub: local list only */
+  TP_TERMINAL_SYNC_CONNECTING,
+  TP_TERMINAL_SYNC_ONLINE,
+  TP_TERMINAL_SYNC_OFFLINE,    /* enrolled, hub unreachable: working on the local list */
+  TP_TERMINAL_SYNC_FAILED,     /* the feed was refused (signature, rollback...) */
+} TpTerminalSync;
 
 #define TP_TYPE_TERMINAL (tp_terminal_get_type ())
 G_DECLARE_FINAL_TYPE (TpTerminal, tp_terminal, TP, TERMINAL, GObject)
@@ -74,9 +74,9 @@ gboolean       tp_terminal_get_list_stale     (TpTerminal    *self);
 gboolean       tp_terminal_get_list_loading   (TpTerminal    *self);
 
 void           tp_terminal_set_sync           (TpTerminal    *self,
-                                               TpSyncState    state,
+                                               TpTerminalSync state,
                                                const char    *message);
-TpSyncState    tp_terminal_get_sync_state     (TpTerminal    *self);
+TpTerminalSync tp_terminal_get_sync_state     (TpTerminal    *self);
 const char    *tp_terminal_get_sync_message   (TpTerminal    *self);
 
 /* Events waiting for the hub; -1 = no outbox (not enrolled). */

@@ -33,7 +33,7 @@ test_states (void)
   tp_terminal_set_reader (terminal, "ACS ACR1252", TP_DEVICE_READY, NULL);
   tp_terminal_set_list_loading (terminal, FALSE);
   tp_terminal_set_list (terminal, 1042, 61492, now - 180, FALSE);
-  tp_terminal_set_sync (terminal, TP_SYNC_ONLINE, NULL);
+  tp_terminal_set_sync (terminal, TP_TERMINAL_SYNC_ONLINE, NULL);
   tp_terminal_set_outbox (terminal, 0);
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "reader"), ==, "Reader: ACS ACR1252, ready");
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "list"), ==, "List: seq 1042, current 3 min ago");
@@ -44,7 +44,7 @@ test_states (void)
 
   /* offline with a stale list and a backlog: words, not only colours */
   tp_terminal_set_list (terminal, 1042, 61492, now - 3 * 3600, TRUE);
-  tp_terminal_set_sync (terminal, TP_SYNC_OFFLINE, NULL);
+  tp_terminal_set_sync (terminal, TP_TERMINAL_SYNC_OFFLINE, NULL);
   tp_terminal_set_outbox (terminal, 7);
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "list"), ==,
                    "List: STALE, seq 1042, confirmed 3 hours ago");
@@ -54,7 +54,7 @@ test_states (void)
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "outbox"), ==, "Outbox: 7 events waiting");
   g_assert_cmpstr (tp_status_bar_get_level (TP_STATUS_BAR (bar), "outbox"), ==, "warning");
 
-  tp_terminal_set_sync (terminal, TP_SYNC_FAILED, "bad signature on the head");
+  tp_terminal_set_sync (terminal, TP_TERMINAL_SYNC_FAILED, "bad signature on the head");
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "sync"), ==,
                    "Sync: FEED REFUSED: bad signature on the head");
   g_assert_cmpstr (tp_status_bar_get_level (TP_STATUS_BAR (bar), "sync"), ==, "error");
