@@ -909,9 +909,40 @@ event_text (JsonObject *event)
       int v = g_str_equal (verdict, "CLEAR") ? TP_VERDICT_CLEAR : g_str_equal (verdict, "REVIEW") ? TP_VERDICT_REVIEW
               : g_str_equal (verdict, "REFER") ? TP_VERDICT_REFER : g_str_equal (verdict, "STOP") ? TP_VERDICT_STOP
               : TP_VERDICT_NONE;
+      const char *identity = json_object_get_string_member_with_default (event, "identity", "");
+      JsonNode *flight = json_object_get_member (event, "flight");
+      const char *source;
+      g_autofree char *with_flight = NULL;
 
-      /* TRANSLATORS: timeline: a screening result */
-      return g_strdup_printf (_("Check: %s"), tp_verdict_word (v));
+      /* what the check stood on: a case is checked again as the chip is
+       * read and the pass scanned */
+      if (g_str_equal (identity, "chip") || g_str_equal (identity, "both"))
+        source = _("verified chip");
+      else if (g_str_equal (identity, "unverified_chip"))
+        source = _("unverified chip");
+      else if (g_str_equal (identity, "printed"))
+        source = _("printed MRZ");
+      else
+        source = NULL;
+      if (flight != NULL && JSON_NODE_HOLDS_OBJECT (flight))
+        {
+          JsonObject *f = json_node_get_object (flight);
+          const char *carrier = json_object_get_string_member_with_default (f, "carrier", "");
+          const char *number = json_object_get_string_member_with_default (f, "number", "");
+
+          with_flight = source != NULL
+                        /* TRANSLATORS: timeline: what a check stood on, then the flight (VN 0310) */
+                        ? g_strdup_printf (_("%s, flight %s %s"), source, carrier, number)
+                        /* TRANSLATORS: timeline: a check on the boarding pass alone (VN 0310) */
+                        : g_strdup_printf (_("flight %s %s"), carrier, number);
+          source = with_flight;
+        }
+      if (source == NULL)
+        /* TRANSLATORS: timeline: a screening result */
+        return g_strdup_printf (_("Check: %s"), tp_verdict_word (v));
+      /* TRANSLATORS: timeline: a screening result, then what it stood on
+       * ("verified chip, flight VN 0310") */
+      return g_strdup_printf (_("Check: %s · %s"), tp_verdict_word (v), source);
     }
   if (g_str_equal (type, "decision"))
     {

@@ -159,8 +159,8 @@ test_stop (Fixture       *f,
   g_assert_nonnull (face);
   while (gtk_picture_get_paintable (GTK_PICTURE (face)) == NULL)
     g_main_context_iteration (NULL, TRUE);
-  /* the timeline holds the check */
-  g_assert_nonnull (tp_ui_test_find_labelled (f->page, ADW_TYPE_ACTION_ROW, "Check: STOP"));
+  /* the timeline holds the checks, with what each stood on */
+  g_assert_nonnull (tp_ui_test_find_labelled (f->page, ADW_TYPE_ACTION_ROW, "Check: STOP · verified chip"));
   shot1 = tp_ui_test_screenshot (f->page, "case-stop-immigration");
 
   /* customs is not in the entry's visibility: only who owns it */
