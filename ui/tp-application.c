@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +23,8 @@
 #include "tp-key-source.h"
 #include "tp-reader.h"
 #include "tp-store.h"
+#include "tp-sync-client.h"
+#include "tp-sync-link.h"
 #include "tp-trust-store.h"
 #include "tp-window.h"
 
@@ -38,11 +42,13 @@ struct _TpApplication
   TpCounter      *counter;
   TpReader       *reader;
   TpTrustStore   *trust;
+  TpSyncLink     *sync_link;
 
   gboolean        demo;
   gboolean        kiosk;
   char           *store_path;
   char           *key_path;
+  char           *enrollment_dir;  /* NULL or empty: not enrolled */
   char           *airport;
   char           *checkpoint_id;
   char           *terminal_id;
@@ -92,6 +98,9 @@ typedef struct {
   TpStore      *store;
   TpAccounts   *accounts;
   TpTrustStore *trust;
+  char         *enrollment_dir;
+  TpEnrollment *enrollment;
+  GError       *enrollment_error;
   gint64        seq;
   guint64       entries;
   gint64        current_at;
@@ -104,6 +113,9 @@ open_store_free (OpenStore *o)
   g_free (o->store_path);
   g_free (o->key_path);
   g_free (o->trust_path);
+  g_free (o->enrollment_dir);
+  g_clear_pointer (&o->enrollment, tp_enrollment_free);
+  g_clear_error (&o->enrollment_error);
   g_clear_object (&o->accounts);
   g_clear_object (&o->store);
   g_clear_pointer (&o->trust, tp_trust_store_free);
@@ -162,6 +174,10 @@ open_store_thread (GTask        *task,
   if (o->trust_path != NULL && o->trust_path[0] != '\0' && !tp_trust_store_add_path (o->trust, o->trust_path, &error))
     goto failed;
 
+  /* the enrollment bundle: without it the terminal works on its list */
+  if (o->enrollment_dir != NULL && o->enrollment_dir[0] != '\0')
+    o->enrollment = tp_enrollment_load (o->enrollment_dir, &o->enrollment_error);
+
   /* only what is quick: the counts come with the list's load */
   if (!tp_store_get_feed_position (o->store, &position, &error))
     goto failed;
@@ -178,34 +194,68 @@ failed:
 }
 
 static void
-matcher_loaded_cb (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+matcher_in_place_cb (TpApplication *self)
 {
-  TpApplication *self = user_data;
-  g_autoptr(GError) error = NULL;
-  TpMatcherStats stats;
-
-  if (!tp_checkpoint_load_matcher_finish (TP_CHECKPOINT (object), result, &error))
-    {
-      g_autofree char *text = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("Cannot load the list: %s", error->message);
-      tp_terminal_set_list_loading (self->terminal, FALSE);
-      if (self->window != NULL)
-        {
-          text = g_strdup_printf (_("Cannot load the list: %s"), error->message);
-          tp_window_show_toast (self->window, text);
-        }
-      return;
-    }
   timing ("list-loaded");
-  tp_matcher_get_stats (tp_checkpoint_get_matcher (self->checkpoint), &stats);
-  tp_terminal_set_list (self->terminal, tp_checkpoint_get_list_seq (self->checkpoint), stats.n_entries,
-                        tp_terminal_get_list_current_at (self->terminal), tp_terminal_get_list_stale (self->terminal));
-  tp_terminal_set_list_loading (self->terminal, FALSE);
+  g_signal_handlers_disconnect_by_func (self->checkpoint, matcher_in_place_cb, self);
+}
+
+/* Escalations pushed by the hub (from any terminal of the airport). */
+static void
+escalation_cb (TpApplication *self,
+               JsonNode      *event)
+{
+  if (self->window != NULL)
+    tp_window_add_escalation (self->window, event);
+}
+
+/* The sync client for the enrollment bundle, or NULL (with the reason in
+ * the status bar). */
+static TpSyncClient *
+make_sync_client (TpApplication *self,
+                  OpenStore     *o)
+{
+  g_autoptr(TpKeySource) key = NULL;
+  g_autoptr(TpSyncClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hub_url = NULL;
+  g_autofree char *feed_url = NULL;
+
+  if (o->enrollment_error != NULL)
+    {
+      g_warning ("Cannot read the enrollment bundle %s: %s", o->enrollment_dir, o->enrollment_error->message);
+      tp_terminal_set_sync (self->terminal, TP_TERMINAL_SYNC_ERROR, o->enrollment_error->message);
+      return NULL;
+    }
+  if (o->enrollment == NULL)
+    return NULL;
+  /* the hub-url setting overrides the bundle's (a hub moved) */
+  hub_url = self->demo ? g_strdup ("") : settings_string (self, "hub-url");
+  if (hub_url[0] != '\0')
+    {
+      g_autofree char *base = g_str_has_suffix (hub_url, "/") ? g_strdup (hub_url) : g_strconcat (hub_url, "/", NULL);
+
+      g_free (o->enrollment->hub_url);
+      o->enrollment->hub_url = g_strdup (base);
+      g_free (o->enrollment->feed_url);
+      o->enrollment->feed_url = g_strconcat (base, "v1/feed/", NULL);
+      g_free (o->enrollment->push_url);
+      o->enrollment->push_url = g_str_has_prefix (base, "https://")
+                                ? g_strconcat ("wss://", base + strlen ("https://"), "v1/push", NULL)
+                                : g_strconcat ("ws://", base + strlen ("http://"), "v1/push", NULL);
+    }
+  key = tp_key_file_new (self->key_path);
+  client = tp_sync_client_new (self->store_path, key, o->enrollment, &error);
+  feed_url = self->demo ? g_strdup ("") : settings_string (self, "feed-url");
+  if (client != NULL && feed_url[0] != '\0' && !tp_sync_client_set_feed_url (client, feed_url, &error))
+    g_clear_object (&client);
+  if (client == NULL)
+    {
+      g_warning ("Cannot follow the hub: %s", error->message);
+      tp_terminal_set_sync (self->terminal, TP_TERMINAL_SYNC_ERROR, error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&client);
 }
 
 static void
@@ -252,14 +302,19 @@ tp_application_set_reader (TpApplication *self,
  * and the reader. */
 static void
 start_counter (TpApplication *self,
-               TpStore       *store)
+               OpenStore     *o)
 {
   g_autoptr(TpKeySource) key = tp_key_file_new (self->key_path);
+  g_autoptr(TpSyncClient) client = NULL;
   g_autofree char *reader = NULL;
 
-  self->checkpoint = tp_checkpoint_new (self->airport, self->checkpoint_id, self->terminal_id, store, key);
-  tp_terminal_set_list_loading (self->terminal, TRUE);
-  tp_checkpoint_load_matcher_async (self->checkpoint, self->cancellable, matcher_loaded_cb, self);
+  self->checkpoint = tp_checkpoint_new (self->airport, self->checkpoint_id, self->terminal_id, o->store, key);
+  if (timing_start > 0)
+    g_signal_connect_swapped (self->checkpoint, "notify::matcher", G_CALLBACK (matcher_in_place_cb), self);
+  /* the list: loaded now, and again as the hub's feed changes it */
+  client = make_sync_client (self, o);
+  self->sync_link = tp_sync_link_new (self->checkpoint, client, self->terminal);
+  g_signal_connect_object (self->sync_link, "escalation", G_CALLBACK (escalation_cb), self, G_CONNECT_SWAPPED);
   self->counter = tp_counter_new (self->checkpoint);
   g_signal_connect_object (self->counter, "notify::reading", G_CALLBACK (reader_busy_cb), self, G_CONNECT_SWAPPED);
   if (self->window != NULL)
@@ -310,7 +365,7 @@ store_opened_cb (GObject      *object,
   tp_terminal_set_store (self->terminal, o->store, o->accounts);
   tp_terminal_set_list (self->terminal, o->seq, o->entries, o->current_at, o->stale);
   self->trust = g_steal_pointer (&o->trust);
-  start_counter (self, o->store);
+  start_counter (self, o);
   if (self->window != NULL)
     tp_login_page_set_accounts (tp_window_get_login_page (self->window), o->accounts);
 }
@@ -324,6 +379,7 @@ open_store (TpApplication *self)
   o->store_path = g_strdup (self->store_path);
   o->key_path = g_strdup (self->key_path);
   o->trust_path = self->demo ? NULL : settings_string (self, "trust-path");
+  o->enrollment_dir = g_strdup (self->enrollment_dir);
   g_task_set_task_data (task, o, (GDestroyNotify) open_store_free);
   tp_terminal_set_list_loading (self->terminal, TRUE);
   g_task_run_in_thread (task, open_store_thread);
@@ -442,13 +498,14 @@ tp_application_handle_local_options (GApplication *app,
 {
   TpApplication *self = TP_APPLICATION (app);
   const char *add = NULL, *role = NULL, *name = NULL;
-  const char *store = NULL, *key = NULL, *airport = NULL;
+  const char *store = NULL, *key = NULL, *airport = NULL, *enrollment = NULL;
 
   g_variant_dict_lookup (options, "demo", "b", &self->demo);
   g_variant_dict_lookup (options, "kiosk", "b", &self->kiosk);
   g_variant_dict_lookup (options, "store", "^&ay", &store);
   g_variant_dict_lookup (options, "key-file", "^&ay", &key);
   g_variant_dict_lookup (options, "airport", "&s", &airport);
+  g_variant_dict_lookup (options, "enrollment", "^&ay", &enrollment);
   g_variant_dict_lookup (options, "add-officer", "&s", &add);
   g_variant_dict_lookup (options, "role", "&s", &role);
   g_variant_dict_lookup (options, "name", "&s", &name);
@@ -483,6 +540,8 @@ tp_application_handle_local_options (GApplication *app,
       self->key_path = g_build_filename (dir, "terminal.key", NULL);
     }
 
+  self->enrollment_dir = enrollment != NULL ? g_strdup (enrollment) : settings_string (self, "enrollment-dir");
+
   if (self->demo && self->demo_mode == NULL)
     {
       g_printerr ("touchpoint: this build has no demo mode\n");
@@ -511,6 +570,15 @@ minutes_to_seconds (GValue   *value,
   return TRUE;
 }
 
+/* SIGTERM (a kiosk's session ending, a test) and SIGINT: a clean exit, so
+ * that demo mode stops its hub and removes its files. */
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 tp_application_startup (GApplication *app)
 {
@@ -520,6 +588,8 @@ tp_application_startup (GApplication *app)
   G_APPLICATION_CLASS (tp_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  g_unix_signal_add (SIGTERM, quit_on_signal, self);
+  g_unix_signal_add (SIGINT, quit_on_signal, self);
   if (!self->kiosk)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   if (self->settings != NULL)
@@ -537,9 +607,10 @@ demo_prepared_cb (GObject      *object,
 {
   TpApplication *self = user_data;
   g_autoptr(GError) error = NULL;
-  const char *store_path = NULL, *key_path = NULL;
+  const char *store_path = NULL, *key_path = NULL, *enrollment_dir = NULL;
 
-  if (!tp_demo_mode_prepare_finish (TP_DEMO_MODE (object), result, &store_path, &key_path, &error))
+  if (!tp_demo_mode_prepare_finish (TP_DEMO_MODE (object), result, &store_path, &key_path, &enrollment_dir,
+                                    &error))
     {
       g_autofree char *text = NULL;
 
@@ -557,6 +628,8 @@ demo_prepared_cb (GObject      *object,
   self->store_path = g_strdup (store_path);
   g_free (self->key_path);
   self->key_path = g_strdup (key_path);
+  g_free (self->enrollment_dir);
+  self->enrollment_dir = g_strdup (enrollment_dir);
   open_store (self);
 }
 
@@ -586,7 +659,8 @@ tp_application_activate (GApplication *app)
     g_signal_connect (self->window, "map", G_CALLBACK (window_mapped_cb), NULL);
   gtk_window_present (GTK_WINDOW (self->window));
   if (self->demo)
-    tp_demo_mode_prepare_async (self->demo_mode, self->cancellable, demo_prepared_cb, self);
+    tp_demo_mode_prepare_async (self->demo_mode, self->airport, self->checkpoint_id, self->terminal_id,
+                                self->cancellable, demo_prepared_cb, self);
   else
     open_store (self);
 }
@@ -598,6 +672,9 @@ tp_application_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   G_APPLICATION_CLASS (tp_application_parent_class)->shutdown (app);
+  if (self->sync_link != NULL)
+    tp_sync_link_stop (self->sync_link);
+  g_clear_object (&self->sync_link);
   g_clear_object (&self->counter);
   if (self->reader != NULL)
     g_signal_handlers_disconnect_by_data (self->reader, self);
@@ -620,6 +697,7 @@ tp_application_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->store_path);
   g_free (self->key_path);
+  g_free (self->enrollment_dir);
   g_free (self->airport);
   g_free (self->checkpoint_id);
   g_free (self->terminal_id);
@@ -652,6 +730,7 @@ tp_application_init (TpApplication *self)
     { "store", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The terminal's store"), N_("PATH") },
     { "key-file", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("The store's key file"), N_("PATH") },
     { "airport", 0, 0, G_OPTION_ARG_STRING, NULL, N_("This checkpoint's airport (IATA code)"), N_("CODE") },
+    { "enrollment", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("This terminal's enrollment bundle (a folder)"), N_("DIR") },
     { "add-officer", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Add an officer account (PIN on standard input) and exit"),
       N_("ID") },
     { "role", 0, 0, G_OPTION_ARG_STRING, NULL, N_("The new officer's role: immigration, customs or supervisor"),

@@ -15,13 +15,17 @@ tp_demo_mode_default_init (TpDemoModeInterface *iface)
 
 void
 tp_demo_mode_prepare_async (TpDemoMode          *self,
+                            const char          *airport,
+                            const char          *checkpoint_id,
+                            const char          *terminal_id,
                             GCancellable        *cancellable,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
   g_return_if_fail (TP_IS_DEMO_MODE (self));
 
-  TP_DEMO_MODE_GET_IFACE (self)->prepare_async (self, cancellable, callback, user_data);
+  TP_DEMO_MODE_GET_IFACE (self)->prepare_async (self, airport, checkpoint_id, terminal_id, cancellable, callback,
+                                                  user_data);
 }
 
 gboolean
@@ -29,11 +33,13 @@ tp_demo_mode_prepare_finish (TpDemoMode    *self,
                              GAsyncResult  *result,
                              const char   **store_path,
                              const char   **key_path,
+                             const char   **enrollment_dir,
                              GError       **error)
 {
   g_return_val_if_fail (TP_IS_DEMO_MODE (self), FALSE);
 
-  return TP_DEMO_MODE_GET_IFACE (self)->prepare_finish (self, result, store_path, key_path, error);
+  return TP_DEMO_MODE_GET_IFACE (self)->prepare_finish (self, result, store_path, key_path, enrollment_dir,
+                                                         error);
 }
 
 void

@@ -8,8 +8,9 @@
  * application (tp_application_set_demo_mode()). Without one, --demo
  * refuses to start.
  *
- * prepare: makes a throw-away terminal (store, key file, demo accounts,
- * the demo list) and says where it is; runs off the UI thread.
+ * prepare: makes a throw-away terminal (store, key file, demo accounts)
+ * and an embedded hub holding the demo list, with the terminal enrolled,
+ * and says where they are; runs off the UI thread.
  * attach: the window and its counter exist: the software chip becomes the
  * reader, and the demo panel goes in the window's side panel.
  * shutdown: stops what demo mode started and removes its files.
@@ -29,15 +30,21 @@ struct _TpDemoModeInterface
 {
   GTypeInterface parent_iface;
 
+  /* The terminal's place: where the demo hub enrolls it. */
   void     (*prepare_async)  (TpDemoMode           *self,
+                              const char           *airport,
+                              const char           *checkpoint_id,
+                              const char           *terminal_id,
                               GCancellable         *cancellable,
                               GAsyncReadyCallback   callback,
                               gpointer              user_data);
-  /* The store and its key file, owned by the demo. */
+  /* The store, its key file and the terminal's enrollment bundle (NULL:
+   * no hub, the list is in the store already), owned by the demo. */
   gboolean (*prepare_finish) (TpDemoMode           *self,
                               GAsyncResult         *result,
                               const char          **store_path,
                               const char          **key_path,
+                              const char          **enrollment_dir,
                               GError              **error);
   void     (*attach)         (TpDemoMode           *self,
                               TpWindow             *window);
@@ -45,6 +52,9 @@ struct _TpDemoModeInterface
 };
 
 void     tp_demo_mode_prepare_async  (TpDemoMode          *self,
+                                      const char          *airport,
+                                      const char          *checkpoint_id,
+                                      const char          *terminal_id,
                                       GCancellable        *cancellable,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data);
@@ -52,6 +62,7 @@ gboolean tp_demo_mode_prepare_finish (TpDemoMode          *self,
                                       GAsyncResult        *result,
                                       const char         **store_path,
                                       const char         **key_path,
+                                      const char         **enrollment_dir,
                                       GError             **error);
 void     tp_demo_mode_attach         (TpDemoMode          *self,
                                       TpWindow            *window);

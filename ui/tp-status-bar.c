@@ -222,9 +222,15 @@ update_sync (TpStatusBar *self)
       break;
     case TP_TERMINAL_SYNC_OFFLINE:
       set_item (self, ITEM_SYNC, LEVEL_WARNING, _("Sync: OFFLINE, working on the local list"));
+      if (message != NULL)
+        gtk_widget_set_tooltip_text (self->items[ITEM_SYNC].box, message);
       break;
     case TP_TERMINAL_SYNC_FAILED:
       text = g_strdup_printf (_("Sync: FEED REFUSED: %s"), message ? message : "");
+      set_item (self, ITEM_SYNC, LEVEL_ERROR, text);
+      break;
+    case TP_TERMINAL_SYNC_ERROR:
+      text = g_strdup_printf (_("Sync: FAILED: %s"), message ? message : "");
       set_item (self, ITEM_SYNC, LEVEL_ERROR, text);
       break;
     case TP_TERMINAL_SYNC_DISABLED:

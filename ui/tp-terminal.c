@@ -231,10 +231,13 @@ tp_terminal_set_list (TpTerminal *self,
 {
   g_return_if_fail (TP_IS_TERMINAL (self));
 
+  if (self->list_seq == seq && self->list_entries == entries && self->list_current_at == current_at &&
+      self->list_stale == !!stale)
+    return;
   self->list_seq = seq;
   self->list_entries = entries;
   self->list_current_at = current_at;
-  self->list_stale = stale;
+  self->list_stale = !!stale;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST]);
 }
 
@@ -295,6 +298,8 @@ tp_terminal_set_sync (TpTerminal     *self,
 {
   g_return_if_fail (TP_IS_TERMINAL (self));
 
+  if (self->sync_state == state && g_strcmp0 (self->sync_message, message) == 0)
+    return;
   self->sync_state = state;
   g_free (self->sync_message);
   self->sync_message = g_strdup (message);
@@ -323,6 +328,8 @@ tp_terminal_set_outbox (TpTerminal *self,
 {
   g_return_if_fail (TP_IS_TERMINAL (self));
 
+  if (self->outbox == pending)
+    return;
   self->outbox = pending;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTBOX]);
 }

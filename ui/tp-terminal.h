@@ -29,6 +29,7 @@ typedef enum {
   TP_TERMINAL_SYNC_ONLINE,
   TP_TERMINAL_SYNC_OFFLINE,    /* enrolled, hub unreachable: working on the local list */
   TP_TERMINAL_SYNC_FAILED,     /* the feed was refused (signature, rollback...) */
+  TP_TERMINAL_SYNC_ERROR,      /* the hub refused this terminal, or the store failed */
 } TpTerminalSync;
 
 #define TP_TYPE_TERMINAL (tp_terminal_get_type ())

@@ -40,6 +40,7 @@ struct _TpWindow
   TpSession            *session;
   TpCounter            *counter;
   GHashTable           *escalations;   /* escalation event id → TpCase */
+  GHashTable           *remote_escalations;  /* pushed by the hub: id → terminal */
   TpWedge              *wedge;
   char                 *airport;
   gboolean              kiosk;
@@ -321,6 +322,7 @@ tp_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->wedge);
   g_clear_pointer (&self->escalations, g_hash_table_unref);
+  g_clear_pointer (&self->remote_escalations, g_hash_table_unref);
   g_clear_object (&self->counter);
   g_clear_object (&self->session);
   g_clear_object (&self->terminal);
@@ -406,6 +408,7 @@ tp_window_init (TpWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->escalations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->remote_escalations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_signal_connect_object (self->queue_page, "open", G_CALLBACK (queue_open_cb), self, G_CONNECT_SWAPPED);
   g_object_bind_property (self->demo_button, "active", self->flap, "reveal-flap", G_BINDING_BIDIRECTIONAL);
 
@@ -527,6 +530,25 @@ tp_window_show_toast (TpWindow   *self,
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
 }
 
+/* An escalation event's row in the queue. */
+static void
+queue_add (TpWindow   *self,
+           JsonObject *event,
+           const char *terminal)
+{
+  const char *id = json_object_get_string_member_with_default (event, "id", "");
+  const char *verdict = json_object_get_string_member_with_default (event, "verdict", "");
+  g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (event, "at", ""),
+                                                           NULL);
+  int v = g_str_equal (verdict, "CLEAR") ? TP_VERDICT_CLEAR : g_str_equal (verdict, "REVIEW") ? TP_VERDICT_REVIEW :
+          g_str_equal (verdict, "REFER") ? TP_VERDICT_REFER : g_str_equal (verdict, "STOP") ? TP_VERDICT_STOP :
+          TP_VERDICT_NONE;
+
+  tp_queue_page_add (self->queue_page, id, at != NULL ? g_date_time_to_unix (at) : g_get_real_time () / G_USEC_PER_SEC,
+                     terminal, json_object_get_string_member_with_default (event, "officer", ""), v,
+                     json_object_get_string_member_with_default (event, "reason", ""));
+}
+
 /* Escalations raised at this terminal go to its supervisors' queue, with
  * their case; a resolve takes them out. */
 static void
@@ -542,18 +564,8 @@ event_recorded_cb (TpWindow     *self,
   if (g_str_equal (type, "escalation") && id != NULL && kase != NULL &&
       g_strcmp0 (tp_case_get_id (kase), json_object_get_string_member_with_default (event, "case_id", "")) == 0)
     {
-      const char *verdict = json_object_get_string_member_with_default (event, "verdict", "");
-      g_autoptr(GDateTime) at = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (event, "at", ""),
-                                                               NULL);
-      int v = g_str_equal (verdict, "CLEAR") ? TP_VERDICT_CLEAR : g_str_equal (verdict, "REVIEW") ? TP_VERDICT_REVIEW :
-              g_str_equal (verdict, "REFER") ? TP_VERDICT_REFER : g_str_equal (verdict, "STOP") ? TP_VERDICT_STOP :
-              TP_VERDICT_NONE;
-
       g_hash_table_insert (self->escalations, g_strdup (id), g_object_ref (kase));
-      tp_queue_page_add (self->queue_page, id, at != NULL ? g_date_time_to_unix (at) : g_get_real_time () / G_USEC_PER_SEC,
-                         tp_checkpoint_get_terminal_id (checkpoint),
-                         json_object_get_string_member_with_default (event, "officer", ""), v,
-                         json_object_get_string_member_with_default (event, "reason", ""));
+      queue_add (self, event, tp_checkpoint_get_terminal_id (checkpoint));
     }
   else if (g_str_equal (type, "decision") &&
            g_strcmp0 (json_object_get_string_member_with_default (event, "action", ""), "resolve") == 0 &&
@@ -571,13 +583,45 @@ queue_open_cb (TpWindow   *self,
                const char *escalation_id)
 {
   TpCase *kase = g_hash_table_lookup (self->escalations, escalation_id);
+  const char *terminal = g_hash_table_lookup (self->remote_escalations, escalation_id);
 
+  if (kase == NULL && terminal != NULL)
+    {
+      /* TRANSLATORS: %s is a terminal's name (HAN-T2-EXIT-07) */
+      g_autofree char *text = g_strdup_printf (_("This case is open at terminal %s: take it over there"), terminal);
+
+      tp_window_show_toast (self, text);
+      return;
+    }
   if (kase == NULL || self->counter == NULL || !tp_session_get_active (self->session))
     return;
   /* the supervisor takes the case over: later events carry their name */
   tp_case_set_officer (kase, tp_session_get_officer_id (self->session), tp_session_get_role (self->session));
   tp_counter_set_case (self->counter, kase);
   adw_view_stack_set_visible_child_name (self->views, "counter");
+}
+
+void
+tp_window_add_escalation (TpWindow *self,
+                          JsonNode *node)
+{
+  JsonObject *event;
+  const char *id, *terminal;
+
+  g_return_if_fail (TP_IS_WINDOW (self));
+  g_return_if_fail (node != NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  event = json_node_get_object (node);
+  id = json_object_get_string_member_with_default (event, "id", NULL);
+  terminal = json_object_get_string_member_with_default (event, "terminal", "");
+  /* this terminal's own come back through the hub: already queued */
+  if (id == NULL || g_hash_table_contains (self->escalations, id) ||
+      g_hash_table_contains (self->remote_escalations, id))
+    return;
+  g_hash_table_insert (self->remote_escalations, g_strdup (id), g_strdup (terminal));
+  queue_add (self, event, terminal);
 }
 
 void

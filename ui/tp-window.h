@@ -11,6 +11,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <json-glib/json-glib.h>
 
 #include "tp-camera-page.h"
 #include "tp-case-page.h"
@@ -69,6 +70,10 @@ TpCasePage  *tp_window_get_case_page    (TpWindow       *self);
 TpLoginPage *tp_window_get_login_page   (TpWindow       *self);
 TpMrzEntry  *tp_window_get_mrz_entry    (TpWindow       *self);
 TpQueuePage *tp_window_get_queue_page   (TpWindow       *self);
+/* An escalation pushed by the hub (JSON object, as the hub stored it):
+ * into the supervisor queue unless it is there already. */
+void         tp_window_add_escalation   (TpWindow       *self,
+                                         JsonNode       *event);
 TpStatusBar *tp_window_get_status_bar   (TpWindow       *self);
 TpCameraPage *tp_window_get_camera_page (TpWindow       *self);
 TpWedge     *tp_window_get_wedge        (TpWindow       *self);

@@ -8,6 +8,9 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "tp-demo-hub.h"
 
@@ -22,6 +25,8 @@ struct _TpDemoHub
   char        *state;        /* dir/hub */
   char        *enrollment;   /* dir/terminal */
   char        *url;
+  char        *log;          /* dir/hub.log */
+  guint16      port;
   GSubprocess *serve;
 };
 
@@ -86,6 +91,7 @@ tp_demo_hub_finalize (GObject *object)
   g_free (self->state);
   g_free (self->enrollment);
   g_free (self->url);
+  g_free (self->log);
   G_OBJECT_CLASS (tp_demo_hub_parent_class)->finalize (object);
 }
 
@@ -111,25 +117,23 @@ tp_demo_hub_new (const char *hub_program,
   self = g_object_new (TP_TYPE_DEMO_HUB, NULL);
   self->program = g_strdup (hub_program);
   self->dir = g_strdup (dir);
-  self->state = g_build_filename (dir, "hub", NULL);
+  self->state = g_build_filename (dir, "state", NULL);
+  self->log = g_build_filename (dir, "hub.log", NULL);
   self->enrollment = g_build_filename (dir, "terminal", NULL);
   return self;
 }
 
 gboolean
-tp_demo_hub_start (TpDemoHub   *self,
+tp_demo_hub_setup (TpDemoHub   *self,
                    const char  *airport,
                    const char  *checkpoint,
                    const char  *terminal,
                    GError     **error)
 {
-  g_autofree char *listen = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *log = g_build_filename (self->dir, "hub.log", NULL);
   guint16 port;
 
   g_return_val_if_fail (TP_IS_DEMO_HUB (self), FALSE);
-  g_return_val_if_fail (self->serve == NULL, FALSE);
+  g_return_val_if_fail (self->url == NULL, FALSE);
 
   if (g_mkdir_with_parents (self->dir, 0700) != 0)
     {
@@ -139,8 +143,8 @@ tp_demo_hub_start (TpDemoHub   *self,
   port = free_port (error);
   if (port == 0)
     return FALSE;
+  self->port = port;
   self->url = g_strdup_printf ("https://127.0.0.1:%u/", port);
-  listen = g_strdup_printf ("127.0.0.1:%u", port);
   {
     const char *argv[] = { "init", "--dir", self->state, "--url", self->url, NULL };
 
@@ -162,21 +166,54 @@ tp_demo_hub_start (TpDemoHub   *self,
     if (!run_hub (self, NULL, error, argv))
       return FALSE;
   }
+  return TRUE;
+}
+
+#ifdef __linux__
+/* In the child: SIGTERM when the thread that spawned it ends. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+#endif
+
+gboolean
+tp_demo_hub_spawn (TpDemoHub  *self,
+                   GError    **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *listen = NULL;
+
+  g_return_val_if_fail (TP_IS_DEMO_HUB (self), FALSE);
+  g_return_val_if_fail (self->url != NULL && self->serve == NULL, FALSE);
 
   /* serve, its output (one JSON line per request) into the demo's hub.log;
    * the first line says it listens */
+  listen = g_strdup_printf ("127.0.0.1:%u", self->port);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  g_subprocess_launcher_set_stdout_file_path (launcher, self->log);
+#ifdef __linux__
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+#endif
   self->serve = g_subprocess_launcher_spawn (launcher, error, self->program, "serve", "--dir", self->state,
                                              "--listen", listen, NULL);
-  if (self->serve == NULL)
-    return FALSE;
+  return self->serve != NULL;
+}
+
+gboolean
+tp_demo_hub_wait_listening (TpDemoHub  *self,
+                            GError    **error)
+{
+  g_return_val_if_fail (TP_IS_DEMO_HUB (self), FALSE);
+  g_return_val_if_fail (self->serve != NULL, FALSE);
+
   for (gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;;)
     {
       g_autofree char *text = NULL;
 
-      if (g_file_get_contents (log, &text, NULL, NULL) && strstr (text, "\"listening\"") != NULL)
-        break;
+      if (g_file_get_contents (self->log, &text, NULL, NULL) && strstr (text, "\"listening\"") != NULL)
+        return TRUE;
       if (g_get_monotonic_time () > deadline)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "touchpoint-hub serve did not start: %s",
@@ -186,7 +223,18 @@ tp_demo_hub_start (TpDemoHub   *self,
         }
       g_usleep (20 * 1000);
     }
-  return TRUE;
+}
+
+gboolean
+tp_demo_hub_start (TpDemoHub   *self,
+                   const char  *airport,
+                   const char  *checkpoint,
+                   const char  *terminal,
+                   GError     **error)
+{
+  return tp_demo_hub_setup (self, airport, checkpoint, terminal, error) &&
+         tp_demo_hub_spawn (self, error) &&
+         tp_demo_hub_wait_listening (self, error);
 }
 
 static GTlsCertificate *

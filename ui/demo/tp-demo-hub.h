@@ -2,8 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The real hub as a child process in the demo's directory: `init` (on a
- * free loopback port), one agency bundle per issuing agency of the demo
+ * The real hub as a child process in the demo's directory (its state in
+ * DIR/state): `init` (on a free loopback port), one agency bundle per issuing agency of the demo
  * list, the demo terminal's enrollment bundle (a supervisor terminal, so
  * that escalations are pushed to it), then `serve`. Agencies' entries go
  * in through POST /v1/entries with the agency's client certificate, as an
@@ -23,7 +23,22 @@ G_DECLARE_FINAL_TYPE (TpDemoHub, tp_demo_hub, TP, DEMO_HUB, GObject)
  * hub's state, the bundles and its log (made when missing). */
 TpDemoHub  *tp_demo_hub_new            (const char  *hub_program,
                                         const char  *dir);
-/* init, agencies, enrollment of @airport/@checkpoint/@terminal, serve. */
+/* init (on a free port), agencies, enrollment of
+ * @airport/@checkpoint/@terminal; blocking. */
+gboolean    tp_demo_hub_setup          (TpDemoHub   *self,
+                                        const char  *airport,
+                                        const char  *checkpoint,
+                                        const char  *terminal,
+                                        GError     **error);
+/* Starts `serve` (output in DIR/hub.log). Call it from a thread that
+ * outlives the hub: on Linux the hub is sent SIGTERM when that thread
+ * ends, so that a killed demo leaves no hub behind. */
+gboolean    tp_demo_hub_spawn          (TpDemoHub   *self,
+                                        GError     **error);
+/* Until the hub says it listens (30 s at most); blocking. */
+gboolean    tp_demo_hub_wait_listening (TpDemoHub   *self,
+                                        GError     **error);
+/* The three above, one after the other. */
 gboolean    tp_demo_hub_start          (TpDemoHub   *self,
                                         const char  *airport,
                                         const char  *checkpoint,

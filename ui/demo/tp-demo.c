@@ -10,6 +10,7 @@
 #include "tp-accounts.h"
 #include "tp-application.h"
 #include "tp-demo.h"
+#include "tp-demo-hub.h"
 #include "tp-demo-panel.h"
 #include "tp-demo-scenario.h"
 #include "tp-entry.h"
@@ -27,9 +28,18 @@ struct _TpDemo
   GObject       parent_instance;
 
   char         *dir;
+  gboolean      keep_dir;    /* given by TOUCHPOINT_DEMO_DIR: the caller's */
   char         *store_path;
   char         *key_path;
+  char         *airport;
+  char         *checkpoint_id;
+  char         *terminal_id;
   TpTrustStore *trust;
+  GThread      *trust_thread;  /* making the test PKI */
+  TpDemoHub    *hub;         /* NULL: no hub, the list went into the store */
+  gboolean      banned;      /* the live exit ban is in force at the hub */
+  gboolean      ban_busy;
+  int           ban_version;
   TpWindow     *window;      /* weak */
   TpDemoPanel  *panel;       /* owned by the window */
 };
@@ -38,6 +48,18 @@ static void tp_demo_mode_iface_init (TpDemoModeInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (TpDemo, tp_demo, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (TP_TYPE_DEMO_MODE, tp_demo_mode_iface_init))
+
+/* The exit ban customs issues live, on the "clear" traveller (Đỗ Thị Lan,
+ * found by her citizen ID number); version 2 cancels it. */
+#define LIVE_BAN_ID "EB-2026-DEMO01"
+#define LIVE_BAN \
+  "{\"id\":\"" LIVE_BAN_ID "\",\"version\":%d,\"list\":\"exit_ban\",\"status\":\"%s\"," \
+  "\"agency\":\"customs\",\"action\":\"deny_exit\",\"visibility\":[\"immigration\",\"supervisor\"]," \
+  "\"person\":{\"full_name\":\"Đỗ Thị Lan\",\"birth_date\":\"1990-02-03\",\"sex\":\"F\"," \
+  "\"nationality\":\"VNM\",\"identifiers\":[{\"type\":\"national_id\",\"value\":\"001190077777\"," \
+  "\"country\":\"VNM\"}]},\"basis\":{\"reference\":\"DEMO-1/TCHQ\",\"issued_by\":\"Cục Hải quan TP. Hà Nội\"," \
+  "\"issued_at\":\"%s\",\"reason\":\"tax_debt\"},\"effective_from\":\"%s\"," \
+  "\"effective_until\":null}\n"
 
 static void
 remove_tree (const char *path)
@@ -57,6 +79,13 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static GBytes *
+demo_list (GError **error)
+{
+  return g_resources_lookup_data (DEMO_LIST_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
+/* Without a hub: the demo list straight into the store. */
 static gboolean
 import_demo_list (TpStore  *store,
                   GError  **error)
@@ -67,7 +96,7 @@ import_demo_list (TpStore  *store,
   TpStoreBatchResult result = { 0, };
   gboolean ok;
 
-  list = g_resources_lookup_data (DEMO_LIST_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  list = demo_list (error);
   if (list == NULL)
     return FALSE;
   lines = g_strsplit (g_bytes_get_data (list, NULL), "\n", -1);
@@ -90,7 +119,66 @@ import_demo_list (TpStore  *store,
   return ok;
 }
 
-/* The throw-away terminal, in a worker thread. */
+/* The touchpoint-hub to run: TOUCHPOINT_HUB (tools/demo, the tests), the
+ * one beside this executable, or the one on PATH. */
+static char *
+hub_program (void)
+{
+  const char *env = g_getenv ("TOUCHPOINT_HUB");
+  g_autofree char *self_exe = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  if (self_exe != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self_exe);
+      g_autofree char *beside = g_build_filename (dir, "touchpoint-hub", NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&beside);
+    }
+  return g_find_program_in_path ("touchpoint-hub");
+}
+
+/* The test PKI's CSCA, which the software chips' signers chain to: the
+ * reader's trust store. Joined by join_trust(). */
+static gpointer
+trust_thread (gpointer data)
+{
+  TpDemo *self = data;
+  g_autofree char *trust_dir = g_build_filename (self->dir, "trust", NULL);
+  GError *error = NULL;
+
+  if (g_mkdir (trust_dir, 0700) != 0)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot make %s", trust_dir);
+  else
+    {
+      self->trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
+      if (tp_sim_chip_export_trust (trust_dir, &error))
+        tp_trust_store_add_path (self->trust, trust_dir, &error);
+    }
+  return error;
+}
+
+static gboolean
+join_trust (TpDemo  *self,
+            GError **error)
+{
+  GError *trust_error;
+
+  if (self->trust_thread == NULL)
+    return TRUE;
+  trust_error = g_thread_join (g_steal_pointer (&self->trust_thread));
+  if (trust_error != NULL)
+    {
+      g_propagate_error (error, trust_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Step 1, in a worker thread: the throw-away terminal (store, key,
+ * accounts, the test PKI) and the hub's state, agencies and enrollment. */
 static void
 prepare_thread (GTask        *task,
                 gpointer      source_object,
@@ -102,47 +190,151 @@ prepare_thread (GTask        *task,
   g_autoptr(TpKeySource) key = NULL;
   g_autoptr(TpStore) store = NULL;
   g_autoptr(TpAccounts) accounts = NULL;
-  g_autofree char *trust_dir = NULL;
+  g_autofree char *program = NULL;
+  const char *given = g_getenv ("TOUCHPOINT_DEMO_DIR");
 
-  self->dir = g_dir_make_tmp ("touchpoint-demo-XXXXXX", &error);
-  if (self->dir == NULL)
-    goto failed;
-  trust_dir = g_build_filename (self->dir, "trust", NULL);
-  if (g_mkdir (trust_dir, 0700) != 0)
+  if (given != NULL && given[0] != '\0')
     {
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot make %s", trust_dir);
-      goto failed;
+      self->keep_dir = TRUE;
+      self->dir = g_strdup (given);
+      if (g_mkdir_with_parents (self->dir, 0700) != 0)
+        {
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot make %s", self->dir);
+          goto failed;
+        }
     }
-  self->trust = tp_trust_store_new (TP_TRUST_STORE_FLAGS_NONE);
-  if (!tp_sim_chip_export_trust (trust_dir, &error) || !tp_trust_store_add_path (self->trust, trust_dir, &error))
+  else if ((self->dir = g_dir_make_tmp ("touchpoint-demo-XXXXXX", &error)) == NULL)
     goto failed;
+  /* the test PKI (a second or so) beside the rest */
+  self->trust_thread = g_thread_new ("demo-trust", trust_thread, self);
 
   self->store_path = g_build_filename (self->dir, "terminal.db", NULL);
   self->key_path = g_build_filename (self->dir, "terminal.key", NULL);
   key = tp_key_file_new (self->key_path);
   store = tp_store_open (self->store_path, key, TP_STORE_OPEN_CREATE | TP_STORE_OPEN_EXCLUSIVE, &error);
-  if (store == NULL || !import_demo_list (store, &error))
+  if (store == NULL)
     goto failed;
   accounts = tp_accounts_new (store, &error);
   if (accounts == NULL || !tp_accounts_add_demo (accounts, &error))
+    goto failed;
+
+  program = hub_program ();
+  if (program != NULL)
+    {
+      g_autofree char *hub_dir = g_build_filename (self->dir, "hub", NULL);
+      g_autoptr(TpDemoHub) hub = tp_demo_hub_new (program, hub_dir);
+      g_autoptr(GError) hub_error = NULL;
+
+      if (tp_demo_hub_setup (hub, self->airport, self->checkpoint_id, self->terminal_id, &hub_error))
+        self->hub = g_steal_pointer (&hub);
+      else
+        g_warning ("Demo mode without a hub: %s", hub_error->message);
+    }
+  else
+    g_warning ("Demo mode without a hub: no touchpoint-hub (set TOUCHPOINT_HUB)");
+  if (self->hub == NULL && (!import_demo_list (store, &error) || !join_trust (self, &error)))
     goto failed;
   g_task_return_boolean (task, TRUE);
   return;
 
 failed:
+  join_trust (self, NULL);
   g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/* Step 3, in a worker thread: the hub listens; the agencies send it the
+ * demo list. */
+static void
+serve_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  TpDemo *self = source_object;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) list = NULL;
+
+  if (!tp_demo_hub_wait_listening (self->hub, &error) || (list = demo_list (&error)) == NULL ||
+      !tp_demo_hub_ingest_list (self->hub, g_bytes_get_data (list, NULL), &error) ||
+      !join_trust (self, &error))
+    {
+      join_trust (self, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+served_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Step 2, on the main thread (which outlives the hub: see
+ * tp_demo_hub_spawn()): the hub serves. */
+static void
+prepared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TpDemo *self = TP_DEMO (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GTask) serve = NULL;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->hub == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (!tp_demo_hub_spawn (self->hub, &error))
+    {
+      join_trust (self, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  serve = g_task_new (self, cancellable, served_cb, g_steal_pointer (&task));
+  g_task_run_in_thread (serve, serve_thread);
 }
 
 static void
 tp_demo_prepare_async (TpDemoMode          *mode,
+                       const char          *airport,
+                       const char          *checkpoint_id,
+                       const char          *terminal_id,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
+  TpDemo *self = TP_DEMO (mode);
   g_autoptr(GTask) task = g_task_new (mode, cancellable, callback, user_data);
+  g_autoptr(GTask) prepare = NULL;
 
   g_task_set_source_tag (task, tp_demo_prepare_async);
-  g_task_run_in_thread (task, prepare_thread);
+  g_free (self->airport);
+  self->airport = g_strdup (airport);
+  g_free (self->checkpoint_id);
+  self->checkpoint_id = g_strdup (checkpoint_id);
+  g_free (self->terminal_id);
+  self->terminal_id = g_strdup (terminal_id);
+  prepare = g_task_new (mode, cancellable, prepared_cb, g_steal_pointer (&task));
+  g_task_run_in_thread (prepare, prepare_thread);
 }
 
 static gboolean
@@ -150,6 +342,7 @@ tp_demo_prepare_finish (TpDemoMode    *mode,
                         GAsyncResult  *result,
                         const char   **store_path,
                         const char   **key_path,
+                        const char   **enrollment_dir,
                         GError       **error)
 {
   TpDemo *self = TP_DEMO (mode);
@@ -158,6 +351,7 @@ tp_demo_prepare_finish (TpDemoMode    *mode,
     return FALSE;
   *store_path = self->store_path;
   *key_path = self->key_path;
+  *enrollment_dir = self->hub != NULL ? tp_demo_hub_get_enrollment (self->hub) : NULL;
   return TRUE;
 }
 
@@ -184,6 +378,91 @@ present_cb (TpDemo      *self,
     }
 }
 
+typedef struct {
+  gboolean  issue;
+  char     *line;
+} Ban;
+
+static void
+ban_free (Ban *ban)
+{
+  g_free (ban->line);
+  g_free (ban);
+}
+
+static void
+ban_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  TpDemo *self = source_object;
+  Ban *ban = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!tp_demo_hub_ingest (self->hub, "customs", ban->line, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+ban_sent_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  TpDemo *self = TP_DEMO (object);
+  Ban *ban = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  self->ban_busy = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    /* TRANSLATORS: %s is the hub's or the network's error message */
+    text = g_strdup_printf (_("The hub did not take the exit ban: %s"), error->message);
+  else
+    {
+      self->banned = ban->issue;
+      /* TRANSLATORS: %s is the exit ban's id (EB-2026-DEMO01) */
+      text = g_strdup_printf (ban->issue ? _("Customs issued exit ban %s on Đỗ Thị Lan at the hub. "
+                                             "Present “Clear” to see it at this counter.")
+                                         : _("Exit ban %s is cancelled at the hub. "
+                                             "Present “Clear” again: she may leave."), LIVE_BAN_ID);
+    }
+  if (self->panel != NULL)
+    {
+      tp_demo_panel_set_hub (self->panel, TRUE, self->banned);
+      tp_demo_panel_set_status (self->panel, text);
+    }
+}
+
+static void
+ban_cb (TpDemo      *self,
+        gboolean     issue,
+        TpDemoPanel *panel)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  Ban *ban;
+
+  if (self->hub == NULL || self->ban_busy)
+    return;
+  self->ban_busy = TRUE;
+  /* each change a new version of the entry: issued, cancelled, issued... */
+  self->ban_version++;
+  ban = g_new0 (Ban, 1);
+  ban->issue = issue;
+  ban->line = g_strdup_printf (LIVE_BAN, self->ban_version, issue ? "active" : "cancelled", today, today);
+  tp_demo_panel_set_hub (panel, TRUE, self->banned);
+  gtk_widget_action_set_enabled (GTK_WIDGET (panel), "demo.ban", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (panel), "demo.cancel-ban", FALSE);
+  tp_demo_panel_set_status (panel, issue ? _("Sending the exit ban to the hub…") : _("Sending the cancellation to the hub…"));
+  task = g_task_new (self, NULL, ban_sent_cb, NULL);
+  g_task_set_task_data (task, ban, (GDestroyNotify) ban_free);
+  g_task_run_in_thread (task, ban_thread);
+}
+
 static void
 tp_demo_attach (TpDemoMode *mode,
                 TpWindow   *window)
@@ -194,6 +473,8 @@ tp_demo_attach (TpDemoMode *mode,
   g_set_weak_pointer (&self->window, window);
   self->panel = TP_DEMO_PANEL (tp_demo_panel_new ());
   g_signal_connect_object (self->panel, "present", G_CALLBACK (present_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->panel, "ban", G_CALLBACK (ban_cb), self, G_CONNECT_SWAPPED);
+  tp_demo_panel_set_hub (self->panel, self->hub != NULL, self->banned);
   tp_window_set_side_panel (window, GTK_WIDGET (self->panel));
   tp_window_set_login_hint (window, _("Demo accounts: IMM-01 / PIN 1111 (immigration), CUS-01 / PIN 2222 "
                                       "(customs), SUP-01 / PIN 3333 (supervisor)"));
@@ -206,7 +487,9 @@ tp_demo_shutdown (TpDemoMode *mode)
   TpDemo *self = TP_DEMO (mode);
 
   g_clear_weak_pointer (&self->window);
-  if (self->dir != NULL)
+  if (self->hub != NULL)
+    tp_demo_hub_stop (self->hub);
+  if (self->dir != NULL && !self->keep_dir)
     remove_tree (self->dir);
   g_clear_pointer (&self->dir, g_free);
 }
@@ -228,6 +511,10 @@ tp_demo_finalize (GObject *object)
   tp_demo_shutdown (TP_DEMO_MODE (self));
   g_free (self->store_path);
   g_free (self->key_path);
+  g_free (self->airport);
+  g_free (self->checkpoint_id);
+  g_free (self->terminal_id);
+  g_clear_object (&self->hub);
   g_clear_pointer (&self->trust, tp_trust_store_free);
   G_OBJECT_CLASS (tp_demo_parent_class)->finalize (object);
 }
