@@ -258,6 +258,21 @@ make_sync_client (TpApplication *self,
   return g_steal_pointer (&client);
 }
 
+/* The stale-list policy applied to the counter's verdicts. */
+static void
+list_stale_cb (TpApplication *self)
+{
+  if (self->counter != NULL)
+    tp_counter_set_list_stale (self->counter, tp_terminal_get_list_stale (self->terminal),
+                               (TpStalePolicy) tp_terminal_get_stale_policy (self->terminal));
+}
+
+static void
+stale_policy_changed_cb (TpApplication *self)
+{
+  tp_terminal_set_stale_policy (self->terminal, g_settings_get_enum (self->settings, "stale-list-policy"));
+}
+
 static void
 reader_busy_cb (TpApplication *self)
 {
@@ -317,6 +332,8 @@ start_counter (TpApplication *self,
   g_signal_connect_object (self->sync_link, "escalation", G_CALLBACK (escalation_cb), self, G_CONNECT_SWAPPED);
   self->counter = tp_counter_new (self->checkpoint);
   g_signal_connect_object (self->counter, "notify::reading", G_CALLBACK (reader_busy_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->terminal, "notify::list", G_CALLBACK (list_stale_cb), self, G_CONNECT_SWAPPED);
+  list_stale_cb (self);
   if (self->window != NULL)
     tp_window_set_counter (self->window, self->counter);
   if (self->demo)
@@ -594,6 +611,9 @@ tp_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   if (self->settings != NULL)
     {
+      g_signal_connect_object (self->settings, "changed::stale-list-policy", G_CALLBACK (stale_policy_changed_cb),
+                               self, G_CONNECT_SWAPPED);
+      stale_policy_changed_cb (self);
       g_settings_bind_with_mapping (self->settings, "idle-lock-minutes", self->session, "idle-timeout",
                                     G_SETTINGS_BIND_GET | G_SETTINGS_BIND_NO_SENSITIVITY,
                                     minutes_to_seconds, NULL, NULL, NULL);

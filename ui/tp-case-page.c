@@ -223,7 +223,25 @@ update_enabled (TpCasePage *self)
                       self->kase != NULL && tp_case_get_printed_mrz (self->kase) != NULL &&
                       !tp_counter_get_reading (self->counter);
 
+  gboolean blocked = self->counter != NULL && tp_counter_get_list_hold (self->counter) == TP_LIST_HOLD_BLOCK &&
+                     self->role != TP_ROLE_SUPERVISOR;
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.decide", screened);
+  /* a stale list under the block policy: only the supervisor decides */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->actions)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      GVariant *target;
+
+      if (!GTK_IS_BUTTON (button))
+        continue;
+      target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+      /* the button's sensitivity is also the action's: both said here */
+      gtk_widget_set_sensitive (button, screened && (!blocked || (target != NULL &&
+                                                                  g_strcmp0 (g_variant_get_string (target, NULL),
+                                                                             "escalate") == 0)));
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.read-chip", can_read);
   /* not insensitive: a focused entry made insensitive loses its focus-out */
@@ -351,7 +369,45 @@ update_banner (TpCasePage *self)
         detail = g_strdup_printf (_("A hit owned by %s: refer the traveller to them"),
                                   tp_case_page_agency_label (view->agency));
     }
-  warning = document_warning (self->kase);
+  /* a stale list: what the policy makes of the verdict */
+  switch (self->counter != NULL ? tp_counter_get_list_hold (self->counter) : TP_LIST_HOLD_NONE)
+    {
+    case TP_LIST_HOLD_WARN:
+      warning = g_strdup (_("The list is STALE: recent bans may be missing"));
+      break;
+    case TP_LIST_HOLD_REVIEW:
+      if (verdict == TP_VERDICT_CLEAR)
+        {
+          verdict = TP_VERDICT_REVIEW;
+          g_clear_pointer (&detail, g_free);
+          detail = g_strdup (_("No entry matches, but the list is STALE: recent bans may be missing. "
+                               "Review before letting the traveller go"));
+        }
+      else
+        warning = g_strdup (_("The list is STALE: recent bans may be missing"));
+      break;
+    case TP_LIST_HOLD_BLOCK:
+      tp_verdict_banner_set_verdict (self->banner, TP_VERDICT_NONE,
+                                     _("The list is STALE: no verdict. Refer the traveller to a supervisor"));
+      return;
+    case TP_LIST_HOLD_NONE:
+    default:
+      break;
+    }
+  if (warning == NULL)
+    warning = document_warning (self->kase);
+  else
+    {
+      g_autofree char *more = document_warning (self->kase);
+
+      if (more != NULL)
+        {
+          g_autofree char *both = g_strdup_printf ("%s. %s", warning, more);
+
+          g_free (warning);
+          warning = g_steal_pointer (&both);
+        }
+    }
   if (warning != NULL)
     {
       g_autofree char *base = detail != NULL ? g_steal_pointer (&detail)

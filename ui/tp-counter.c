@@ -25,6 +25,7 @@ struct _TpCounter
   char          *progress_file;
   GError        *read_error;
   gint64         read_started;
+  TpListHold     list_hold;
 };
 
 enum {
@@ -33,6 +34,7 @@ enum {
   PROP_READING,
   PROP_PROGRESS,
   PROP_READ_ERROR,
+  PROP_LIST_HOLD,
   N_PROPS
 };
 
@@ -192,6 +194,9 @@ tp_counter_get_property (GObject    *object,
     case PROP_READ_ERROR:
       g_value_set_boxed (value, self->read_error);
       break;
+    case PROP_LIST_HOLD:
+      g_value_set_int (value, self->list_hold);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -218,6 +223,9 @@ tp_counter_class_init (TpCounterClass *klass)
   properties[PROP_READ_ERROR] =
     g_param_spec_boxed ("read-error", NULL, NULL, G_TYPE_ERROR,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_LIST_HOLD] =
+    g_param_spec_int ("list-hold", NULL, NULL, TP_LIST_HOLD_NONE, TP_LIST_HOLD_BLOCK, TP_LIST_HOLD_NONE,
+                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -417,4 +425,35 @@ tp_counter_get_read_started (TpCounter *self)
   g_return_val_if_fail (TP_IS_COUNTER (self), 0);
 
   return self->read_started;
+}
+
+void
+tp_counter_set_list_stale (TpCounter     *self,
+                           gboolean       stale,
+                           TpStalePolicy  policy)
+{
+  TpListHold hold;
+
+  g_return_if_fail (TP_IS_COUNTER (self));
+
+  if (!stale)
+    hold = TP_LIST_HOLD_NONE;
+  else if (policy == TP_STALE_POLICY_BLOCK)
+    hold = TP_LIST_HOLD_BLOCK;
+  else if (policy == TP_STALE_POLICY_REVIEW)
+    hold = TP_LIST_HOLD_REVIEW;
+  else
+    hold = TP_LIST_HOLD_WARN;
+  if (self->list_hold == hold)
+    return;
+  self->list_hold = hold;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST_HOLD]);
+}
+
+TpListHold
+tp_counter_get_list_hold (TpCounter *self)
+{
+  g_return_val_if_fail (TP_IS_COUNTER (self), TP_LIST_HOLD_NONE);
+
+  return self->list_hold;
 }

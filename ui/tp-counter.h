@@ -11,7 +11,8 @@
  * worker and reports its progress here. No widgets.
  *
  * Properties: case (the current TpCase, or NULL), reading, progress (0–1),
- * progress-file ("DG2"...), read-error (why the last read failed, or NULL).
+ * progress-file ("DG2"...), read-error (why the last read failed, or NULL),
+ * list-hold (what a stale list does to the verdicts shown, TpListHold).
  */
 #pragma once
 
@@ -23,6 +24,22 @@
 #include "tp-trust-store.h"
 
 G_BEGIN_DECLS
+
+/* What to do when the list is stale (no unexpired head from the hub
+ * vouches for it): the stale-list-policy setting, same values. */
+typedef enum {
+  TP_STALE_POLICY_WARN,     /* say so; verdicts stand */
+  TP_STALE_POLICY_REVIEW,   /* a CLEAR is shown as REVIEW */
+  TP_STALE_POLICY_BLOCK,    /* no verdict: refer to a supervisor */
+} TpStalePolicy;
+
+/* What the stale list does now. */
+typedef enum {
+  TP_LIST_HOLD_NONE,        /* the list is current (or the policy only warns) */
+  TP_LIST_HOLD_WARN,        /* stale, the verdicts stand */
+  TP_LIST_HOLD_REVIEW,      /* stale: a CLEAR needs review */
+  TP_LIST_HOLD_BLOCK,       /* stale: no verdict, a supervisor decides */
+} TpListHold;
 
 #define TP_TYPE_COUNTER (tp_counter_get_type ())
 G_DECLARE_FINAL_TYPE (TpCounter, tp_counter, TP, COUNTER, GObject)
@@ -67,5 +84,11 @@ const char   *tp_counter_get_progress_file      (TpCounter    *self);
 const GError *tp_counter_get_read_error         (TpCounter    *self);
 /* When the last read started and ended (monotonic µs), for measurements. */
 gint64        tp_counter_get_read_started       (TpCounter    *self);
+
+/* Whether the list is stale, and the policy for it. */
+void          tp_counter_set_list_stale         (TpCounter     *self,
+                                                 gboolean       stale,
+                                                 TpStalePolicy  policy);
+TpListHold    tp_counter_get_list_hold          (TpCounter     *self);
 
 G_END_DECLS

@@ -183,9 +183,25 @@ update_list (TpStatusBar *self)
     age = tp_status_bar_format_age (MAX (g_get_real_time () / G_USEC_PER_SEC - current_at, 0));
   if (tp_terminal_get_list_stale (t))
     {
-      /* TRANSLATORS: %s is how long ago the list was last confirmed current, e.g. "3 hours ago" */
-      text = g_strdup_printf (_("List: STALE, seq %lld, confirmed %s"),
-                              (long long) seq, age ? age : _("never"));
+      const char *effect;
+
+      switch (tp_terminal_get_stale_policy (t))
+        {
+        case 1:
+          effect = _("a CLEAR needs review");
+          break;
+        case 2:
+          effect = _("no verdicts: refer to a supervisor");
+          break;
+        default:
+          effect = _("verdicts may miss recent bans");
+          break;
+        }
+      /* TRANSLATORS: the first %s is how long ago the list was last confirmed
+       * current, e.g. "3 hours ago"; the second what the stale-list policy
+       * makes of it ("a CLEAR needs review") */
+      text = g_strdup_printf (_("List: STALE, seq %lld, confirmed %s; %s"),
+                              (long long) seq, age ? age : _("never"), effect);
       set_item (self, ITEM_LIST, LEVEL_WARNING, text);
     }
   else if (seq == 0)

@@ -24,6 +24,7 @@ struct _TpTerminal
   gint64         list_current_at;
   gboolean       list_stale;
   gboolean       list_loading;
+  int            stale_policy;
 
   TpTerminalSync sync_state;
   char          *sync_message;
@@ -118,6 +119,7 @@ static void
 tp_terminal_init (TpTerminal *self)
 {
   self->outbox = -1;
+  self->stale_policy = 1;     /* review, the setting's default */
 }
 
 TpTerminal *
@@ -281,6 +283,26 @@ tp_terminal_get_list_stale (TpTerminal *self)
   g_return_val_if_fail (TP_IS_TERMINAL (self), FALSE);
 
   return self->list_stale;
+}
+
+void
+tp_terminal_set_stale_policy (TpTerminal *self,
+                              int         policy)
+{
+  g_return_if_fail (TP_IS_TERMINAL (self));
+
+  if (self->stale_policy == policy)
+    return;
+  self->stale_policy = policy;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIST]);
+}
+
+int
+tp_terminal_get_stale_policy (TpTerminal *self)
+{
+  g_return_val_if_fail (TP_IS_TERMINAL (self), 0);
+
+  return self->stale_policy;
 }
 
 gboolean

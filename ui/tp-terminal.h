@@ -73,6 +73,11 @@ guint64        tp_terminal_get_list_entries   (TpTerminal    *self);
 gint64         tp_terminal_get_list_current_at (TpTerminal   *self);
 gboolean       tp_terminal_get_list_stale     (TpTerminal    *self);
 gboolean       tp_terminal_get_list_loading   (TpTerminal    *self);
+/* What a stale list does (the stale-list-policy setting: 0 warn, 1
+ * review, 2 block); notifies "list". */
+void           tp_terminal_set_stale_policy   (TpTerminal    *self,
+                                               int            policy);
+int            tp_terminal_get_stale_policy   (TpTerminal    *self);
 
 void           tp_terminal_set_sync           (TpTerminal    *self,
                                                TpTerminalSync state,

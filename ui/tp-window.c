@@ -210,6 +210,7 @@ decision_cb (TpWindow   *self,
     return;
   /* a CLEAR traveller whose every check passed leaves with one key press */
   if (g_str_equal (action, "allow_exit") && tp_case_get_verdict (kase) == TP_VERDICT_CLEAR &&
+      tp_counter_get_list_hold (self->counter) <= TP_LIST_HOLD_WARN &&
       tp_case_get_screened (kase) && tp_case_get_document_verified (kase) &&
       tp_case_get_identity (kase) != NULL && !tp_case_get_identity (kase)->expired &&
       (tp_case_get_boarding_check (kase) == NULL || tp_boarding_check_passed (tp_case_get_boarding_check (kase))))

@@ -11,6 +11,7 @@
 
 #include "tp-case-page.h"
 #include "tp-check-row.h"
+#include "tp-demo-scenario.h"
 #include "tp-ui-case.h"
 #include "tp-ui-test.h"
 
@@ -241,6 +242,63 @@ test_journey_first (Fixture       *f,
   g_assert_cmpint (check_state (f, "Chip read and access control"), ==, TP_CHECK_ROW_NOT_CHECKED);
 }
 
+static void
+assert_banner (Fixture    *f,
+               const char *name)
+{
+  show (f);
+  gtk_test_accessible_assert_property (tp_case_page_get_banner (TP_CASE_PAGE (f->page)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+}
+
+static gboolean
+button_sensitive (Fixture    *f,
+                  const char *label)
+{
+  GtkWidget *button = tp_ui_test_find_labelled (f->page, GTK_TYPE_BUTTON, label);
+
+  g_assert_nonnull (button);
+  return gtk_widget_is_sensitive (button);
+}
+
+/* The stale-list policy: what a list no head vouches for does to a CLEAR. */
+static void
+test_stale_list (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *shot1 = NULL;
+  g_autofree char *shot2 = NULL;
+
+  tp_counter_set_officer (f->c->counter, "IMM-01", TP_ROLE_IMMIGRATION);
+  tp_case_page_set_role (TP_CASE_PAGE (f->page), TP_ROLE_IMMIGRATION);
+  tp_ui_case_present (f->c, tp_demo_scenario_lookup ("clear")->chip);
+  assert_banner (f, "Verdict: CLEAR");
+
+  /* warn: the verdict stands, the banner says so */
+  tp_counter_set_list_stale (f->c->counter, TRUE, TP_STALE_POLICY_WARN);
+  assert_banner (f, "Verdict: CLEAR");
+  g_assert_nonnull (strstr (tp_verdict_banner_get_detail (tp_case_page_get_banner (TP_CASE_PAGE (f->page))),
+                            "STALE"));
+  /* review: a CLEAR needs a look */
+  tp_counter_set_list_stale (f->c->counter, TRUE, TP_STALE_POLICY_REVIEW);
+  assert_banner (f, "Verdict: REVIEW");
+  g_assert_true (button_sensitive (f, "Allow exit"));
+  shot1 = tp_ui_test_screenshot (f->page, "case-stale-review");
+  /* block: no verdict; only the escalation to a supervisor, who decides */
+  tp_counter_set_list_stale (f->c->counter, TRUE, TP_STALE_POLICY_BLOCK);
+  assert_banner (f, "Verdict: none");
+  g_assert_false (button_sensitive (f, "Allow exit"));
+  g_assert_false (button_sensitive (f, "Deny exit"));
+  g_assert_true (button_sensitive (f, "Escalate"));
+  shot2 = tp_ui_test_screenshot (f->page, "case-stale-block");
+  tp_case_page_set_role (TP_CASE_PAGE (f->page), TP_ROLE_SUPERVISOR);
+  show (f);
+  g_assert_true (button_sensitive (f, "Override"));
+  /* current again */
+  tp_counter_set_list_stale (f->c->counter, FALSE, TP_STALE_POLICY_BLOCK);
+  assert_banner (f, "Verdict: CLEAR");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -252,6 +310,7 @@ main (int    argc,
   g_test_add ("/case-page/tampered", Fixture, NULL, fixture_setup, test_tampered, fixture_teardown);
   g_test_add ("/case-page/clone-and-expired", Fixture, NULL, fixture_setup, test_clone_and_expired, fixture_teardown);
   g_test_add ("/case-page/journey-first", Fixture, NULL, fixture_setup, test_journey_first, fixture_teardown);
+  g_test_add ("/case-page/stale-list", Fixture, NULL, fixture_setup, test_stale_list, fixture_teardown);
 
   return g_test_run ();
 }

@@ -47,7 +47,7 @@ test_states (void)
   tp_terminal_set_sync (terminal, TP_TERMINAL_SYNC_OFFLINE, NULL);
   tp_terminal_set_outbox (terminal, 7);
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "list"), ==,
-                   "List: STALE, seq 1042, confirmed 3 hours ago");
+                   "List: STALE, seq 1042, confirmed 3 hours ago; a CLEAR needs review");
   g_assert_cmpstr (tp_status_bar_get_level (TP_STATUS_BAR (bar), "list"), ==, "warning");
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "sync"), ==,
                    "Sync: OFFLINE, working on the local list");
