@@ -5,16 +5,22 @@
 # (PLATFORM.md: /usr/bin/python3, toolkit-accessibility on): sign in per
 # role with the demo accounts, present every scenario traveller from the
 # demo panel, read the verdict from the banner's accessible name, take the
-# role's decision through its button (and its dialog), and find the
-# decision on the case's timeline. Screenshots of the window go to
-# $TP_E2E_SHOTS (docs/screenshots/ when refreshing the README's).
+# role's decision through its button (and its dialog), find the decision
+# on the case's timeline, and ask the embedded hub (`touchpoint-hub
+# events`) that it holds the event exactly once. Then customs issues an
+# exit ban live at the hub, which reaches the counter through the feed,
+# and cancels it again. Screenshots of the window go to $TP_E2E_SHOTS
+# (docs/screenshots/ when refreshing the README's).
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 BUILD = os.environ['TP_BUILDDIR']
+HUB = os.environ.get('TOUCHPOINT_HUB', os.path.join(BUILD, 'app', 'hub', 'touchpoint-hub'))
 SHOTS = os.environ.get('TP_E2E_SHOTS', os.path.join(BUILD, 'tests', 'e2e', 'screenshots'))
 
 # Every scenario and the verdict the demo list gives it (tests/ui/test-demo-scenarios
@@ -55,17 +61,29 @@ DECISIONS = {
         'REFER': ('Override', 'Customs already screened', 'Override · Customs already screened'),
         'REVIEW': ('Clear false positive', 'Another person: birth certificate shown',
                    'Clear false positive · Another person: birth certificate shown'),
+        # an escalated case opened from the queue
+        'resolve': ('Resolve', 'Immigration denies exit; customs informed',
+                    'Resolve · Immigration denies exit; customs informed'),
     },
 }
 
 ACCOUNTS = {'immigration': ('IMM-01', '1111'), 'customs': ('CUS-01', '2222'), 'supervisor': ('SUP-01', '3333')}
 
-# Who presents which travellers: immigration all of them, the others a few.
-RUNS = [
-    ('immigration', list(SCENARIOS)),
-    ('customs', ['customs-referral', 'exit-ban', 'clear']),
-    ('supervisor', ['possible-match', 'exit-ban']),
-]
+# The event each decision button records (type, action).
+EVENTS = {
+    'Allow exit': ('decision', 'allow_exit'), 'Deny exit': ('decision', 'deny_exit'),
+    'Refer to customs': ('decision', 'refer_customs'), 'Refer to immigration': ('decision', 'refer_immigration'),
+    'Escalate': ('escalation', None), 'Select for screening': ('decision', 'select_screening'),
+    'Record findings': ('decision', 'record_findings'), 'Override': ('decision', 'override'),
+    'Clear false positive': ('decision', 'clear_false_positive'), 'Resolve': ('decision', 'resolve'),
+}
+
+# Every role presents every traveller (the supervisor's false-positive clearance last: it
+# changes the possible match's later verdicts).
+RUNS = [(role, list(SCENARIOS)) for role in ('immigration', 'customs', 'supervisor')]
+# TP_E2E_QUICK=1: the escalation and its resolution only (while working on the test)
+if os.environ.get('TP_E2E_QUICK'):
+    RUNS = [('customs', ['exit-ban']), ('supervisor', [])]
 
 
 # dogtail takes sys.stdout over for its log: TAP goes to the real one
@@ -102,9 +120,16 @@ def screenshot(name):
     pixbuf.savev(os.path.join(SHOTS, name + '.png'), 'png', [], [])
 
 
+def hub_events(demo_dir):
+    out = subprocess.run([HUB, 'events', '--dir', os.path.join(demo_dir, 'hub', 'state')],
+                         capture_output=True, text=True, check=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
 def main():
     env = dict(os.environ)
     config_home = tempfile.mkdtemp(prefix='tp-e2e-config-')
+    demo_dir = os.path.join(tempfile.mkdtemp(prefix='tp-e2e-demo-'), 'demo')
     env.update({
         'XDG_CONFIG_HOME': config_home,
         'GSETTINGS_BACKEND': 'keyfile',
@@ -114,6 +139,8 @@ def main():
         'LC_ALL': 'C.UTF-8',
         'GTK_A11Y': 'atspi',
         'GDK_BACKEND': 'x11',
+        'TOUCHPOINT_HUB': HUB,
+        'TOUCHPOINT_DEMO_DIR': demo_dir,
     })
     os.environ.update({k: env[k] for k in ('XDG_CONFIG_HOME', 'GSETTINGS_BACKEND')})
     subprocess.run(['gsettings', 'set', 'org.gnome.desktop.interface', 'toolkit-accessibility', 'true'],
@@ -157,6 +184,72 @@ def main():
             n = node('panel', lambda n: n.roleName == 'status bar' and n.name.startswith('Presented: '))
             return n.name if n else None
 
+        def status_item(prefix):
+            found = app.findChildren(lambda n: n.name.startswith(prefix) and n.roleName != 'label')
+            return found[0].name if found else None
+
+        # what the hub holds from this terminal, checked after every decision
+        expected = []
+
+        def check_hub(officer, button, what):
+            kind, action = EVENTS[button]
+            expected.append((officer, kind, action))
+
+            def arrived():
+                events = [e for e in hub_events(demo_dir) if e.get('type') in ('decision', 'escalation')]
+                got = [(e.get('officer'), e.get('type'), e.get('action')) for e in events]
+                return events if len(got) >= len(expected) else None
+            events = wait(arrived, f'the {button} event of {what} at the hub', timeout=20)
+            ids = [e['id'] for e in events]
+            if len(ids) != len(set(ids)):
+                fail(f'{what}: the hub holds an event twice: {ids}')
+            got = [(e.get('officer'), e.get('type'), e.get('action') if e.get('type') == 'decision' else None)
+                   for e in events]
+            if got != expected:
+                fail(f'{what}: the hub holds {got}, expected {expected}')
+
+        def present(scenario, title, expected_verdict, timeout=3.0):
+            scenario_button(scenario).doActionNamed('click')
+            # the panel says so once the new traveller's case is the counter's
+            wait(lambda: panel_status() == 'Presented: ' + title, f'{scenario} presented')
+            # the verdict, once the chip is read and the pass scanned
+            verdict = wait(lambda: banner() not in (None, 'Verdict: none') and banner(), f'a verdict for {scenario}')
+            deadline = time.monotonic() + timeout
+            while verdict != 'Verdict: ' + expected_verdict and time.monotonic() < deadline:
+                time.sleep(0.1)
+                verdict = banner()
+            if verdict != 'Verdict: ' + expected_verdict:
+                fail(f'{scenario}: banner says {verdict!r}, expected Verdict: {expected_verdict}')
+            return verdict
+
+        def decide(role, officer, scenario, verdict_word, direct, shown=None):
+            button, reason, usual = DECISIONS[role][verdict_word]
+            shown = shown or usual
+            wait(lambda: decision_button(button) is not None and decision_button(button).sensitive,
+                 f'{button} enabled for {scenario}')
+            decision_button(button).doActionNamed('click')
+            if direct is None:
+                # a check may have failed (her boarding pass, seen before): then it asks
+                wait(lambda: timeline_has(shown) or dialog_named(button), f'{button} taken or asked')
+                direct = not dialog_named(button)
+                if not direct:
+                    reason = reason or 'Presented again: the same pass'
+                    shown = f'{button} · {reason}'
+            if not direct:
+                dialog = wait(lambda: dialog_named(button), f'the {button} dialog')
+                if reason:
+                    dialog.child(name='Reason', roleName='text').text = reason
+                if role == 'immigration' and scenario == 'exit-ban':
+                    screenshot('decision-deny-exit')
+                # libadwaita names its response buttons twice over ("Deny exit Deny exit")
+                confirm = wait(lambda: next(iter(dialog.findChildren(
+                    lambda n: n.roleName == 'push button' and n.name in (button, f'{button} {button}')
+                    and n.sensitive)), None), f'{button} confirmable')
+                confirm.doActionNamed('click')
+            wait(lambda: timeline_has(shown), f'{shown!r} on the timeline of {scenario}')
+            check_hub(officer, button, f'{role} {scenario}')
+            return button
+
         def sign_in(officer, pin):
             field = wait(lambda: next(iter(app.findChildren(lambda n: n.roleName == 'text' and n.name == 'Officer ID')),
                                       None), 'the sign-in page')
@@ -197,47 +290,73 @@ def main():
             officer, pin = ACCOUNTS[role]
             sign_in(officer, pin)
             if role == 'immigration':
+                # the terminal follows the embedded hub: the demo list came through its feed
+                wait(lambda: status_item('Sync: online'), 'Sync: online')
+                wait(lambda: (status_item('List: seq ') or '').startswith('List: seq ') and
+                     not status_item('List: seq 0,'), 'the list from the hub')
+                n += 1
+                say(f'ok {n} - the terminal follows the hub: {status_item("List: ")}, {status_item("Sync: ")}')
                 screenshot('counter-empty')
+            if role == 'supervisor':
+                # the queue holds the escalations (customs' on the exit ban among them):
+                # the supervisor opens that case and resolves it
+                switch = wait(lambda: next(iter(app.findChildren(
+                    lambda n: n.name == 'Supervisor queue' and n.roleName == 'page tab')),
+                    None), 'the supervisor queue')
+                switch.doActionNamed('click')
+                opener = wait(lambda: next(iter(app.findChildren(
+                    lambda n: n.roleName == 'push button' and n.name.startswith('Open escalation: STOP'))), None),
+                    "customs' escalation in the queue")
+                screenshot('supervisor-queue')
+                opener.doActionNamed('click')
+                wait(lambda: banner() == 'Verdict: STOP', 'the escalated case at the counter')
+                decide(role, officer, 'exit-ban (escalated)', 'resolve', False)
+                wait(lambda: not app.findChildren(lambda n: n.roleName == 'push button' and
+                                                  n.name.startswith('Open escalation: STOP')),
+                     'the resolved escalation out of the queue')
+                n += 1
+                say(f'ok {n} - supervisor resolves the escalation from the queue, at the hub once')
             for scenario in scenarios:
-                expected, title = SCENARIOS[scenario]
-                scenario_button(scenario).doActionNamed('click')
-                # the panel says so once the new traveller's case is the counter's
-                wait(lambda: panel_status() == 'Presented: ' + title, f'{scenario} presented')
-                # the verdict, once the chip is read and the pass scanned
-                verdict = wait(lambda: banner() != 'Verdict: none' and banner(), f'a verdict for {scenario}')
-                if verdict != 'Verdict: ' + expected:
-                    fail(f'{role} {scenario}: banner says {verdict!r}, expected Verdict: {expected}')
-                wait(lambda: decision_button(DECISIONS[role][expected][0]) is not None and
-                     decision_button(DECISIONS[role][expected][0]).sensitive,
-                     f'{DECISIONS[role][expected][0]} enabled for {scenario}')
+                expected_verdict, title = SCENARIOS[scenario]
+                verdict = present(scenario, title, expected_verdict)
                 if role == 'immigration' and scenario in ('exit-ban', 'tampered-chip', 'possible-match', 'clear'):
                     screenshot(f'case-{scenario}')
-                button, reason, shown = DECISIONS[role][expected]
                 # a verified CLEAR leaves with one press; the others ask first
-                direct = button == 'Allow exit' and scenario in DIRECT
-                decision_button(button).doActionNamed('click')
-                if not direct:
-                    dialog = wait(lambda: dialog_named(button), f'the {button} dialog')
-                    if reason:
-                        dialog.child(name='Reason', roleName='text').text = reason
-                    if role == 'immigration' and scenario == 'exit-ban':
-                        screenshot('decision-deny-exit')
-                    if os.environ.get('TP_E2E_DEBUG'):
-                        for node in dialog.findChildren(lambda x: True):
-                            say(f'# {node.roleName} {node.name!r} sensitive={node.sensitive}')
-                    # libadwaita names its response buttons twice over ("Deny exit Deny exit")
-                    confirm = wait(lambda: next(iter(dialog.findChildren(
-                        lambda n: n.roleName == 'push button' and n.name in (button, f'{button} {button}')
-                        and n.sensitive)), None), f'{button} confirmable')
-                    confirm.doActionNamed('click')
-                wait(lambda: timeline_has(shown), f'{shown!r} on the timeline of {scenario}')
+                direct = DECISIONS[role][expected_verdict][0] == 'Allow exit' and scenario in DIRECT
+                button = decide(role, officer, scenario, expected_verdict, direct)
                 n += 1
-                say(f'ok {n} - {role} {scenario}: {verdict}, {button} recorded')
+                say(f'ok {n} - {role} {scenario}: {verdict}, {button} recorded, at the hub once')
+            if role == 'immigration':
+                # customs bans Đỗ Thị Lan ("clear") at the hub, live: the
+                # feed brings it, the list reloads, her next case is STOP
+                find('Issue a live exit ban', 'push button').doActionNamed('click')
+                wait(lambda: app.findChildren(lambda n: n.roleName == 'status bar' and
+                                              n.name.startswith('Customs issued exit ban')), 'the live ban at the hub')
+                verdict = present('clear', 'Clear', 'STOP', timeout=10.0)
+                screenshot('live-exit-ban')
+                decide(role, officer, 'clear (live ban)', 'STOP', False, shown='Deny exit · DEMO-1/TCHQ')
+                n += 1
+                say(f'ok {n} - a live exit ban from the hub: {verdict}, Deny exit recorded, at the hub once')
+                find('Cancel the live exit ban', 'push button').doActionNamed('click')
+                wait(lambda: app.findChildren(lambda n: n.roleName == 'status bar' and
+                                              n.name.startswith('Exit ban EB-2026-DEMO01 is cancelled')),
+                     'the cancellation at the hub')
+                verdict = present('clear', 'Clear', 'CLEAR', timeout=10.0)
+                decide(role, officer, 'clear (ban cancelled)', 'CLEAR', None)
+                n += 1
+                say(f'ok {n} - the ban cancelled at the hub: {verdict}, Allow exit recorded, at the hub once')
             lock(officer)
             # the decision bar is rebuilt for the next role
             nodes.pop('decisions', None)
             if role == 'immigration':
                 screenshot('locked')
+        events = hub_events(demo_dir)
+        ids = [e['id'] for e in events]
+        if len(ids) != len(set(ids)):
+            fail('the hub holds an event twice')
+        n += 1
+        say(f'ok {n} - the hub holds {len(events)} events from the counter, each once '
+            f'({len(expected)} decisions and escalations)')
         say(f'1..{n}')
     finally:
         app_process.terminate()
@@ -245,6 +364,8 @@ def main():
             app_process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             app_process.kill()
+        shutil.rmtree(os.path.dirname(demo_dir), ignore_errors=True)
+        shutil.rmtree(config_home, ignore_errors=True)
 
 
 if __name__ == '__main__':
