@@ -18,6 +18,7 @@
 #include "tp-feed-segment.h"
 #include "tp-feed-snapshot.h"
 #include "tp-feed-util.h"
+#include "tp-json.h"
 
 #define ENTRY_A \
   "{\"id\":\"EB-1\",\"version\":1,\"list\":\"exit_ban\",\"status\":\"active\",\"agency\":\"customs\"," \
@@ -65,6 +66,23 @@ test_canonical_json (void)
   g_assert_no_error (error);
   g_assert_cmpstr (out, ==, "{\"a\":{\"c\":\"é\",\"d\":-3},\"b\":[1,true,null,\"x\\u0001\\\"\"]}");
   g_assert_null (tp_canonical_json (fraction, &error));
+  g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+}
+
+/* One serialisation, two forms: what audit records and events are hashed
+ * in takes any tree; the feed's form refuses what it cannot hold. */
+static void
+test_canonical_json_forms (void)
+{
+  g_autoptr(JsonNode) node = json_from_string ("{\"é\":0.1,\"a\":[2.5e3]}", NULL);
+  g_autoptr(GString) strict = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lenient = tp_json_canonical (node);
+  g_autofree char *null_text = tp_json_canonical (NULL);
+
+  g_assert_cmpstr (lenient, ==, "{\"a\":[2500],\"é\":0.10000000000000001}");
+  g_assert_cmpstr (null_text, ==, "null");
+  g_assert_false (tp_json_canonical_append (strict, node, TP_JSON_CANONICAL_STRICT, &error));
   g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
 }
 
@@ -645,6 +663,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/feed/canonical-json", test_canonical_json);
+  g_test_add_func ("/feed/canonical-json-forms", test_canonical_json_forms);
   g_test_add_func ("/feed/util", test_util);
   g_test_add_func ("/feed/keys", test_keys);
   g_test_add_func ("/feed/head", test_head);

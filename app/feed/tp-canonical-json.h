@@ -9,7 +9,8 @@
  * strings escaped as tp_json_append_string() does, whole numbers in
  * decimal without a sign for positives or leading zeros. A fraction or
  * exponent, or a non-ASCII member name, is an error: such a document is
- * not one of the feed's.
+ * not one of the feed's. The serialisation itself is the list's
+ * tp_json_canonical_append() in its strict form.
  */
 #pragma once
 

@@ -234,74 +234,144 @@ compare_names (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-static void
-append_node (GString  *out,
-             JsonNode *node)
+static gboolean
+is_ascii (const char *s)
 {
+  for (; *s != '\0'; s++)
+    if ((guchar) *s >= 0x80)
+      return FALSE;
+  return TRUE;
+}
+
+/* Appends @node; FALSE with @error only in TP_JSON_CANONICAL_STRICT. */
+static gboolean
+append_node (GString               *out,
+             JsonNode              *node,
+             TpJsonCanonicalFlags   flags,
+             guint                  depth,
+             GError               **error)
+{
+  gboolean strict = (flags & TP_JSON_CANONICAL_STRICT) != 0;
+
+  if (strict && depth > TP_JSON_MAX_DEPTH)
+    {
+      g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                   "nested more than %d levels deep", TP_JSON_MAX_DEPTH);
+      return FALSE;
+    }
+
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_OBJECT:
       {
         JsonObject *object = json_node_get_object (node);
-        GList *members = json_object_get_members (object);
-        guint n = g_list_length (members);
-        const char **names = g_new (const char *, n + 1);
-        guint i = 0;
+        g_autoptr(GList) members = json_object_get_members (object);
+        g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
         for (GList *l = members; l != NULL; l = l->next)
-          names[i++] = l->data;
-        qsort (names, n, sizeof *names, compare_names);
-        g_string_append_c (out, '{');
-        for (i = 0; i < n; i++)
           {
+            if (strict && !is_ascii (l->data))
+              {
+                g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                             "a member name is not ASCII");
+                return FALSE;
+              }
+            g_ptr_array_add (names, l->data);
+          }
+        g_ptr_array_sort (names, compare_names);
+        g_string_append_c (out, '{');
+        for (guint i = 0; i < names->len; i++)
+          {
+            const char *name = g_ptr_array_index (names, i);
+
             if (i > 0)
               g_string_append_c (out, ',');
-            tp_json_append_string (out, names[i]);
+            tp_json_append_string (out, name);
             g_string_append_c (out, ':');
-            append_node (out, json_object_get_member (object, names[i]));
+            if (!append_node (out, json_object_get_member (object, name), flags, depth + 1, error))
+              return FALSE;
           }
         g_string_append_c (out, '}');
-        g_free (names);
-        g_list_free (members);
-        break;
+        return TRUE;
       }
     case JSON_NODE_ARRAY:
       {
         JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
 
         g_string_append_c (out, '[');
-        for (guint i = 0; i < json_array_get_length (array); i++)
+        for (guint i = 0; i < n; i++)
           {
             if (i > 0)
               g_string_append_c (out, ',');
-            append_node (out, json_array_get_element (array, i));
+            if (!append_node (out, json_array_get_element (array, i), flags, depth + 1, error))
+              return FALSE;
           }
         g_string_append_c (out, ']');
-        break;
+        return TRUE;
       }
     case JSON_NODE_VALUE:
       {
         GType type = json_node_get_value_type (node);
 
         if (type == G_TYPE_STRING)
-          tp_json_append_string (out, json_node_get_string (node));
+          {
+            /* json-glib lets a lone surrogate escape ("\ud800") through */
+            if (strict && !g_utf8_validate (json_node_get_string (node), -1, NULL))
+              {
+                g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                             "a string that is not valid UTF-8 (a lone surrogate escape?)");
+                return FALSE;
+              }
+            tp_json_append_string (out, json_node_get_string (node));
+          }
         else if (type == G_TYPE_INT64)
           g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
         else if (type == G_TYPE_BOOLEAN)
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else if (strict)
+          {
+            g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                         "a number with a fraction or an exponent (only whole numbers are allowed)");
+            return FALSE;
+          }
         else
           {
             char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
             g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.17g", json_node_get_double (node)));
           }
-        break;
+        return TRUE;
       }
     case JSON_NODE_NULL:
-    default:
       g_string_append (out, "null");
-      break;
+      return TRUE;
+    default:
+      if (strict)
+        {
+          g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT, "an unknown JSON value");
+          return FALSE;
+        }
+      g_string_append (out, "null");
+      return TRUE;
     }
+}
+
+gboolean
+tp_json_canonical_append (GString               *out,
+                          JsonNode              *node,
+                          TpJsonCanonicalFlags   flags,
+                          GError               **error)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (node == NULL)
+    {
+      g_string_append (out, "null");
+      return TRUE;
+    }
+  return append_node (out, node, flags, 0, error);
 }
 
 char *
@@ -309,9 +379,6 @@ tp_json_canonical (JsonNode *node)
 {
   GString *out = g_string_new (NULL);
 
-  if (node == NULL)
-    g_string_append (out, "null");
-  else
-    append_node (out, node);
+  tp_json_canonical_append (out, node, TP_JSON_CANONICAL_DEFAULT, NULL);
   return g_string_free (out, FALSE);
 }

@@ -34,10 +34,27 @@ JsonNode *tp_json_parse_object_line (const char  *text,
 void      tp_json_append_string     (GString     *out,
                                      const char  *s);
 
-/* Canonical JSON (RFC 8785 style: members sorted by name, no white space)
- * of any JSON node, NULL as "null"; numbers that are not integers are
- * written with %.17g. The form that audit records and events are hashed
- * in. */
+/* How tp_json_canonical_append() treats what RFC 8785 forms differently
+ * or not at all. DEFAULT writes any tree: numbers that are not integers
+ * with %.17g, any member name and string as they are (the form that audit
+ * records, entries and events are hashed in). STRICT is the feed's form
+ * (docs/feed.md): whole numbers only, ASCII member names, valid UTF-8,
+ * nested at most TP_JSON_MAX_DEPTH deep; anything else is an error. */
+typedef enum {
+  TP_JSON_CANONICAL_DEFAULT = 0,
+  TP_JSON_CANONICAL_STRICT  = 1 << 0,
+} TpJsonCanonicalFlags;
+
+/* Appends the canonical JSON (members sorted by name in byte order, no
+ * white space) of @node, NULL as "null". FALSE with
+ * TP_ERROR_INVALID_INPUT only with TP_JSON_CANONICAL_STRICT; @out then
+ * holds a partial document. */
+gboolean  tp_json_canonical_append  (GString               *out,
+                                     JsonNode              *node,
+                                     TpJsonCanonicalFlags   flags,
+                                     GError               **error);
+
+/* tp_json_canonical_append() with TP_JSON_CANONICAL_DEFAULT, as a string. */
 char     *tp_json_canonical         (JsonNode    *node);
 
 G_END_DECLS
