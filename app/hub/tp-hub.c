@@ -884,25 +884,14 @@ tp_hub_reconcile (TpHub                *hub,
       g_string_append (answer, "body too large\n");
       return 413;
     }
-  /* one object, possibly long (all the shift's event ids): json-glib
-   * directly, after the same checks the line reader makes */
-  if (memchr (body, '\0', length) != NULL || !g_utf8_validate (body, (gssize) length, NULL))
+  /* one object, possibly long (all the shift's event ids), checked as
+   * a line is before json-glib sees it */
+  root = tp_json_parse_object (body, (gssize) length, TP_HUB_MAX_BODY, "reconcile", &local_error);
+  if (root == NULL)
     {
-      g_string_append (answer, "reconcile: not UTF-8 JSON\n");
+      g_string_append_printf (answer, "%s\n", local_error->message);
       return 400;
     }
-  {
-    g_autoptr(JsonParser) parser = json_parser_new ();
-
-    if (!json_parser_load_from_data (parser, body, (gssize) length, &local_error) ||
-        json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-      {
-        g_string_append_printf (answer, "reconcile: expected one JSON object%s%s\n",
-                                local_error ? ": " : "", local_error ? local_error->message : "");
-        return 400;
-      }
-    root = json_node_copy (json_parser_get_root (parser));
-  }
   object = json_node_get_object (root);
 
 #define BAD(...) G_STMT_START { g_string_append_printf (answer, __VA_ARGS__); g_string_append_c (answer, '\n'); return 400; } G_STMT_END

@@ -77,6 +77,7 @@ check_escape (const char  *text,
 static gboolean
 check_single_object (const char  *text,
                      gsize        length,
+                     gboolean     line,
                      const char  *what,
                      GError     **error)
 {
@@ -127,19 +128,25 @@ check_single_object (const char  *text,
   for (i++; i < length; i++)
     if (!g_ascii_isspace (text[i]))
       {
-        g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                     "%s: text after the object at byte %" G_GSIZE_FORMAT " (one %s per line)",
-                     what, i + 1, what);
+        if (line)
+          g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                       "%s: text after the object at byte %" G_GSIZE_FORMAT " (one %s per line)",
+                       what, i + 1, what);
+        else
+          g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                       "%s: text after the object at byte %" G_GSIZE_FORMAT, what, i + 1);
         return FALSE;
       }
   return TRUE;
 }
 
-JsonNode *
-tp_json_parse_object_line (const char  *text,
-                           gssize       length,
-                           const char  *what,
-                           GError     **error)
+static JsonNode *
+parse_object (const char  *text,
+              gssize       length,
+              gsize        max,
+              gboolean     line,
+              const char  *what,
+              GError     **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -150,11 +157,11 @@ tp_json_parse_object_line (const char  *text,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   len = length < 0 ? strlen (text) : (gsize) length;
-  if (len > TP_JSON_MAX_LINE)
+  if (len > max)
     {
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
-                   "%s: %" G_GSIZE_FORMAT " bytes long, at most %d are read",
-                   what, len, TP_JSON_MAX_LINE);
+                   "%s: %" G_GSIZE_FORMAT " bytes long, at most %" G_GSIZE_FORMAT " are read",
+                   what, len, max);
       return NULL;
     }
   if (memchr (text, '\0', len) != NULL)
@@ -169,7 +176,7 @@ tp_json_parse_object_line (const char  *text,
                    "%s: not valid UTF-8", what);
       return NULL;
     }
-  if (!check_single_object (text, len, what, error))
+  if (!check_single_object (text, len, line, what, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
@@ -183,6 +190,25 @@ tp_json_parse_object_line (const char  *text,
       return NULL;
     }
   return json_parser_steal_root (parser);
+}
+
+JsonNode *
+tp_json_parse_object (const char  *text,
+                      gssize       length,
+                      gsize        max,
+                      const char  *what,
+                      GError     **error)
+{
+  return parse_object (text, length, max, FALSE, what, error);
+}
+
+JsonNode *
+tp_json_parse_object_line (const char  *text,
+                           gssize       length,
+                           const char  *what,
+                           GError     **error)
+{
+  return parse_object (text, length, TP_JSON_MAX_LINE, TRUE, what, error);
 }
 
 void

@@ -26,6 +26,16 @@ JsonNode *tp_json_parse_object_line (const char  *text,
                                      const char  *what,
                                      GError     **error);
 
+/* The same checks for one object of at most @max bytes that is not a line
+ * of JSON-lines input (a reconciliation summary or answer, a push
+ * message): every body that json-glib parses from outside goes through
+ * one of the two. */
+JsonNode *tp_json_parse_object      (const char  *text,
+                                     gssize       length,
+                                     gsize        max,
+                                     const char  *what,
+                                     GError     **error);
+
 /* Appends @s as a JSON string in canonical form (RFC 8785 / JCS): '"' and
  * '\\' escaped, the short escapes \b \f \n \r \t, other control
  * characters as \u00xx, everything else (UTF-8 included) as is. The

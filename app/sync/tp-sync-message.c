@@ -75,87 +75,6 @@ tp_sync_parse_push_message (const char         *text,
   return TRUE;
 }
 
-JsonNode *
-tp_sync_parse_object (const char  *text,
-                      gsize        length,
-                      gsize        max,
-                      const char  *what,
-                      GError     **error)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  guint depth = 0;
-  gsize i = 0;
-
-  g_return_val_if_fail (text != NULL || length == 0, NULL);
-  g_return_val_if_fail (what != NULL, NULL);
-
-  if (text == NULL)
-    text = "";
-  if (length > max)
-    {
-      invalid (error, "%s: %" G_GSIZE_FORMAT " bytes long, at most %" G_GSIZE_FORMAT " are read", what, length, max);
-      return NULL;
-    }
-  if (memchr (text, '\0', length) != NULL || !g_utf8_validate (text, (gssize) length, NULL))
-    {
-      invalid (error, "%s: not UTF-8 text", what);
-      return NULL;
-    }
-  /* json-glib's parser recurses, and leaks on some malformed input: one
-   * object, bounded nesting, nothing after it, before it sees the text
-   * (strings skipped) */
-  while (i < length && g_ascii_isspace (text[i]))
-    i++;
-  if (i == length || text[i] != '{')
-    {
-      invalid (error, "%s: expected a JSON object", what);
-      return NULL;
-    }
-  for (; i < length; i++)
-    {
-      char c = text[i];
-
-      if (c == '"')
-        {
-          for (i++; i < length && text[i] != '"'; i++)
-            if (text[i] == '\\')
-              i++;
-        }
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > TP_JSON_MAX_DEPTH)
-            {
-              invalid (error, "%s: nested more than %d levels deep", what, TP_JSON_MAX_DEPTH);
-              return NULL;
-            }
-        }
-      else if ((c == '}' || c == ']') && depth > 0 && --depth == 0)
-        break;
-    }
-  for (i++; i < length; i++)
-    if (!g_ascii_isspace (text[i]))
-      {
-        invalid (error, "%s: text after the object at byte %" G_GSIZE_FORMAT, what, i + 1);
-        return NULL;
-      }
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, (gssize) length, &local_error))
-    {
-      /* json-glib may quote the offending bytes, not always whole characters */
-      g_autofree char *message = g_utf8_make_valid (local_error->message, -1);
-
-      invalid (error, "%s: not JSON (%s)", what, message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      invalid (error, "%s: expected a JSON object", what);
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
-}
-
 static gboolean
 string_array (JsonObject  *object,
               const char  *member,
@@ -182,7 +101,7 @@ tp_sync_parse_reconcile_answer (const char  *text,
                                 gsize        length,
                                 GError     **error)
 {
-  g_autoptr(JsonNode) root = tp_sync_parse_object (text, length, TP_SYNC_MAX_ANSWER, "reconcile answer", error);
+  g_autoptr(JsonNode) root = tp_json_parse_object (text != NULL ? text : "", (gssize) length, TP_SYNC_MAX_ANSWER, "reconcile answer", error);
   JsonObject *object;
   JsonNode *node;
   const char *status;

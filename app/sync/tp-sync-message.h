@@ -32,14 +32,6 @@ gboolean    tp_sync_parse_push_message (const char         *text,
                                         JsonNode          **out_escalation,
                                         GError            **error);
 
-/* One JSON object of at most @max bytes (UTF-8, no NUL, nested at most
- * TP_JSON_MAX_DEPTH deep), for answers longer than a JSON line. */
-JsonNode   *tp_sync_parse_object       (const char         *text,
-                                        gsize               length,
-                                        gsize               max,
-                                        const char         *what,
-                                        GError            **error);
-
 /* The hub's answer to a reconcile: an object with "shift", "status" ("ok"
  * or "discrepancy"), "hub_lacks" and "hub_extra" (arrays of strings). */
 JsonNode   *tp_sync_parse_reconcile_answer (const char     *text,

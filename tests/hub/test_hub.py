@@ -372,6 +372,16 @@ class Events(hubtest.HubTestCase):
         self.assertEqual(report[0]["discrepancies"], 1)
         self.assertEqual(report[0]["shifts"][0]["terminal"], "T2-EXIT-07")
         self.assertEqual(report[0]["shifts"][0]["hub_lacks"], [missing])
+        # hostile summaries are refused with a reason, and the hub goes on answering:
+        # nesting deep enough to exhaust a recursive parser's stack, a lone surrogate
+        # escape, a second object after the first
+        for body in (b'{"shift":' + b"[" * 4000000 + b"]" * 4000000 + b"}",
+                     b'{"shift":"\\ud800"}', b'{"shift":"S-2"}{}'):
+            status, _, data = terminal.request("POST", "/v1/reconcile", body)
+            self.assertEqual(status, 400, data)
+            self.assertTrue(data.startswith(b"reconcile: "), data)
+        status, _, data = terminal.request("POST", "/v1/reconcile", json.dumps(summary).encode())
+        self.assertEqual(status, 400)
 
 
 class Faults(hubtest.HubTestCase):
