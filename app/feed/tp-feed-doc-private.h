@@ -84,7 +84,5 @@ gboolean  tp_feed_get_time      (JsonObject     *object,
 JsonNode *tp_feed_get_member    (JsonObject     *object,
                                  const char     *member);
 const char *tp_feed_describe_node (JsonNode     *node);
-/* A shortened, printable copy of @text for a message */
-char     *tp_feed_quote         (const char     *text);
 
 G_END_DECLS
