@@ -7,8 +7,6 @@
 #include <string.h>
 
 #include "tp-error.h"
-#include "tp-hub-pg.h"
-#include "tp-hub-sqlite.h"
 #include "tp-hub-storage.h"
 
 G_DEFINE_INTERFACE (TpHubStorage, tp_hub_storage, G_TYPE_OBJECT)
@@ -44,19 +42,6 @@ tp_hub_change_free (TpHubChange *change)
   g_free (change->agency);
   g_free (change->json);
   g_free (change);
-}
-
-TpHubStorage *
-tp_hub_storage_open (const char  *url,
-                     GError     **error)
-{
-  g_return_val_if_fail (url != NULL, NULL);
-
-  if (g_str_has_prefix (url, "postgresql://") || g_str_has_prefix (url, "postgres://"))
-    return tp_hub_pg_open (url, error);
-  if (g_str_has_prefix (url, "sqlite:"))
-    url += strlen ("sqlite:");
-  return tp_hub_sqlite_open (url, error);
 }
 
 TpHubStorage *

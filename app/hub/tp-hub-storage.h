@@ -120,11 +120,6 @@ TpHubChange  *tp_hub_change_new            (guint64            seq,
                                             const char        *json);
 void          tp_hub_change_free           (TpHubChange       *change);
 
-/* "postgresql://..." or "postgres://..." (libpq), "sqlite:PATH" or a
- * plain path (SQLite). */
-TpHubStorage *tp_hub_storage_open          (const char        *url,
-                                            GError           **error);
-
 TpHubStorage *tp_hub_storage_open_another  (TpHubStorage      *self,
                                             GError           **error);
 const char   *tp_hub_storage_describe      (TpHubStorage      *self);

@@ -17,6 +17,8 @@
 #include "tp-feed-segment.h"
 #include "tp-feed-snapshot.h"
 #include "tp-hub.h"
+#include "tp-hub-pg.h"
+#include "tp-hub-sqlite.h"
 #include "tp-json.h"
 
 /* Room for the segment line around an entry's canonical JSON */
@@ -107,6 +109,19 @@ tp_hub_clean_snapshots (TpHub *hub)
     }
 }
 
+/* "postgresql://..." or "postgres://..." (libpq), "sqlite:PATH" or a
+ * plain path (SQLite). */
+static TpHubStorage *
+open_storage (const char  *url,
+              GError     **error)
+{
+  if (g_str_has_prefix (url, "postgresql://") || g_str_has_prefix (url, "postgres://"))
+    return tp_hub_pg_open (url, error);
+  if (g_str_has_prefix (url, "sqlite:"))
+    url += strlen ("sqlite:");
+  return tp_hub_sqlite_open (url, error);
+}
+
 TpHub *
 tp_hub_open (const char          *dir_path,
              const char          *database,
@@ -134,7 +149,7 @@ tp_hub_open (const char          *dir_path,
   if (hub->dir == NULL)
     return NULL;
   default_db = tp_hub_dir_get_database (hub->dir);
-  hub->storage = tp_hub_storage_open (database != NULL ? database : default_db, error);
+  hub->storage = open_storage (database != NULL ? database : default_db, error);
   if (hub->storage == NULL)
     return NULL;
   if (!tp_hub_sign_head (hub, error))
