@@ -15,6 +15,7 @@
 #include "tp-case-page.h"
 #include "tp-check-row.h"
 #include "tp-decision-dialog.h"
+#include "tp-decisions.h"
 #include "tp-face.h"
 
 struct _TpCasePage
@@ -56,25 +57,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TpCasePage, tp_case_page, GTK_TYPE_WIDGET)
-
-/* Every decision of the event contract, in button order, and who takes it. */
-static const struct {
-  const char *action;
-  const char *label;
-  TpRoles     roles;
-  const char *style;
-} decisions[] = {
-  { "allow_exit",           N_("Allow exit"),           TP_ROLE_IMMIGRATION, "suggested-action" },
-  { "deny_exit",            N_("Deny exit"),            TP_ROLE_IMMIGRATION, "destructive-action" },
-  { "refer_customs",        N_("Refer to customs"),     TP_ROLE_IMMIGRATION, NULL },
-  { "select_screening",     N_("Select for screening"), TP_ROLE_CUSTOMS,     "destructive-action" },
-  { "record_findings",      N_("Record findings"),      TP_ROLE_CUSTOMS,     NULL },
-  { "refer_immigration",    N_("Refer to immigration"), TP_ROLE_CUSTOMS,     NULL },
-  { "escalate",             N_("Escalate"),             TP_ROLE_IMMIGRATION | TP_ROLE_CUSTOMS, NULL },
-  { "resolve",              N_("Resolve"),              TP_ROLE_SUPERVISOR,  "suggested-action" },
-  { "override",             N_("Override"),             TP_ROLE_SUPERVISOR,  "destructive-action" },
-  { "clear_false_positive", N_("Clear false positive"), TP_ROLE_SUPERVISOR,  NULL },
-};
 
 static void schedule_update (TpCasePage *self);
 
@@ -186,25 +168,26 @@ static void
 rebuild_actions (TpCasePage *self)
 {
   GtkWidget *child;
+  const char *ids[9];
   guint n = 0;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->actions))) != NULL)
     gtk_flow_box_remove (self->actions, child);
 
-  for (guint i = 0; i < G_N_ELEMENTS (decisions); i++)
+  tp_decisions_for_role (self->role, ids);
+  for (guint i = 0; ids[i] != NULL; i++)
     {
       GtkWidget *button;
+      const char *style = tp_decisions_action_style (ids[i]);
       g_autofree char *tooltip = NULL;
 
-      if (!(decisions[i].roles & self->role))
-        continue;
       n++;
-      button = gtk_button_new_with_label (_(decisions[i].label));
+      button = gtk_button_new_with_label (tp_decisions_action_label (ids[i]));
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "case.decide");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", decisions[i].action);
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", ids[i]);
       gtk_widget_add_css_class (button, "big-button");
-      if (decisions[i].style != NULL)
-        gtk_widget_add_css_class (button, decisions[i].style);
+      if (style != NULL)
+        gtk_widget_add_css_class (button, style);
       /* TRANSLATORS: the keyboard shortcut of a decision button */
       tooltip = g_strdup_printf (_("Alt+%u"), n);
       gtk_widget_set_tooltip_text (button, tooltip);
@@ -1003,7 +986,7 @@ event_text (JsonObject *event)
   if (g_str_equal (type, "decision"))
     {
       const char *action = json_object_get_string_member_with_default (event, "action", "");
-      const char *label = tp_case_page_action_label (action);
+      const char *label = tp_decisions_action_label (action);
       const char *reason = NULL;
       const char *notice = NULL;
       const char *category = NULL;
@@ -1014,7 +997,7 @@ event_text (JsonObject *event)
           !json_object_get_null_member (event, "notice_reference"))
         notice = json_object_get_string_member (event, "notice_reference");
       if (json_object_has_member (event, "category") && !json_object_get_null_member (event, "category"))
-        category = tp_decision_dialog_category_label (json_object_get_string_member (event, "category"));
+        category = tp_decisions_category_label (json_object_get_string_member (event, "category"));
       return g_strdup_printf ("%s%s%s%s%s%s%s", label != NULL ? label : action,
                               notice ? " · " : "", notice ? notice : "",
                               category ? " · " : "", category ? category : "",
@@ -1299,24 +1282,3 @@ tp_case_page_get_updated (TpCasePage *self)
   return self->updated;
 }
 
-const char *
-tp_case_page_action_label (const char *action)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (decisions); i++)
-    if (g_strcmp0 (decisions[i].action, action) == 0)
-      return _(decisions[i].label);
-  return NULL;
-}
-
-guint
-tp_case_page_actions_for_role (TpRoles      role,
-                               const char **out)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (decisions) && n < 8; i++)
-    if (decisions[i].roles & role)
-      out[n++] = decisions[i].action;
-  out[n] = NULL;
-  return n;
-}

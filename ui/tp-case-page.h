@@ -46,13 +46,6 @@ void             tp_case_page_update_now          (TpCasePage      *self);
 gint64           tp_case_page_get_journey_shown   (TpCasePage      *self);
 gint64           tp_case_page_get_updated         (TpCasePage      *self);
 
-/* The label of a decision's button ("Allow exit") for an action id
- * ("allow_exit"), translated; NULL for an unknown id. */
-const char      *tp_case_page_action_label        (const char      *action);
-/* The action ids offered to @role, in button order (static, NULL-terminated
- * in @out, at most 8). */
-guint            tp_case_page_actions_for_role    (TpRoles          role,
-                                                   const char     **out);
 /* "Customs", "Tax"... translated. */
 const char      *tp_case_page_agency_label        (TpAgency         agency);
 

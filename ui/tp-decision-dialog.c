@@ -6,8 +6,8 @@
 
 #include <glib/gi18n.h>
 
-#include "tp-case-page.h"
 #include "tp-decision-dialog.h"
+#include "tp-decisions.h"
 
 struct _TpDecisionDialog
 {
@@ -35,18 +35,6 @@ struct _TpDecisionDialog
 };
 
 G_DEFINE_FINAL_TYPE (TpDecisionDialog, tp_decision_dialog, ADW_TYPE_MESSAGE_DIALOG)
-
-/* Categories of customs findings: the id recorded, and what is shown. */
-static const struct {
-  const char *id;
-  const char *label;
-} categories[] = {
-  { "nothing_found",     N_("Nothing found") },
-  { "undeclared_goods",  N_("Undeclared goods") },
-  { "prohibited_goods",  N_("Prohibited goods") },
-  { "currency",          N_("Currency above the declared limit") },
-  { "other",             N_("Other (say what in the reason)") },
-};
 
 static gboolean
 text_empty (GtkEntry *entry)
@@ -149,7 +137,7 @@ set_up (TpDecisionDialog *self)
 {
   AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (self);
   g_autoptr(GPtrArray) views = tp_case_dup_hit_views (self->kase, self->role, NULL);
-  const char *label = self->escalate ? _("Escalate") : tp_case_page_action_label (tp_decision_action_to_string (self->action));
+  const char *label = self->escalate ? _("Escalate") : tp_decisions_action_label (tp_decision_action_to_string (self->action));
   const char *body = NULL;
   const char *reason_title = _("Reason (optional)");
   AdwResponseAppearance appearance = ADW_RESPONSE_SUGGESTED;
@@ -250,8 +238,8 @@ set_up (TpDecisionDialog *self)
     {
       g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
 
-      for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
-        gtk_string_list_append (names, _(categories[i].label));
+      for (guint i = 0; i < tp_decisions_n_categories (); i++)
+        gtk_string_list_append (names, tp_decisions_category_label (tp_decisions_category_id (i)));
       gtk_drop_down_set_model (self->category_dropdown, G_LIST_MODEL (names));
     }
 
@@ -339,15 +327,6 @@ tp_decision_dialog_get_ready (TpDecisionDialog *self)
     }
 }
 
-const char *
-tp_decision_dialog_category_label (const char *category)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (categories); i++)
-    if (g_strcmp0 (categories[i].id, category) == 0)
-      return _(categories[i].label);
-  return category;
-}
-
 gboolean
 tp_decision_dialog_apply (TpDecisionDialog  *self,
                           GError           **error)
@@ -375,8 +354,8 @@ tp_decision_dialog_apply (TpDecisionDialog  *self,
       decision.notice_reference = notice;
       break;
     case TP_DECISION_RECORD_FINDINGS:
-      decision.category = categories[MIN (gtk_drop_down_get_selected (self->category_dropdown),
-                                          G_N_ELEMENTS (categories) - 1)].id;
+      decision.category = tp_decisions_category_id (MIN (gtk_drop_down_get_selected (self->category_dropdown),
+                                                         tp_decisions_n_categories () - 1));
       break;
     case TP_DECISION_RESOLVE:
       decision.escalation = self->escalation_id;

@@ -36,9 +36,6 @@ void              tp_decision_dialog_set_reason (TpDecisionDialog *self,
                                                  const char       *reason);
 /* TRUE when the decision has what it needs. */
 gboolean          tp_decision_dialog_get_ready  (TpDecisionDialog *self);
-/* The label of a findings category id ("undeclared_goods"), translated;
- * an unknown id as it is. */
-const char       *tp_decision_dialog_category_label (const char *category);
 /* Records the decision on the case. */
 gboolean          tp_decision_dialog_apply      (TpDecisionDialog *self,
                                                  GError          **error);

@@ -11,6 +11,7 @@
 
 #include "tp-case-page.h"
 #include "tp-check-row.h"
+#include "tp-decisions.h"
 #include "tp-demo-scenario.h"
 #include "tp-ui-case.h"
 #include "tp-ui-test.h"
@@ -109,9 +110,9 @@ test_roles (Fixture       *f,
             mine |= g_str_equal (roles[r].buttons[j], all[i]);
           g_assert_cmpint (tp_ui_test_find_labelled (f->page, GTK_TYPE_BUTTON, all[i]) != NULL, ==, mine);
         }
-      g_assert_cmpuint (tp_case_page_actions_for_role (roles[r].role, ids), ==, n_buttons);
+      g_assert_cmpuint (tp_decisions_for_role (roles[r].role, ids), ==, n_buttons);
       for (guint i = 0; i < n_buttons; i++)
-        g_assert_cmpstr (tp_case_page_action_label (ids[i]), ==, roles[r].buttons[i]);
+        g_assert_cmpstr (tp_decisions_action_label (ids[i]), ==, roles[r].buttons[i]);
     }
 }
 
