@@ -156,7 +156,7 @@ tp_feed_get_hash (JsonObject  *object,
     return FALSE;
   if (!tp_feed_unhex (s, out, TP_FEED_HASH_SIZE))
     {
-      g_autofree char *quoted = tp_feed_quote (s);
+      g_autofree char *quoted = tp_json_quote (s);
 
       return tp_feed_fail (error, what, member, "“%s” is not a SHA-256 value (64 hex digits)", quoted);
     }
@@ -181,7 +181,7 @@ tp_feed_get_time (JsonObject  *object,
   *out = tp_feed_parse_time (s);
   if (*out == NULL)
     {
-      g_autofree char *quoted = tp_feed_quote (s);
+      g_autofree char *quoted = tp_json_quote (s);
 
       return tp_feed_fail (error, what, member,
                            "“%s” is not an RFC 3339 time with its offset (2026-12-06T06:09:22Z)", quoted);
@@ -212,7 +212,7 @@ tp_feed_doc_parse (TpFeedDoc   *doc,
     return FALSE;
   if (strcmp (found_type, type) != 0)
     {
-      g_autofree char *quoted = tp_feed_quote (found_type);
+      g_autofree char *quoted = tp_json_quote (found_type);
 
       return tp_feed_fail (error, what, "type", "“%s”, expected “%s”", quoted, type);
     }

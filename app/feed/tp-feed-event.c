@@ -111,7 +111,7 @@ get_enum (JsonObject         *object,
   if (*out == NULL || g_strv_contains (names, *out))
     return TRUE;
   list = g_strjoinv (", ", (GStrv) names);
-  quoted = tp_feed_quote (*out);
+  quoted = tp_json_quote (*out);
   return tp_feed_fail (error, what, member, "“%s” is not one of %s", quoted, list);
 }
 
@@ -129,7 +129,7 @@ get_uuid (JsonObject  *object,
     return FALSE;
   if (*out == NULL || tp_feed_is_uuid (*out))
     return TRUE;
-  quoted = tp_feed_quote (*out);
+  quoted = tp_json_quote (*out);
   return tp_feed_fail (error, what, member, "“%s” is not a UUID (36 characters, lower-case hex, 8-4-4-4-12)", quoted);
 }
 
@@ -295,7 +295,7 @@ tp_feed_event_new_from_node (JsonNode  *node,
     return NULL;
   if (!tp_event_type_from_string (s, &event->type))
     {
-      g_autofree char *quoted = tp_feed_quote (s);
+      g_autofree char *quoted = tp_json_quote (s);
 
       tp_feed_fail (error, "event", "type", "“%s” is not check, decision, escalation or note", quoted);
       return NULL;
@@ -312,7 +312,7 @@ tp_feed_event_new_from_node (JsonNode  *node,
     return NULL;
   if (!tp_role_from_string (s, &event->role))
     {
-      g_autofree char *quoted = tp_feed_quote (s);
+      g_autofree char *quoted = tp_json_quote (s);
 
       tp_feed_fail (error, "event", "role", "“%s” is not immigration, customs or supervisor", quoted);
       return NULL;

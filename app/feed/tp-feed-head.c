@@ -9,6 +9,7 @@
 #include "tp-error.h"
 #include "tp-feed-doc-private.h"
 #include "tp-feed-head.h"
+#include "tp-json.h"
 
 #define MAX_SEQ ((guint64) G_MAXINT64)
 
@@ -142,7 +143,7 @@ tp_feed_head_parse (const char  *text,
   head->heartbeat_s = (guint) heartbeat;
   if (!tp_state_hash_from_hex (state, &head->state_hash) || strlen (state) != TP_STATE_HASH_HEX_LEN)
     {
-      g_autofree char *quoted = tp_feed_quote (state);
+      g_autofree char *quoted = tp_json_quote (state);
 
       tp_feed_fail (error, "head", "state_hash", "“%s” is not a state hash (64 hex digits)", quoted);
       return NULL;

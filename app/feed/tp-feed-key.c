@@ -370,7 +370,7 @@ tp_feed_keyring_new_from_json (const char  *json,
         }
       if (id != NULL && strcmp (id, key->id) != 0)
         {
-          g_autofree char *quoted = tp_feed_quote (id);
+          g_autofree char *quoted = tp_json_quote (id);
 
           g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
                        "feed keys: keys[%u].key_id: “%s” is not the id of its public key (%s)",
@@ -422,7 +422,7 @@ tp_feed_keyring_verify (TpFeedKeyring  *ring,
   key = tp_feed_keyring_lookup (ring, key_id);
   if (key == NULL)
     {
-      g_autofree char *shown = tp_feed_quote (key_id);
+      g_autofree char *shown = tp_json_quote (key_id);
 
       g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
                    "key_id: “%s” is not one of the pinned feed keys", shown);

@@ -120,7 +120,7 @@ tp_feed_receipt_parse (const char  *text,
     return NULL;
   if (!tp_receipt_status_from_string (s, &receipt->status))
     {
-      g_autofree char *quoted = tp_feed_quote (s);
+      g_autofree char *quoted = tp_json_quote (s);
 
       tp_feed_fail (error, "receipt", "status", "“%s” is not accepted, duplicate or rejected", quoted);
       return NULL;

@@ -213,7 +213,7 @@ tp_feed_segment_parse (const guint8  *data,
     return NULL;
   if (strlen (state) != TP_STATE_HASH_HEX_LEN || !tp_state_hash_from_hex (state, &segment->state_hash))
     {
-      g_autofree char *quoted = tp_feed_quote (state);
+      g_autofree char *quoted = tp_json_quote (state);
 
       tp_feed_fail (error, "segment", "state_hash", "“%s” is not a state hash (64 hex digits)", quoted);
       return NULL;

@@ -326,7 +326,7 @@ parse_header (TpFeedSnapshotHeader  *header,
     return FALSE;
   if (strlen (state) != TP_STATE_HASH_HEX_LEN || !tp_state_hash_from_hex (state, &header->state_hash))
     {
-      g_autofree char *quoted = tp_feed_quote (state);
+      g_autofree char *quoted = tp_json_quote (state);
 
       return tp_feed_fail (error, "snapshot", "state_hash", "“%s” is not a state hash (64 hex digits)", quoted);
     }
@@ -456,7 +456,7 @@ tp_feed_snapshot_reader_next (TpFeedSnapshotReader  *reader,
     return tp_feed_fail (error, what, NULL, "%s", local_error->message);
   if (reader->last_id != NULL && strcmp (decoded->id, reader->last_id) <= 0)
     {
-      g_autofree char *quoted = tp_feed_quote (decoded->id);
+      g_autofree char *quoted = tp_json_quote (decoded->id);
 
       return tp_feed_fail (error, what, "id", "“%s” is not after the previous id (sorted, each id once)", quoted);
     }

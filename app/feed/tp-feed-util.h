@@ -33,7 +33,4 @@ GDateTime *tp_feed_parse_time     (const char   *text);
  * lower-case hex digits. */
 gboolean   tp_feed_is_uuid        (const char   *text);
 
-/* A shortened (40 characters), printable copy of @text for a message. */
-char      *tp_feed_quote          (const char   *text);
-
 G_END_DECLS

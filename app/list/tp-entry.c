@@ -434,28 +434,6 @@ fail (GError     **error,
   return FALSE;
 }
 
-/* Shortened, printable copy of a value for an error message. */
-static char *
-quote_value (const char *text)
-{
-  g_autofree char *s = g_utf8_make_valid (text, -1);
-  GString *out = g_string_new (NULL);
-  const char *p = s;
-
-  for (guint n = 0; *p != '\0' && n < 40; p = g_utf8_next_char (p), n++)
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_unichar (out, c);
-    }
-  if (*p != '\0')
-    g_string_append (out, "…");
-  return g_string_free (out, FALSE);
-}
-
 static gboolean
 get_string (JsonObject  *object,
             const char  *name,
@@ -534,7 +512,7 @@ get_enum (JsonObject  *object,
     return FALSE;
   if (enum_from_nick (type, s, out))
     return TRUE;
-  quoted = quote_value (s);
+  quoted = tp_json_quote (s);
   return fail (error, name, "“%s” is not %s", quoted, expected);
 }
 
@@ -554,7 +532,7 @@ get_full_date (JsonObject  *object,
     return FALSE;
   if (s == NULL || parse_full_date (s, out))
     return TRUE;
-  quoted = quote_value (s);
+  quoted = tp_json_quote (s);
   return fail (error, field, "“%s” is not a date (YYYY-MM-DD)", quoted);
 }
 
@@ -584,7 +562,7 @@ get_country (JsonObject  *object,
       out[i] = '\0';
       return TRUE;
     }
-  quoted = quote_value (s);
+  quoted = tp_json_quote (s);
   return fail (error, field, "“%s” is not a country code: expected an ICAO 9303 code as the "
                "MRZ prints it (ISO 3166 alpha-3, D for Germany, XXA, UNO...)", quoted);
 }
@@ -615,7 +593,7 @@ decode_identifier (JsonNode      *node,
     return FALSE;
   if (!tp_identifier_type_from_string (s, &type))
     {
-      quoted = quote_value (s);
+      quoted = tp_json_quote (s);
       return fail (error, type_field, "“%s” is not an identifier type (passport, national_id, tax_code or other)",
                    quoted);
     }
@@ -631,7 +609,7 @@ decode_identifier (JsonNode      *node,
         continue;
       if (!g_ascii_isalnum (c) && c != '-' && c != '/' && c != '.')
         {
-          quoted = quote_value (s);
+          quoted = tp_json_quote (s);
           return fail (error, value_field,
                        "“%s” has a character other than letters A–Z, digits, “-”, “/” and “.”", quoted);
         }
@@ -697,12 +675,12 @@ decode_person (JsonObject  *root,
     return FALSE;
   if (s != NULL && !tp_partial_date_parse (s, &entry->birth_date))
     {
-      quoted = quote_value (s);
+      quoted = tp_json_quote (s);
       return fail (error, "person.birth_date", "“%s” is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", quoted);
     }
   if (s != NULL && partial_date_after_today (&entry->birth_date))
     {
-      quoted = quote_value (s);
+      quoted = tp_json_quote (s);
       return fail (error, "person.birth_date", "“%s” is in the future", quoted);
     }
 
@@ -714,7 +692,7 @@ decode_person (JsonObject  *root,
         entry->sex = s[0];
       else
         {
-          quoted = quote_value (s);
+          quoted = tp_json_quote (s);
           return fail (error, "person.sex", "“%s” is not a sex code (M, F or X)", quoted);
         }
     }
@@ -804,7 +782,7 @@ decode_visibility (JsonObject  *root,
         return fail (error, field, "expected a string, found %s", describe_node (element));
       if (!tp_role_from_string (json_node_get_string (element), &role))
         {
-          quoted = quote_value (json_node_get_string (element));
+          quoted = tp_json_quote (json_node_get_string (element));
           return fail (error, field, "“%s” is not a role (immigration, customs or supervisor)", quoted);
         }
       entry->visibility |= role;
@@ -831,7 +809,7 @@ decode_id (JsonObject  *root,
   for (gsize i = 0; i < len; i++)
     if (s[i] <= ' ' || s[i] >= 0x7f)
       {
-        quoted = quote_value (s);
+        quoted = tp_json_quote (s);
         return fail (error, "id", "“%s” has a character that is not printable ASCII (or a space)", quoted);
       }
   entry->id = g_strdup (s);

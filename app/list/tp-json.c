@@ -408,3 +408,24 @@ tp_json_canonical (JsonNode *node)
   tp_json_canonical_append (out, node, TP_JSON_CANONICAL_DEFAULT, NULL);
   return g_string_free (out, FALSE);
 }
+
+char *
+tp_json_quote (const char *text)
+{
+  g_autofree char *s = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new (NULL);
+  const char *p = s;
+
+  for (guint n = 0; *p != '\0' && n < 40; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  if (*p != '\0')
+    g_string_append (out, "…");
+  return g_string_free (out, FALSE);
+}

@@ -67,4 +67,8 @@ gboolean  tp_json_canonical_append  (GString               *out,
 /* tp_json_canonical_append() with TP_JSON_CANONICAL_DEFAULT, as a string. */
 char     *tp_json_canonical         (JsonNode    *node);
 
+/* A value for an error message: at most 40 characters (then "…"), made
+ * valid UTF-8, control characters as \u00xx. */
+char     *tp_json_quote             (const char  *text);
+
 G_END_DECLS
