@@ -216,14 +216,24 @@ update_enabled (TpCasePage *self)
     {
       GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
       GVariant *target;
+      const char *action;
 
       if (!GTK_IS_BUTTON (button))
         continue;
       target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+      action = target != NULL ? g_variant_get_string (target, NULL) : NULL;
       /* the button's sensitivity is also the action's: both said here */
-      gtk_widget_set_sensitive (button, screened && (!blocked || (target != NULL &&
-                                                                  g_strcmp0 (g_variant_get_string (target, NULL),
-                                                                             "escalate") == 0)));
+      gtk_widget_set_sensitive (button, screened && (!blocked || g_strcmp0 (action, "escalate") == 0));
+      /* allowing exit is the suggested decision for a CLEAR traveller only:
+       * on a STOP it must not be the button that draws the eye */
+      if (g_strcmp0 (action, "allow_exit") == 0)
+        {
+          if (screened && tp_case_get_verdict (self->kase) == TP_VERDICT_CLEAR &&
+              (self->counter == NULL || tp_counter_get_list_hold (self->counter) <= TP_LIST_HOLD_WARN))
+            gtk_widget_add_css_class (button, "suggested-action");
+          else
+            gtk_widget_remove_css_class (button, "suggested-action");
+        }
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.add-note", has_case);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.read-chip", can_read);

@@ -157,6 +157,9 @@ test_stop (Fixture       *f,
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (hit)), "Notice "));
   /* decisions open, the face decoded off the UI thread */
   g_assert_true (gtk_widget_is_sensitive (tp_ui_test_find_labelled (f->page, GTK_TYPE_BUTTON, "Deny exit")));
+  /* on a STOP, allowing exit is not the suggested decision */
+  g_assert_false (gtk_widget_has_css_class (tp_ui_test_find_labelled (f->page, GTK_TYPE_BUTTON, "Allow exit"),
+                                            "suggested-action"));
   face = tp_ui_test_find_labelled (f->page, GTK_TYPE_PICTURE, NULL);
   g_assert_nonnull (face);
   while (gtk_picture_get_paintable (GTK_PICTURE (face)) == NULL)
@@ -262,6 +265,16 @@ button_sensitive (Fixture    *f,
   return gtk_widget_is_sensitive (button);
 }
 
+static gboolean
+button_suggested (Fixture    *f,
+                  const char *label)
+{
+  GtkWidget *button = tp_ui_test_find_labelled (f->page, GTK_TYPE_BUTTON, label);
+
+  g_assert_nonnull (button);
+  return gtk_widget_has_css_class (button, "suggested-action");
+}
+
 /* The stale-list policy: what a list no head vouches for does to a CLEAR. */
 static void
 test_stale_list (Fixture       *f,
@@ -274,6 +287,7 @@ test_stale_list (Fixture       *f,
   tp_case_page_set_role (TP_CASE_PAGE (f->page), TP_ROLE_IMMIGRATION);
   tp_ui_case_present (f->c, tp_demo_scenario_lookup ("clear")->chip);
   assert_banner (f, "Verdict: CLEAR");
+  g_assert_true (button_suggested (f, "Allow exit"));
 
   /* warn: the verdict stands, the banner says so */
   tp_counter_set_list_stale (f->c->counter, TRUE, TP_STALE_POLICY_WARN);
@@ -284,6 +298,7 @@ test_stale_list (Fixture       *f,
   tp_counter_set_list_stale (f->c->counter, TRUE, TP_STALE_POLICY_REVIEW);
   assert_banner (f, "Verdict: REVIEW");
   g_assert_true (button_sensitive (f, "Allow exit"));
+  g_assert_false (button_suggested (f, "Allow exit"));
   shot1 = tp_ui_test_screenshot (f->page, "case-stale-review");
   /* block: no verdict; only the escalation to a supervisor, who decides */
   tp_counter_set_list_stale (f->c->counter, TRUE, TP_STALE_POLICY_BLOCK);
