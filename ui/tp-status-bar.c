@@ -270,7 +270,14 @@ update_outbox (TpStatusBar *self)
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Outbox: %lld event waiting",
                                        "Outbox: %lld events waiting", (gulong) pending),
                           (long long) pending);
-  set_item (self, ITEM_OUTBOX, pending > 0 ? LEVEL_WARNING : LEVEL_OK, text);
+  /* events on their way to a hub that answers are no cause for concern;
+   * a backlog the hub cannot take is */
+  if (pending == 0)
+    set_item (self, ITEM_OUTBOX, LEVEL_OK, text);
+  else if (tp_terminal_get_sync_state (self->terminal) == TP_TERMINAL_SYNC_ONLINE)
+    set_item (self, ITEM_OUTBOX, LEVEL_NEUTRAL, text);
+  else
+    set_item (self, ITEM_OUTBOX, LEVEL_WARNING, text);
 }
 
 static void
@@ -297,7 +304,10 @@ terminal_notify_cb (TpStatusBar *self,
   else if (g_str_equal (name, "list"))
     update_list (self);
   else if (g_str_equal (name, "sync"))
-    update_sync (self);
+    {
+      update_sync (self);
+      update_outbox (self);
+    }
   else if (g_str_equal (name, "outbox"))
     update_outbox (self);
 }

@@ -40,6 +40,11 @@ test_states (void)
   g_assert_cmpstr (tp_status_bar_get_level (TP_STATUS_BAR (bar), "list"), ==, "ok");
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "sync"), ==, "Sync: online");
   g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "outbox"), ==, "Outbox: 0 events waiting");
+  /* events on their way to a hub that answers: no warning */
+  tp_terminal_set_outbox (terminal, 3);
+  g_assert_cmpstr (tp_status_bar_get_text (TP_STATUS_BAR (bar), "outbox"), ==, "Outbox: 3 events waiting");
+  g_assert_cmpstr (tp_status_bar_get_level (TP_STATUS_BAR (bar), "outbox"), ==, "neutral");
+  tp_terminal_set_outbox (terminal, 0);
   shot1 = tp_ui_test_screenshot (bar, "status-bar-online");
 
   /* offline with a stale list and a backlog: words, not only colours */
