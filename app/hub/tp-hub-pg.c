@@ -50,7 +50,12 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS shifts ("
   "  terminal TEXT NOT NULL, shift TEXT NOT NULL, airport TEXT NOT NULL, day TEXT NOT NULL,"
   "  json TEXT NOT NULL, PRIMARY KEY (terminal, shift));"
-  "CREATE INDEX IF NOT EXISTS shifts_airport_day ON shifts (airport, day);";
+  "CREATE INDEX IF NOT EXISTS shifts_airport_day ON shifts (airport, day);"
+  "CREATE TABLE IF NOT EXISTS audit_heads (terminal TEXT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS audit_breaks ("
+  "  n BIGSERIAL PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, terminal TEXT NOT NULL, airport TEXT NOT NULL,"
+  "  day TEXT NOT NULL, json TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS audit_breaks_airport_day ON audit_breaks (airport, day);";
 
 static gboolean
 pg_fail (TpHubPg     *self,
@@ -587,6 +592,76 @@ pg_foreach_shift (TpHubStorage  *storage,
                          2, values, func, user_data, error);
 }
 
+static gboolean
+pg_get_audit_head (TpHubStorage  *storage,
+                   const char    *terminal,
+                   gint64        *seq,
+                   char         **hash,
+                   GError       **error)
+{
+  const char *values[] = { terminal };
+  g_autoptr(PGresult) result = run (TP_HUB_PG (storage), "SELECT seq, hash FROM audit_heads WHERE terminal = $1",
+                                    1, values, PGRES_TUPLES_OK, "read a terminal's audit head", error);
+
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      *seq = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      *hash = g_strdup (PQgetvalue (result, 0, 1));
+    }
+  return TRUE;
+}
+
+static gboolean
+pg_set_audit_head (TpHubStorage  *storage,
+                   const char    *terminal,
+                   gint64         seq,
+                   const char    *hash,
+                   GError       **error)
+{
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  const char *values[] = { terminal, seq_text, hash };
+
+  return command (TP_HUB_PG (storage),
+                  "INSERT INTO audit_heads (terminal, seq, hash) VALUES ($1, $2, $3)"
+                  " ON CONFLICT (terminal) DO UPDATE SET seq = $2, hash = $3",
+                  3, values, "store a terminal's audit head", error);
+}
+
+static gboolean
+pg_put_audit_break (TpHubStorage  *storage,
+                    const char    *event_id,
+                    const char    *terminal,
+                    const char    *airport,
+                    const char    *day,
+                    const char    *json,
+                    GError       **error)
+{
+  const char *values[] = { event_id, terminal, airport, day, json };
+
+  return command (TP_HUB_PG (storage),
+                  "INSERT INTO audit_breaks (event_id, terminal, airport, day, json) VALUES ($1, $2, $3, $4, $5)"
+                  " ON CONFLICT (event_id) DO NOTHING",
+                  5, values, "store an audit break", error);
+}
+
+static gboolean
+pg_foreach_audit_break (TpHubStorage  *storage,
+                        const char    *airport,
+                        const char    *day,
+                        TpHubRowFunc   func,
+                        gpointer       user_data,
+                        GError       **error)
+{
+  const char *values[] = { airport, day };
+
+  return foreach_cursor (TP_HUB_PG (storage),
+                         "DECLARE tp_rows NO SCROLL CURSOR FOR SELECT json FROM audit_breaks"
+                         " WHERE airport = $1 AND day = $2 ORDER BY n",
+                         2, values, func, user_data, error);
+}
+
 static void
 tp_hub_pg_storage_init (TpHubStorageInterface *iface)
 {
@@ -612,6 +687,10 @@ tp_hub_pg_storage_init (TpHubStorageInterface *iface)
   iface->list_event_ids = pg_list_event_ids;
   iface->put_shift = pg_put_shift;
   iface->foreach_shift = pg_foreach_shift;
+  iface->get_audit_head = pg_get_audit_head;
+  iface->set_audit_head = pg_set_audit_head;
+  iface->put_audit_break = pg_put_audit_break;
+  iface->foreach_audit_break = pg_foreach_audit_break;
 }
 
 static void

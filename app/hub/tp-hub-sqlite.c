@@ -50,7 +50,13 @@ static const char schema[] =
   "CREATE TABLE IF NOT EXISTS shifts ("
   "  terminal TEXT NOT NULL, shift TEXT NOT NULL, airport TEXT NOT NULL, day TEXT NOT NULL,"
   "  json TEXT NOT NULL, PRIMARY KEY (terminal, shift));"
-  "CREATE INDEX IF NOT EXISTS shifts_airport_day ON shifts (airport, day);";
+  "CREATE INDEX IF NOT EXISTS shifts_airport_day ON shifts (airport, day);"
+  "CREATE TABLE IF NOT EXISTS audit_heads ("
+  "  terminal TEXT PRIMARY KEY, seq INTEGER NOT NULL, hash TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS audit_breaks ("
+  "  event_id TEXT PRIMARY KEY, terminal TEXT NOT NULL, airport TEXT NOT NULL, day TEXT NOT NULL,"
+  "  json TEXT NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS audit_breaks_airport_day ON audit_breaks (airport, day);";
 
 static gboolean
 db_fail (TpHubSqlite  *self,
@@ -578,6 +584,94 @@ sqlite_foreach_shift (TpHubStorage  *storage,
   return foreach_row (self, stmt, func, user_data, error);
 }
 
+static gboolean
+sqlite_get_audit_head (TpHubStorage  *storage,
+                       const char    *terminal,
+                       gint64        *seq,
+                       char         **hash,
+                       GError       **error)
+{
+  TpHubSqlite *self = TP_HUB_SQLITE (storage);
+  g_autoptr(TpStmt) stmt = prepare (self, "SELECT seq, hash FROM audit_heads WHERE terminal = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, terminal, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *seq = sqlite3_column_int64 (stmt, 0);
+      *hash = column_text (stmt, 1);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    return db_fail (self, error, "read a terminal's audit head");
+  return TRUE;
+}
+
+static gboolean
+sqlite_set_audit_head (TpHubStorage  *storage,
+                       const char    *terminal,
+                       gint64         seq,
+                       const char    *hash,
+                       GError       **error)
+{
+  TpHubSqlite *self = TP_HUB_SQLITE (storage);
+  g_autoptr(TpStmt) stmt =
+    prepare (self, "INSERT OR REPLACE INTO audit_heads (terminal, seq, hash) VALUES (?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, terminal, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, seq);
+  sqlite3_bind_text (stmt, 3, hash, -1, SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_put_audit_break (TpHubStorage  *storage,
+                        const char    *event_id,
+                        const char    *terminal,
+                        const char    *airport,
+                        const char    *day,
+                        const char    *json,
+                        GError       **error)
+{
+  TpHubSqlite *self = TP_HUB_SQLITE (storage);
+  g_autoptr(TpStmt) stmt =
+    prepare (self, "INSERT OR IGNORE INTO audit_breaks (event_id, terminal, airport, day, json) VALUES (?, ?, ?, ?, ?)",
+             error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, terminal, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, airport, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, day, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, json, -1, SQLITE_STATIC);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+sqlite_foreach_audit_break (TpHubStorage  *storage,
+                            const char    *airport,
+                            const char    *day,
+                            TpHubRowFunc   func,
+                            gpointer       user_data,
+                            GError       **error)
+{
+  TpHubSqlite *self = TP_HUB_SQLITE (storage);
+  g_autoptr(TpStmt) stmt =
+    prepare (self, "SELECT json FROM audit_breaks WHERE airport = ? AND day = ? ORDER BY rowid", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, airport, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
+  return foreach_row (self, stmt, func, user_data, error);
+}
+
 static void
 tp_hub_sqlite_storage_init (TpHubStorageInterface *iface)
 {
@@ -603,6 +697,10 @@ tp_hub_sqlite_storage_init (TpHubStorageInterface *iface)
   iface->list_event_ids = sqlite_list_event_ids;
   iface->put_shift = sqlite_put_shift;
   iface->foreach_shift = sqlite_foreach_shift;
+  iface->get_audit_head = sqlite_get_audit_head;
+  iface->set_audit_head = sqlite_set_audit_head;
+  iface->put_audit_break = sqlite_put_audit_break;
+  iface->foreach_audit_break = sqlite_foreach_audit_break;
 }
 
 static void

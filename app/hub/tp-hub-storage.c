@@ -249,3 +249,60 @@ tp_hub_storage_foreach_shift (TpHubStorage       *self,
   g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
   return TP_HUB_STORAGE_GET_IFACE (self)->foreach_shift (self, airport, day, func, user_data, error);
 }
+
+gboolean
+tp_hub_storage_get_audit_head (TpHubStorage  *self,
+                               const char    *terminal,
+                               gint64        *seq,
+                               char         **hash,
+                               GError       **error)
+{
+  g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
+  g_return_val_if_fail (terminal != NULL && seq != NULL && hash != NULL, FALSE);
+
+  *seq = 0;
+  *hash = NULL;
+  return TP_HUB_STORAGE_GET_IFACE (self)->get_audit_head (self, terminal, seq, hash, error);
+}
+
+gboolean
+tp_hub_storage_set_audit_head (TpHubStorage  *self,
+                               const char    *terminal,
+                               gint64         seq,
+                               const char    *hash,
+                               GError       **error)
+{
+  g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
+  g_return_val_if_fail (terminal != NULL && hash != NULL, FALSE);
+
+  return TP_HUB_STORAGE_GET_IFACE (self)->set_audit_head (self, terminal, seq, hash, error);
+}
+
+gboolean
+tp_hub_storage_put_audit_break (TpHubStorage  *self,
+                                const char    *event_id,
+                                const char    *terminal,
+                                const char    *airport,
+                                const char    *day,
+                                const char    *json,
+                                GError       **error)
+{
+  g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
+  g_return_val_if_fail (event_id != NULL && terminal != NULL && airport != NULL && day != NULL && json != NULL,
+                        FALSE);
+
+  return TP_HUB_STORAGE_GET_IFACE (self)->put_audit_break (self, event_id, terminal, airport, day, json, error);
+}
+
+gboolean
+tp_hub_storage_foreach_audit_break (TpHubStorage  *self,
+                                    const char    *airport,
+                                    const char    *day,
+                                    TpHubRowFunc   func,
+                                    gpointer       user_data,
+                                    GError       **error)
+{
+  g_return_val_if_fail (TP_IS_HUB_STORAGE (self), FALSE);
+
+  return TP_HUB_STORAGE_GET_IFACE (self)->foreach_audit_break (self, airport, day, func, user_data, error);
+}

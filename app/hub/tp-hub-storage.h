@@ -111,6 +111,18 @@ struct _TpHubStorageInterface {
                                    const char *airport, const char *day, const char *json, GError **error);
   gboolean (*foreach_shift)       (TpHubStorage *self, const char *airport, const char *day,
                                    TpHubRowFunc func, gpointer user_data, GError **error);
+  /* The newest audit-log position a terminal's events carried: *seq 0 and
+   * *hash NULL when none has. */
+  gboolean (*get_audit_head)      (TpHubStorage *self, const char *terminal, gint64 *seq, char **hash,
+                                   GError **error);
+  gboolean (*set_audit_head)      (TpHubStorage *self, const char *terminal, gint64 seq, const char *hash,
+                                   GError **error);
+  /* An event whose audit position does not follow the terminal's head
+   * (the terminal's audit log lost its tail or was rewritten) */
+  gboolean (*put_audit_break)     (TpHubStorage *self, const char *event_id, const char *terminal,
+                                   const char *airport, const char *day, const char *json, GError **error);
+  gboolean (*foreach_audit_break) (TpHubStorage *self, const char *airport, const char *day,
+                                   TpHubRowFunc func, gpointer user_data, GError **error);
 };
 
 TpHubChange  *tp_hub_change_new            (guint64            seq,
@@ -194,5 +206,29 @@ gboolean      tp_hub_storage_foreach_shift (TpHubStorage      *self,
                                             TpHubRowFunc       func,
                                             gpointer           user_data,
                                             GError           **error);
+
+gboolean      tp_hub_storage_get_audit_head (TpHubStorage      *self,
+                                             const char        *terminal,
+                                             gint64            *seq,
+                                             char             **hash,
+                                             GError           **error);
+gboolean      tp_hub_storage_set_audit_head (TpHubStorage      *self,
+                                             const char        *terminal,
+                                             gint64             seq,
+                                             const char        *hash,
+                                             GError           **error);
+gboolean      tp_hub_storage_put_audit_break (TpHubStorage     *self,
+                                              const char       *event_id,
+                                              const char       *terminal,
+                                              const char       *airport,
+                                              const char       *day,
+                                              const char       *json,
+                                              GError          **error);
+gboolean      tp_hub_storage_foreach_audit_break (TpHubStorage  *self,
+                                                  const char    *airport,
+                                                  const char    *day,
+                                                  TpHubRowFunc   func,
+                                                  gpointer       user_data,
+                                                  GError       **error);
 
 G_END_DECLS

@@ -683,6 +683,79 @@ unix_ms (GDateTime *t)
   return g_date_time_to_unix (t) * 1000 + g_date_time_get_microsecond (t) / 1000;
 }
 
+/* The terminal's hash-chained audit log travels with its events: each
+ * event carries its record's place (audit.seq, audit.hash). Records only
+ * ever follow one another, so an event whose place is at or below the
+ * newest place this terminal's events already carried means the local log
+ * lost its tail (truncated, or restored from a copy) and went on from
+ * there. The event is kept; the break is stored for the airport's report
+ * and said in the receipt. */
+static gboolean
+check_audit_position (TpHub                *hub,
+                      const TpHubIdentity  *who,
+                      TpFeedEvent          *event,
+                      TpFeedReceipt        *receipt,
+                      gint64               *head_seq,
+                      char                **head_hash,
+                      gboolean             *head_moved,
+                      GError              **error)
+{
+  JsonNode *audit_node = json_object_get_member (json_node_get_object (event->node), "audit");
+  JsonObject *audit;
+  g_autoptr(JsonObject) record = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *day = NULL;
+  g_autofree char *detected = NULL;
+  g_autofree char *message = NULL;
+  const char *hash;
+  gint64 seq;
+
+  if (audit_node == NULL || !JSON_NODE_HOLDS_OBJECT (audit_node))
+    return TRUE;
+  audit = json_node_get_object (audit_node);
+  seq = json_object_get_int_member (audit, "seq");
+  hash = json_object_get_string_member (audit, "hash");
+  if (*head_hash == NULL || seq > *head_seq)
+    {
+      *head_seq = seq;
+      g_free (*head_hash);
+      *head_hash = g_strdup (hash);
+      *head_moved = TRUE;
+      return TRUE;
+    }
+
+  message = g_strdup_printf ("audit: record %" G_GINT64_FORMAT " does not follow record %" G_GINT64_FORMAT
+                             " (%.16s…), the newest this terminal's events carried: its audit log lost its tail"
+                             " or was rewritten", seq, *head_seq, *head_hash);
+  now = g_date_time_new_now_utc ();
+  day = g_date_time_format (now, "%Y-%m-%d");
+  detected = g_date_time_format_iso8601 (now);
+  record = json_object_new ();
+  json_object_set_string_member (record, "event", event->id);
+  json_object_set_string_member (record, "terminal", who->name);
+  json_object_set_string_member (record, "airport", who->airport);
+  json_object_set_string_member (record, "checkpoint", who->checkpoint);
+  json_object_set_int_member (record, "seq", seq);
+  json_object_set_string_member (record, "hash", hash);
+  json_object_set_int_member (record, "head_seq", *head_seq);
+  json_object_set_string_member (record, "head_hash", *head_hash);
+  json_object_set_string_member (record, "detected_at", detected);
+  json_object_set_string_member (record, "reason", message);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, record);
+  json = tp_canonical_json (node, error);
+  if (json == NULL ||
+      !tp_hub_storage_put_audit_break (hub->storage, event->id, who->name, who->airport, day, json, error))
+    return FALSE;
+
+  g_strfreev (receipt->warnings);
+  receipt->warnings = g_new0 (char *, 2);
+  receipt->warnings[0] = g_steal_pointer (&message);
+  return TRUE;
+}
+
 guint
 tp_hub_ingest_events (TpHub                *hub,
                       const TpHubIdentity  *who,
@@ -697,6 +770,9 @@ tp_hub_ingest_events (TpHub                *hub,
   g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify) tp_feed_receipt_free);
   g_autoptr(GPtrArray) stored_escalations = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) hub_event_free);
+  g_autofree char *head_hash = NULL;
+  gint64 head_seq = 0;
+  gboolean head_moved = FALSE;
 
   if (who->kind != TP_HUB_CLIENT_TERMINAL)
     {
@@ -767,7 +843,8 @@ tp_hub_ingest_events (TpHub                *hub,
 
   g_mutex_lock (&hub->write_lock);
   if (!tp_hub_storage_begin (hub->storage, TRUE, error) ||
-      !tp_hub_storage_put_events (hub->storage, rows, error))
+      !tp_hub_storage_put_events (hub->storage, rows, error) ||
+      !tp_hub_storage_get_audit_head (hub->storage, who->name, &head_seq, &head_hash, error))
     goto fail;
   for (guint i = 0, r = 0; i < events->len; i++)
     {
@@ -781,8 +858,11 @@ tp_hub_ingest_events (TpHub                *hub,
       receipt->status = stored->stored ? TP_RECEIPT_ACCEPTED : TP_RECEIPT_DUPLICATE;
       if (stored->stored && event->type == TP_EVENT_ESCALATION)
         g_ptr_array_add (stored_escalations, g_strdup (stored->json));
+      if (stored->stored && !check_audit_position (hub, who, event, receipt, &head_seq, &head_hash, &head_moved, error))
+        goto fail;
     }
-  if (!tp_hub_storage_commit (hub->storage, error))
+  if ((head_moved && !tp_hub_storage_set_audit_head (hub->storage, who->name, head_seq, head_hash, error)) ||
+      !tp_hub_storage_commit (hub->storage, error))
     goto fail;
   g_mutex_unlock (&hub->write_lock);
 
@@ -888,6 +968,11 @@ tp_hub_reconcile (TpHub                *hub,
   const char *shift;
   const char *given_digest;
   const char *when;
+  const char *terminal_audit_hash = NULL;
+  gint64 terminal_audit_seq = 0;
+  g_autofree char *hub_audit_hash = NULL;
+  g_autofree char *audit_break = NULL;
+  gint64 hub_audit_seq = 0;
 
   if (who->kind != TP_HUB_CLIENT_TERMINAL)
     {
@@ -936,6 +1021,23 @@ tp_hub_reconcile (TpHub                *hub,
   given_digest = json_object_get_string_member_with_default (object, "digest", "");
   if (g_ascii_strcasecmp (given_digest, digest) != 0)
     BAD ("reconcile.digest: does not match event_ids (SHA-256 of the sorted ids, each followed by a newline)");
+  node = json_object_get_member (object, "audit");
+  if (node != NULL)
+    {
+      JsonObject *audit = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *seq = audit != NULL ? json_object_get_member (audit, "seq") : NULL;
+      JsonNode *hash = audit != NULL ? json_object_get_member (audit, "hash") : NULL;
+      guint8 raw[TP_FEED_HASH_SIZE];
+
+      if (seq == NULL || !JSON_NODE_HOLDS_VALUE (seq) || json_node_get_value_type (seq) != G_TYPE_INT64 ||
+          json_node_get_int (seq) < 1 ||
+          hash == NULL || !JSON_NODE_HOLDS_VALUE (hash) || json_node_get_value_type (hash) != G_TYPE_STRING ||
+          strlen (json_node_get_string (hash)) != 2 * TP_FEED_HASH_SIZE ||
+          !tp_feed_unhex (json_node_get_string (hash), raw, TP_FEED_HASH_SIZE))
+        BAD ("reconcile.audit: expected {\"seq\": N, \"hash\": \"<64 hex>\"} (the terminal's audit chain head)");
+      terminal_audit_seq = json_node_get_int (seq);
+      terminal_audit_hash = json_node_get_string (hash);
+    }
 #undef BAD
 
   g_mutex_lock (&hub->write_lock);
@@ -950,17 +1052,43 @@ tp_hub_reconcile (TpHub                *hub,
         g_ptr_array_add (lacks, g_ptr_array_index (ids, i));
     }
   held = tp_hub_storage_list_event_ids (hub->storage, who->name, unix_ms (opened), unix_ms (closed) + 1, error);
-  if (held == NULL)
+  if (held == NULL ||
+      !tp_hub_storage_get_audit_head (hub->storage, who->name, &hub_audit_seq, &hub_audit_hash, error))
     goto fail;
+  /* The terminal's audit chain may only have grown since its events
+   * carried their places; a head below the newest place the hub holds, or
+   * at it with another hash, is a log that lost its tail. */
+  if (terminal_audit_hash != NULL && hub_audit_hash != NULL &&
+      (terminal_audit_seq < hub_audit_seq ||
+       (terminal_audit_seq == hub_audit_seq && g_ascii_strcasecmp (terminal_audit_hash, hub_audit_hash) != 0)))
+    audit_break = g_strdup_printf ("audit: the terminal's audit chain ends at record %" G_GINT64_FORMAT
+                                   " but its events already carried record %" G_GINT64_FORMAT " (%.16s…):"
+                                   " its audit log lost its tail or was rewritten",
+                                   terminal_audit_seq, hub_audit_seq, hub_audit_hash);
   for (guint i = 0; i < held->len; i++)
     if (!g_hash_table_contains (listed, g_ptr_array_index (held, i)))
       g_ptr_array_add (extra, g_ptr_array_index (held, i));
 
   json_object_set_string_member (result, "shift", shift);
-  json_object_set_string_member (result, "status", lacks->len == 0 && extra->len == 0 ? "ok" : "discrepancy");
+  json_object_set_string_member (result, "status",
+                                 lacks->len == 0 && extra->len == 0 && audit_break == NULL ? "ok" : "discrepancy");
   json_object_set_member (result, "hub_lacks", strings_node (lacks));
   json_object_set_member (result, "hub_extra", strings_node (extra));
   json_object_set_int_member (result, "events", ids->len);
+  if (terminal_audit_hash != NULL)
+    {
+      g_autoptr(JsonObject) audit = json_object_new ();
+
+      json_object_set_int_member (audit, "seq", hub_audit_seq);
+      if (hub_audit_hash != NULL)
+        json_object_set_string_member (audit, "hash", hub_audit_hash);
+      else
+        json_object_set_null_member (audit, "hash");
+      json_object_set_string_member (audit, "status", audit_break != NULL ? "break" : "ok");
+      if (audit_break != NULL)
+        json_object_set_string_member (audit, "reason", audit_break);
+      json_object_set_object_member (result, "audit", g_steal_pointer (&audit));
+    }
   {
     g_autoptr(GPtrArray) held_listed = g_ptr_array_new ();
     g_autoptr(GHashTable) lacking = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1021,7 +1149,27 @@ typedef struct {
   JsonArray *shifts;
   guint      discrepancies;
   GHashTable *terminals;
+  JsonArray *breaks;
 } ReportData;
+
+/* An audit break is a discrepancy of its terminal's day */
+static gboolean
+add_audit_break (const char  *json,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  ReportData *data = user_data;
+  g_autoptr(JsonNode) node = json_from_string (json, error);
+  JsonObject *object;
+
+  if (node == NULL)
+    return FALSE;
+  object = json_node_get_object (node);
+  data->discrepancies++;
+  g_hash_table_add (data->terminals, g_strdup (json_object_get_string_member_with_default (object, "terminal", "")));
+  json_array_add_object_element (data->breaks, json_object_ref (object));
+  return TRUE;
+}
 
 static gboolean
 add_shift (const char  *json,
@@ -1051,12 +1199,15 @@ tp_hub_report (TpHub       *hub,
   G_GNUC_UNUSED g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&hub->write_lock);
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(GHashTable) terminals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  ReportData data = { json_array_new (), 0, terminals };
+  ReportData data = { json_array_new (), 0, terminals, json_array_new () };
 
   json_object_set_string_member (result, "day", day);
   json_object_set_string_member (result, "airport", airport);
   json_object_set_array_member (result, "shifts", data.shifts);
   if (!tp_hub_storage_foreach_shift (hub->storage, airport, day, add_shift, &data, error))
+    return NULL;
+  json_object_set_array_member (result, "audit_breaks", data.breaks);
+  if (!tp_hub_storage_foreach_audit_break (hub->storage, airport, day, add_audit_break, &data, error))
     return NULL;
   json_object_set_int_member (result, "terminals", g_hash_table_size (terminals));
   json_object_set_int_member (result, "discrepancies", data.discrepancies);

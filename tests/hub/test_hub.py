@@ -384,6 +384,69 @@ class Events(hubtest.HubTestCase):
         self.assertEqual(status, 400)
 
 
+    def test_truncated_audit_tail_is_caught(self):
+        # events carry their record's place in the terminal's audit chain; a
+        # terminal whose log lost its tail writes the same places again
+        hub = self.new_hub()
+        bundle = hub.terminal("T2-EXIT-07")
+        terminal = hub.client(bundle)
+        other = hub.client(hub.terminal("T2-EXIT-08"))
+        place = lambda seq: {"seq": seq, "hash": hashlib.sha256(b"record %d" % seq).hexdigest()}
+        sent = [event("check", audit=place(4)), event("decision", action="allow_exit", audit=place(5)),
+                event("note", audit=place(7))]
+        status, r = terminal.post_lines("/v1/events", lines(*sent))
+        self.assertEqual([(x["status"], x.get("warnings")) for x in r], [("accepted", None)] * 3)
+        # sent again (no receipt came back): duplicates, no break
+        status, r = terminal.post_lines("/v1/events", lines(*sent))
+        self.assertEqual([(x["status"], x.get("warnings")) for x in r], [("duplicate", None)] * 3)
+        # another terminal's chain is its own
+        status, r = other.post_lines("/v1/events", lines(event("check", audit=place(1))))
+        self.assertEqual([(x["status"], x.get("warnings")) for x in r], [("accepted", None)])
+        # the log cut back to record 5 goes on from there: 6 and 7 again
+        forked = [event("check", verdict="CLEAR", audit=place(6)),
+                  event("check", audit={"seq": 7, "hash": "ab" * 32}), event("note", audit=place(8))]
+        status, r = terminal.post_lines("/v1/events", lines(*forked))
+        self.assertEqual(status, 200)
+        self.assertEqual([x["status"] for x in r], ["accepted"] * 3)
+        self.assertIn("audit: record 6 does not follow record 7", r[0]["warnings"][0])
+        self.assertIn("lost its tail", r[0]["warnings"][0])
+        self.assertIn("audit: record 7 does not follow record 7", r[1]["warnings"][0])
+        self.assertNotIn("warnings", r[2])
+        # the events are all kept; the breaks are the airport's to see
+        _, stored = run("events", "--dir", hub.dir, *hub.db_args())
+        self.assertEqual(len(stored), 7)
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        _, report = run("report", "--dir", hub.dir, "--day", day, "--airport", "HAN", *hub.db_args())
+        breaks = report[0]["audit_breaks"]
+        self.assertEqual([(b["event"], b["seq"], b["head_seq"], b["terminal"]) for b in breaks],
+                         [(forked[0]["id"], 6, 7, "T2-EXIT-07"), (forked[1]["id"], 7, 7, "T2-EXIT-07")])
+        self.assertEqual(breaks[0]["head_hash"], place(7)["hash"])
+        self.assertEqual(report[0]["discrepancies"], 2)
+        # a shift summary carries the chain's head: behind the newest place the events carried is a break
+        def reconcile(shift, audit):
+            summary = {"shift": shift, "opened_at": "2026-12-07T00:00:00Z", "closed_at": "2026-12-07T01:00:00Z",
+                       "event_ids": [], "digest": hashlib.sha256(b"").hexdigest(), "audit": audit}
+            status, _, data = terminal.request("POST", "/v1/reconcile", json.dumps(summary).encode())
+            self.assertEqual(status, 200, data)
+            return json.loads(data)
+        answer = reconcile("S-1", place(9))
+        self.assertEqual((answer["status"], answer["audit"]["status"], answer["audit"]["seq"]), ("ok", "ok", 8))
+        answer = reconcile("S-2", place(5))
+        self.assertEqual((answer["status"], answer["audit"]["status"]), ("discrepancy", "break"))
+        self.assertIn("ends at record 5 but its events already carried record 8", answer["audit"]["reason"])
+        answer = reconcile("S-3", {"seq": 8, "hash": "cd" * 32})
+        self.assertEqual((answer["status"], answer["audit"]["status"]), ("discrepancy", "break"))
+        status, _, data = terminal.request("POST", "/v1/reconcile", json.dumps(
+            {"shift": "S-4", "opened_at": "2026-12-07T00:00:00Z", "closed_at": "2026-12-07T01:00:00Z",
+             "event_ids": [], "digest": hashlib.sha256(b"").hexdigest(), "audit": {"seq": 0, "hash": "x"}}).encode())
+        self.assertEqual(status, 400)
+        self.assertIn("reconcile.audit", data.decode())
+        # a restart keeps the head: record 8 again is caught too
+        self.assertEqual(hub.stop(), 0)
+        hub.start()
+        status, r = hub.client(bundle).post_lines("/v1/events", lines(event("note", audit=place(8))))
+        self.assertIn("audit: record 8 does not follow record 8", r[0]["warnings"][0])
+
 class Faults(hubtest.HubTestCase):
     def test_kill9_mid_ingest_and_restart(self):
         hub = self.new_hub()
