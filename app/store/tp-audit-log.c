@@ -360,3 +360,39 @@ tp_audit_log_list (TpStore  *store,
     }
   return g_steal_pointer (&records);
 }
+
+gboolean
+tp_audit_log_get_head (TpStore  *store,
+                       gint64   *out_seq,
+                       char    **out_hash,
+                       GError  **error)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (TP_IS_STORE (store), FALSE);
+  g_return_val_if_fail (out_seq != NULL && out_hash != NULL, FALSE);
+
+  *out_seq = 0;
+  *out_hash = NULL;
+  db = _tp_store_get_db (store);
+  rc = sqlite3_prepare_v2 (db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out_seq = sqlite3_column_int64 (stmt, 0);
+          *out_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _tp_store_set_error (error, db, rc, "Cannot read the audit log");
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -87,6 +87,14 @@ GPtrArray  *tp_audit_log_list           (TpStore       *store,
                                          guint          limit,
                                          GError       **error);
 
+/* The chain's last record: its seq and hash (*out_seq 0 and *out_hash
+ * NULL for an empty log). What the terminal sends the hub with a shift's
+ * reconciliation, so that a log that lost its tail shows there. */
+gboolean    tp_audit_log_get_head       (TpStore       *store,
+                                         gint64        *out_seq,
+                                         char         **out_hash,
+                                         GError       **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TpAuditRecord, tp_audit_record_free)
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "tp-audit-log.h"
 #include "tp-feed-receipt.h"
 #include "tp-feed-segment.h"
 #include "tp-feed-util.h"
@@ -1822,6 +1823,8 @@ reconcile_prepare_job (TpStore       *store,
   const char *types[] = { "check", "decision", "escalation", "note" };
   guint counts[G_N_ELEMENTS (types)] = { 0, };
   gint64 now_ms = g_get_real_time () / 1000;
+  g_autofree char *audit_hash = NULL;
+  gint64 audit_seq = 0;
 
   known = tp_store_get_shift (store, r->shift, error);
   if (known == NULL && error != NULL && *error != NULL)
@@ -1859,7 +1862,8 @@ reconcile_prepare_job (TpStore       *store,
     }
 
   events = tp_store_outbox_list_between (store, r->from_ms, r->to_ms, error);
-  if (events == NULL || !tp_store_get_feed_position (store, &position, error))
+  if (events == NULL || !tp_store_get_feed_position (store, &position, error) ||
+      !tp_audit_log_get_head (store, &audit_seq, &audit_hash, error))
     return FALSE;
   r->list_seq = position.sequence;
   tp_feed_position_clear (&position);
@@ -1905,6 +1909,18 @@ reconcile_prepare_job (TpStore       *store,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "digest");
   json_builder_add_string_value (builder, g_checksum_get_string (digest));
+  if (audit_hash != NULL)
+    {
+      /* the audit chain's head: the hub compares it with the newest place
+       * this terminal's events carried */
+      json_builder_set_member_name (builder, "audit");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "seq");
+      json_builder_add_int_value (builder, audit_seq);
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, audit_hash);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   r->body = json_to_string (root, FALSE);

@@ -149,6 +149,44 @@ class Outbox(synctest.SyncTestCase):
         self.assertEqual({e["status"] for e in t.outbox_list()}, {"duplicate"})
         self.assertEqual(len(hub.events()), 4)
 
+    def test_truncated_audit_tail_caught_at_the_hub(self):
+        # the terminal's audit log loses its tail after the hub has the
+        # events that tail recorded (a store put back from a copy): the
+        # chain is still whole locally, the hub sees the places reused
+        hub = self.new_hub()
+        t = self.new_terminal(hub)
+        t.outbox_add(event("check"), event("decision", action="allow_exit"))
+        rc, status, err = t.sync_once()
+        self.assertEqual((rc, status["outbox"]), (0, 0), err)
+        shutil.copy(t.db, t.db + ".copy")
+        t.outbox_add(event("check", verdict="STOP"), event("decision", action="deny_exit"))
+        rc, status, err = t.sync_once()
+        self.assertEqual((rc, status["outbox"]), (0, 0), err)
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(t.db + suffix):
+                os.unlink(t.db + suffix)
+        shutil.copy(t.db + ".copy", t.db)
+        rc, out, err = t.cli("audit", "verify", "--db", t.db, "--key-file", t.key)
+        self.assertEqual(rc, 0, err)
+        # a shift closed now: no event on either side, but the chain's head is behind
+        rc, out, err = t.cli("reconcile", "--db", t.db, "--key-file", t.key, "--enrollment", t.bundle,
+                             "--shift", "S-CUT", "--opened-at", "2026-12-07T00:00:00Z",
+                             "--closed-at", "2026-12-07T01:00:00Z")
+        self.assertEqual(rc, 1, err)
+        answer = out[0]
+        self.assertEqual((answer["status"], answer["hub_lacks"], answer["hub_extra"]), ("discrepancy", [], []))
+        self.assertEqual(answer["audit"]["status"], "break")
+        self.assertIn("lost its tail", answer["audit"]["reason"])
+        later = event("note", text="after the cut")
+        t.outbox_add(later)
+        rc, status, err = t.sync_once()
+        self.assertEqual((rc, status["outbox"]), (0, 0), err)
+        self.assertEqual(len(hub.events()), 5)
+        day = time.strftime("%Y-%m-%d", time.gmtime())
+        report = synctest.hubtest.run("report", "--dir", hub.dir, "--day", day, "--airport", "HAN")[1][0]
+        self.assertEqual([(b["event"], b["terminal"]) for b in report["audit_breaks"]], [(later["id"], "T2-EXIT-07")])
+        self.assertLessEqual(report["audit_breaks"][0]["seq"], report["audit_breaks"][0]["head_seq"])
+
     def test_malformed_events_refused_at_the_terminal(self):
         hub = self.new_hub()
         t = self.new_terminal(hub)
@@ -172,6 +210,8 @@ class Outbox(synctest.SyncTestCase):
         answer = out[0]
         self.assertEqual((answer["shift"], answer["status"], answer["events"]), ("S1", "ok", 3))
         self.assertEqual((answer["hub_lacks"], answer["hub_extra"]), ([], []))
+        self.assertEqual(answer["audit"]["status"], "ok")
+        self.assertEqual(answer["audit"]["seq"], max(e["audit"]["seq"] for e in hub.events()))
         # the hub holds an event of this terminal that the terminal does not: a discrepancy
         extra = event("note", at="2026-12-06T07:00:00Z")
         code, receipts = hub.client(t.bundle).post_lines("/v1/events", synctest.lines(extra))
