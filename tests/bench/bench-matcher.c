@@ -2,13 +2,14 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   bench-matcher [N] [--queries Q] [--exhaustive B] [--seed S]
+ *   bench-matcher [N] [--queries Q] [--exhaustive B] [--seed S] [--verbose]
  *       Builds the synthetic population of N entries (default 1000000) in
  *       memory, indexes it, runs Q queries of each kind (default 20000) and
  *       prints build time, resident memory, latency percentiles for
  *       identifier-only and full queries, the exhaustive baseline on B
  *       queries (default 200) with the ratio and a check that both give the
- *       same hits, and the quality figures. Latency, candidates and the
+ *       same hits, and the quality figures (--verbose: every false hit of a
+ *       non-listed traveller and every missed slip, with the entry). Latency, candidates and the
  *       baseline cover the four original kinds of traveller; the listed
  *       travellers with a slip in a short given or middle name
  *       (TP_QUERY_KIND_LISTED_NAME_SLIP) have their own lines.
@@ -191,6 +192,36 @@ slip_of (const TpQuery *query,
       *real = TRUE;
 }
 
+static gboolean
+has_national_id (const TpEntry *entry)
+{
+  for (guint i = 0; i < entry->identifiers->len; i++)
+    if (tp_identifier_is_personal_number (g_ptr_array_index (entry->identifiers, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* The same folded tokens, in any order, and the same full birth date */
+static gboolean
+same_name_and_date (const TpQuery *query,
+                    const TpEntry *entry)
+{
+  g_autofree char *written = query->full_name != NULL ? g_strdup (query->full_name)
+                           : g_strjoin (" ", query->primary ? query->primary : "",
+                                        query->secondary ? query->secondary : "", NULL);
+  g_auto(GStrv) q = tp_name_fold_tokens (written);
+  g_auto(GStrv) e = tp_name_fold_tokens (entry->full_name);
+
+  if (entry->birth_date.day == 0 || entry->birth_date.year != query->birth_date.year ||
+      entry->birth_date.month != query->birth_date.month || entry->birth_date.day != query->birth_date.day ||
+      g_strv_length (q) != g_strv_length (e))
+    return FALSE;
+  for (guint i = 0; q[i] != NULL; i++)
+    if (!g_strv_contains ((const char * const *) e, q[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static TpQuery *
 identifiers_only (const TpQuery *q)
 {
@@ -208,7 +239,8 @@ static int
 run_in_memory (guint n,
                guint n_queries,
                guint n_exhaustive,
-               guint64 seed)
+               guint64 seed,
+               gboolean verbose)
 {
   g_autoptr(TpPopulation) pop = NULL;
   g_autoptr(TpMatcher) matcher = tp_matcher_new ();
@@ -491,6 +523,7 @@ run_in_memory (guint n,
   {
     guint verdicts[4] = { 0, }, total = 0, probable = 0, possible = 0, shown = 0;
     guint why[3][2] = { { 0, }, };   /* entry date full / year-month / year × name full / fuzzy */
+    guint homonyms = 0, id_traveller = 0, id_entry = 0, id_neither = 0;
     GPtrArray *set = queries[TP_QUERY_KIND_NOT_LISTED];
 
     for (guint i = 0; i < set->len; i++)
@@ -509,11 +542,36 @@ run_in_memory (guint n,
             guint date = entry->birth_date.day != 0 ? 0 : entry->birth_date.month != 0 ? 1 : 2;
 
             why[date][hit->name_match == TP_NAME_MATCH_FULL ? 0 : 1]++;
+            if (same_name_and_date (pq->query, entry))
+              homonyms++;
+            else if (pq->query->personal_number != NULL)
+              id_traveller++;
+            else if (has_national_id (entry))
+              id_entry++;
+            else
+              id_neither++;
+            if (verbose)
+              {
+                g_autofree char *json = tp_query_to_json (pq->query);
+
+                printf ("  NOT LISTED %s: %s\n", tp_verdict_to_string (r->verdict), json);
+                for (guint h = 0; h < r->hits->len; h++)
+                  {
+                    const TpHit *x = g_ptr_array_index (r->hits, h);
+                    const char *d = strrchr (x->entry_id, '-');
+                    g_autoptr(TpEntry) e = tp_population_entry (pop, (guint) g_ascii_strtoull (d + 1, NULL, 10));
+                    g_autofree char *ejson = tp_entry_to_json (e);
+
+                    printf ("      %s %.2f nats%s: %s\n      entry %s\n", tp_band_to_string (x->band),
+                            x->name_weight, same_name_and_date (pq->query, e) ? " (same name and date)" : "",
+                            x->explanation, ejson);
+                  }
+              }
             if (hit->band == TP_BAND_PROBABLE)
               probable++;
             else if (hit->band == TP_BAND_POSSIBLE)
               possible++;
-            if (shown++ < 6)
+            if (!verbose && shown++ < 6)
               {
                 g_autofree char *json = tp_query_to_json (pq->query);
 
@@ -528,6 +586,8 @@ run_in_memory (guint n,
             probable, possible);
     printf ("      best false hit by entry birth date: full %u+%u, year-month %u+%u, year %u+%u (full name + fuzzy name)\n",
             why[0][0], why[0][1], why[1][0], why[1][1], why[2][0], why[2][1]);
+    printf ("      best false hit: same full name and full birth date %u; otherwise citizen ID on the traveller only %u, on the entry only %u, on neither %u\n",
+            homonyms, id_traveller, id_entry, id_neither);
   }
   {
     /* By the length of the name that slipped (2–5 letters), and by
@@ -558,11 +618,12 @@ run_in_memory (guint n,
           }
         missed_len[MIN (len, 5)]++;
         missed_name[real]++;
-        if (shown++ < 8)
+        if (verbose || shown++ < 8)
           {
             g_autofree char *json = tp_query_to_json (pq->query);
 
-            printf ("  MISSED (name slip): %s\n      entry %s: %s\n", json, entry->id, entry->full_name);
+            printf ("  MISSED (name slip%s): %s\n      entry %s: %s\n", real ? ", another name" : "", json,
+                    entry->id, entry->full_name);
           }
       }
     printf ("  listed, name slip:           %u/%u at least REVIEW (%.2f %%), STOP %u\n",
@@ -711,6 +772,7 @@ main (int    argc,
 {
   guint n = 1000000, n_queries = 20000, n_exhaustive = 200;
   guint64 seed = SEED;
+  gboolean verbose = FALSE;
   const char *import_path = NULL, *load_path = NULL, *key_file = NULL;
 
   for (int i = 1; i < argc; i++)
@@ -721,6 +783,8 @@ main (int    argc,
         n_exhaustive = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
       else if (g_str_equal (argv[i], "--seed") && i + 1 < argc)
         seed = g_ascii_strtoull (argv[++i], NULL, 10);
+      else if (g_str_equal (argv[i], "--verbose"))
+        verbose = TRUE;
       else if (g_str_equal (argv[i], "--store-import") && i + 1 < argc)
         import_path = argv[++i];
       else if (g_str_equal (argv[i], "--store-load") && i + 1 < argc)
@@ -731,7 +795,7 @@ main (int    argc,
         n = (guint) g_ascii_strtoull (argv[i], NULL, 10);
       else
         {
-          g_printerr ("Usage: %s [N] [--queries Q] [--exhaustive B] [--seed S]\n"
+          g_printerr ("Usage: %s [N] [--queries Q] [--exhaustive B] [--seed S] [--verbose]\n"
                       "       %s --store-import PATH --key-file KEY [N]\n"
                       "       %s --store-load PATH --key-file KEY\n", argv[0], argv[0], argv[0]);
           return 2;
@@ -748,5 +812,5 @@ main (int    argc,
       return import_path != NULL ? run_store_import (import_path, key_file, n, seed)
                                  : run_store_load (load_path, key_file);
     }
-  return run_in_memory (n, n_queries, n_exhaustive, seed);
+  return run_in_memory (n, n_queries, n_exhaustive, seed, verbose);
 }
