@@ -982,6 +982,48 @@ test_sex_conflict (void)
   tp_screen_result_free (r);
 }
 
+/* A sex or a nationality the entry records otherwise speaks against the
+ * name: a rare full name outweighs it (above), a common one does not. */
+static void
+test_contradictions_cost (void)
+{
+  const Spec specs[] = {
+    { .id = "EB-T-HUNG", .name = "Nguyễn Văn Hùng", .birth = "1985-03-03", .sex = 'F', .passport = "C7000001" },
+    { .id = "EB-T-LAN", .name = "Nguyễn Linh", .birth = "1984-04-04", .sex = 'F', .passport = "C7000002" },
+  };
+  g_autoptr(TpMatcher) m = matcher_with (specs, G_N_ELEMENTS (specs));
+  TpScreenResult *r;
+  const TpHit *hit;
+  double weight;
+
+  tp_matcher_build (m);
+  /* The same name with the sex the entry records: probable */
+  r = screen (m, &(QSpec) { .primary = "NGUYEN", .secondary = "VAN HUNG", .birth = "1985-03-03", .sex = 'F' });
+  hit = hit_for (r, "EB-T-HUNG");
+  g_assert_nonnull (hit);
+  g_assert_cmpint (hit->band, ==, TP_BAND_PROBABLE);
+  weight = hit->name_weight;
+  g_assert_cmpfloat (weight, <, TP_MATCHER_MIN_NAME_WEIGHT + TP_MATCHER_SEX_CONFLICT_WEIGHT);
+  tp_screen_result_free (r);
+  /* ... with the other sex: a common name does not outweigh it */
+  r = screen (m, &(QSpec) { .primary = "NGUYEN", .secondary = "VAN HUNG", .birth = "1985-03-03", .sex = 'M' });
+  g_assert_cmpint (band_for (r, "EB-T-HUNG"), ==, TP_BAND_NONE);
+  tp_screen_result_free (r);
+
+  /* Nationality: the same, on a smaller scale */
+  r = screen (m, &(QSpec) { .primary = "NGUYEN", .secondary = "LINH", .birth = "1984-04-04", .sex = 'F' });
+  hit = hit_for (r, "EB-T-LAN");
+  g_assert_nonnull (hit);
+  g_assert_cmpint (hit->band, ==, TP_BAND_PROBABLE);
+  weight = hit->name_weight;
+  g_assert_cmpfloat (weight, <, TP_MATCHER_MIN_NAME_WEIGHT + TP_MATCHER_NATIONALITY_CONFLICT_WEIGHT);
+  tp_screen_result_free (r);
+  r = screen (m, &(QSpec) { .primary = "NGUYEN", .secondary = "LINH", .birth = "1984-04-04", .sex = 'F',
+                            .nationality = "USA", .issuing_state = "USA" });
+  g_assert_cmpint (band_for (r, "EB-T-LAN"), ==, TP_BAND_NONE);
+  tp_screen_result_free (r);
+}
+
 /* Whole population: the index gives exactly what comparing every entry gives */
 static void
 test_exhaustive_agrees (void)
@@ -1294,6 +1336,7 @@ main (int    argc,
   g_test_add_func ("/matcher/self-check", test_self_check);
   g_test_add_func ("/matcher/names/written-apart", test_names_written_apart);
   g_test_add_func ("/matcher/sex-conflict", test_sex_conflict);
+  g_test_add_func ("/matcher/contradictions-cost", test_contradictions_cost);
   g_test_add_func ("/matcher/exhaustive-agrees", test_exhaustive_agrees);
   g_test_add_func ("/matcher/max-hits-stats", test_max_hits_and_stats);
   g_test_add_func ("/matcher/equivalences/data", test_equivalences_data);

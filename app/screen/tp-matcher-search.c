@@ -235,6 +235,12 @@ evaluate (const TpMatcher     *self,
 
           if (dob == DOB_COMPATIBLE)
             need += partial_date_weight (&q->birth_date, rec);
+          /* A sex or a nationality that differs from the entry's speaks
+           * against the name: it must outweigh the contradiction */
+          if (sex_conflict)
+            need += TP_MATCHER_SEX_CONFLICT_WEIGHT;
+          if (nat_conflict)
+            need += TP_MATCHER_NATIONALITY_CONFLICT_WEIGHT;
           /* An entry with no identifier a document can show is enforceable
            * only through its name: the full name (two tokens at least)
            * born within its date always hits, however common the name */

@@ -38,8 +38,8 @@
  *    the sex are the same and nothing else differs (NGHĨA/NGHA, TRUNG/TRNG:
  *    see TP_MATCHER_SLIP_MAX_SHARE); or a full name agreement with a
  *    partial birth date; or a probable match whose sex or nationality
- *    differs (a fuzzy name with a differing sex or nationality gives no
- *    hit).
+ *    differs, when the name outweighs that (TP_MATCHER_SEX_CONFLICT_WEIGHT;
+ *    a fuzzy name with a differing sex or nationality gives no hit).
  *  An identifier match contradicted by birth date, sex or a different
  *  national ID is downgraded, never dropped: PROBABLE when the name also
  *  agrees, POSSIBLE otherwise, the contradiction listed in conflicts.
@@ -107,6 +107,12 @@ G_BEGIN_DECLS
 #define TP_MATCHER_NO_DAY_WEIGHT       3.9
 #define TP_MATCHER_NO_MONTH_WEIGHT     6.8
 #define TP_MATCHER_STRONG_NAME_WEIGHT 12.0
+/* What a full name must weigh more when the entry records another sex
+ * (about one record in a hundred has it wrong: ln 100) or another
+ * nationality (a listed person may travel on a second nationality's
+ * passport: ln 10). A close name with either gives no hit at all. */
+#define TP_MATCHER_SEX_CONFLICT_WEIGHT          4.6
+#define TP_MATCHER_NATIONALITY_CONFLICT_WEIGHT  2.3
 /* Each name difference (missing token, typo, equivalent) beyond the first. */
 #define TP_MATCHER_EXTRA_DIFFERENCE_WEIGHT 3.0
 /* Typo tolerance: one edit (Damerau) only between tokens of at least this
