@@ -53,21 +53,103 @@ slip_count (const TpMatcher  *self,
                  : sex_pos_count (self, q->folded_id, sex, j, n);
 }
 
-/* A slip explains a short name only when what the document shows is
- * rare, in that place of a name and for that sex: MINH → MIHN is a slip,
- * TRUNG → TUNG two men, THẮNG → HẰNG a slip for a man (few men are called
- * Hằng) but two names for a woman. Rare in absolute terms, not only beside
- * the entry's name: THU is rare beside THỊ as a woman's middle name, and
- * still a name thousands of women have. */
+/* The Vietnamese consonant digraphs (and the trigraph NGH): a letter lost
+ * from one of them is the classic manual-entry slip (TRINH → TINH,
+ * NGHĨA → NGĨA, ANH → AN) */
 static gboolean
-slip_plausible (const TpMatcher  *self,
-                const QueryToken *q,
-                gboolean          accents,
-                guint             j,
-                guint             n,
-                char              sex)
+in_digraph (const char *s,
+            gsize       len,
+            gsize       k)
 {
-  return slip_count (self, q, accents, j, n, sex) <= TP_MATCHER_SLIP_MAX_SHARE * self->n_by_sex[sex == 'F'];
+  static const char *const digraphs[] = { "NH", "NG", "CH", "TR", "TH", "GH", "KH", "PH" };
+
+  for (guint d = 0; d < G_N_ELEMENTS (digraphs); d++)
+    if ((k + 1 < len && s[k] == digraphs[d][0] && s[k + 1] == digraphs[d][1]) ||
+        (k > 0 && s[k - 1] == digraphs[d][0] && s[k] == digraphs[d][1]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Letters a keyboard puts side by side (QWERTY rows) or an OCR reads for
+ * one another (O/D/Q, I/L/J, M/N, U/V, C/G, E/F) */
+static gboolean
+confusable (char a,
+            char b)
+{
+  static const char *const rows[] = { "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM" };
+  static const char *const ocr[] = { "ODQ", "ILJ", "MN", "UV", "CG", "EF" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (rows); r++)
+    {
+      const char *pa = strchr (rows[r], a), *pb = strchr (rows[r], b);
+
+      if (pa != NULL && pb != NULL && (pa - pb == 1 || pb - pa == 1))
+        return TRUE;
+    }
+  for (guint o = 0; o < G_N_ELEMENTS (ocr); o++)
+    if (strchr (ocr[o], a) != NULL && strchr (ocr[o], b) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* What one slip turning the entry's @e into the document's @q costs, in
+ * nats: the prior of that slip. A letter lost from a digraph, two
+ * neighbours swapped, a keyboard or OCR neighbour typed are common slips;
+ * any other letter lost, added or replaced is rarer. Folded (MRZ)
+ * spellings, one edit apart. */
+static double
+slip_cost (const char *q,
+           const char *e)
+{
+  gsize lq = strlen (q), le = strlen (e), k = 0;
+
+  while (k < lq && k < le && q[k] == e[k])
+    k++;
+  if (lq + 1 == le)
+    {
+      /* a letter of @e lost at k (or anywhere in the run of that letter) */
+      for (gsize k2 = k; k2 < le && e[k2] == e[k]; k2++)
+        if (in_digraph (e, le, k2))
+          return TP_MATCHER_SLIP_COST_DIGRAPH;
+      if (k > 0 && in_digraph (e, le, k - 1) && e[k - 1] == e[k])
+        return TP_MATCHER_SLIP_COST_DIGRAPH;
+      return TP_MATCHER_SLIP_COST;
+    }
+  if (lq == le + 1)
+    /* a letter added: doubled, or a keyboard neighbour of the one beside it */
+    return (k > 0 && (q[k] == q[k - 1] || confusable (q[k], q[k - 1]))) ||
+           (k < le && (q[k] == e[k] || confusable (q[k], e[k])))
+           ? TP_MATCHER_SLIP_COST_CONFUSION : TP_MATCHER_SLIP_COST;
+  if (lq == le && k + 1 < lq && q[k] == e[k + 1] && q[k + 1] == e[k] && strcmp (q + k + 2, e + k + 2) == 0)
+    return TP_MATCHER_SLIP_COST_CONFUSION;   /* two neighbours swapped */
+  if (lq == le && k < lq && confusable (q[k], e[k]))
+    return TP_MATCHER_SLIP_COST_CONFUSION;
+  return TP_MATCHER_SLIP_COST;
+}
+
+/* The evidence a slip gives, in nats: how rare what the document shows is,
+ * in that place of a name and for that sex (no entry of that sex has it:
+ * no one else is likely to present it), less the cost of the slip, and
+ * never more than the entry's name would give in full. MINH → MIHN is a
+ * slip whatever else; THẮNG → HẰNG a slip for a man (few men are called
+ * Hằng), for a woman much less than the name Hằng; THANH → TANH (H lost
+ * from TH) costs less than THANH → HANH (T lost). Zero or less: no slip;
+ * the rest of the name must still bring the name to
+ * TP_MATCHER_MIN_NAME_WEIGHT. */
+static double
+slip_evidence (const TpMatcher  *self,
+               const QueryToken *q,
+               gboolean          accents,
+               guint32           e_folded,
+               guint             j,
+               guint             n,
+               char              sex)
+{
+  guint32 count = slip_count (self, q, accents, j, n, sex);
+  double shown = log ((double) MAX (self->n_by_sex[sex == 'F'], 1) / (count > 0 ? count : 0.5));
+  double evidence = shown - slip_cost (q->folded, vocab_string (&self->folded, e_folded));
+
+  return MIN (evidence, entry_token_weight (self, e_folded, j, n));
 }
 
 /* whole is first and second written together (MINJUN = MIN + JUN) */
@@ -156,7 +238,7 @@ pair_evidence (PairKind kind)
     case PAIR_PREFIX: return 0.9;
     case PAIR_EQUIV:  return 0.8;
     case PAIR_TYPO:   return 0.6;
-    case PAIR_SLIP:   return TP_MATCHER_SLIP_EVIDENCE;
+    case PAIR_SLIP:   /* slip_evidence() */
     case PAIR_NONE:
     default:          return 0.0;
     }
@@ -241,7 +323,8 @@ _tp_matcher_compare_names (const TpMatcher     *self,
          * under TP_MATCHER_TYPO_MIN_LENGTH letters), in a given or middle
          * name of the document, when the caller allows it */
         kind = classify (self, &ctx->tokens[i], accents, ef[j], ea[j], by_string, allow_slip);
-        if (kind == PAIR_SLIP && !slip_plausible (self, &ctx->tokens[i], accents, j, n, ctx->query->sex))
+        if (kind == PAIR_SLIP &&
+            slip_evidence (self, &ctx->tokens[i], accents, ef[j], j, n, ctx->query->sex) <= 0)
           kind = PAIR_NONE;
         kinds[i][j] = (guint8) kind;
         if (kind == PAIR_NONE)
@@ -378,12 +461,9 @@ _tp_matcher_compare_names (const TpMatcher     *self,
       if (e_joined & (1u << i))
         w += entry_token_weight (self, ef[out->q_pair[i] + 1], out->q_pair[i] + 1, n);
       matched_w += w * pair_score (kind);
-      /* What the document shows instead of a name: when no entry of that
-       * sex has it in that place, no one else is likely to present it, and
-       * the entry's name counts in full */
-      if (kind == PAIR_SLIP && slip_count (self, &ctx->tokens[i], accents, out->q_pair[i], n,
-                                           ctx->query->sex) == 0)
-        out->weight += w;
+      if (kind == PAIR_SLIP)
+        out->weight += slip_evidence (self, &ctx->tokens[i], accents, ef[out->q_pair[i]], out->q_pair[i], n,
+                                      ctx->query->sex);
       else
         out->weight += w * pair_evidence (kind);
       if (kind == PAIR_TYPO)

@@ -324,8 +324,7 @@ add_slip_expansion (const TpMatcher *self,
   ctx->qmask[id] |= (guint8) (1u << i);
   t->cost += self->df[id];
   for (guint c = 0; c < N_POS; c++)
-    t->slip_weight = MAX (t->slip_weight,
-                          TP_MATCHER_SLIP_EVIDENCE * self->pos_weight[(gsize) id * N_POS + c]);
+    t->slip_weight = MAX (t->slip_weight, self->pos_weight[(gsize) id * N_POS + c]);
 }
 
 static void

@@ -36,7 +36,7 @@
  *    slip (a letter lost, swapped or replaced) in a shorter given or middle
  *    name when the family name is in its place, the full birth date and
  *    the sex are the same and nothing else differs (NGHĨA/NGHA, TRUNG/TRNG:
- *    see TP_MATCHER_SLIP_MAX_SHARE); or a full name agreement with a
+ *    see TP_MATCHER_SLIP_COST); or a full name agreement with a
  *    partial birth date; or a probable match whose sex or nationality
  *    differs, when the name outweighs that (TP_MATCHER_SEX_CONFLICT_WEIGHT;
  *    a fuzzy name with a differing sex or nationality gives no hit).
@@ -123,13 +123,16 @@ G_BEGIN_DECLS
 #define TP_MATCHER_TYPO_RARITY_RATIO   0.1
 /* Slips: one edit in a given or middle name shorter than that (NGHĨA →
  * NGHA, TRUNG → TRNG, AN → A), when the family name, the full birth date
- * and the sex agree and nothing else differs. What the document shows
- * must be rare in that place of a name for that sex (at most this share
- * of the entries of that sex, counted as written when both names carry
- * diacritics); the slip then counts this share of the entry name's rarity,
- * or all of it when no entry of that sex has what the document shows. */
-#define TP_MATCHER_SLIP_MAX_SHARE      0.001
-#define TP_MATCHER_SLIP_EVIDENCE       0.6
+ * and the sex agree and nothing else differs. The slip gives the rarity
+ * of what the document shows in that place of a name for that sex
+ * (counted as written when both names carry diacritics), less its cost,
+ * at most the entry name's rarity: ln(entries of that sex / those with it
+ * there) - cost. The cost is the prior of the slip, in nats: a letter lost
+ * from a Vietnamese digraph (NH NG CH TR TH GH KH PH), a keyboard or OCR
+ * neighbour or two letters swapped, any other one-letter slip. */
+#define TP_MATCHER_SLIP_COST_DIGRAPH   2.0
+#define TP_MATCHER_SLIP_COST_CONFUSION 3.0
+#define TP_MATCHER_SLIP_COST           4.0
 /* Tokens beyond this many in one name are ignored. */
 #define TP_MATCHER_MAX_TOKENS          8
 
