@@ -492,12 +492,16 @@ test_snapshot (void)
     g_assert_true (tp_state_hash_equal (&sum, &h->state_hash));
   }
 
-  /* altered compressed bytes never yield a snapshot that passes */
+  /* altered compressed bytes never yield a snapshot that passes with
+   * other content: a change in the padding bits after deflate's last
+   * block decodes to the same bytes (the file's SHA-256 in the signed head
+   * is what refuses that file), anything else fails */
   for (gsize i = 10; i < contents_len; i += 7)
     {
       g_autofree char *copy = g_memdup2 (contents, contents_len);
       g_autoptr(GInputStream) in = NULL;
       g_autoptr(TpFeedSnapshotReader) r = NULL;
+      g_autoptr(GString) decoded = g_string_new (NULL);
       gboolean ok = TRUE;
 
       copy[i] ^= 0x5a;
@@ -508,16 +512,23 @@ test_snapshot (void)
       for (;;)
         {
           g_autoptr(TpEntry) entry = NULL;
+          g_autofree char *json = NULL;
 
-          if (!tp_feed_snapshot_reader_next (r, &entry, NULL, NULL, NULL))
+          if (!tp_feed_snapshot_reader_next (r, &entry, &json, NULL, NULL))
             {
               ok = FALSE;
               break;
             }
           if (entry == NULL)
             break;
+          g_string_append_printf (decoded, "%s\n", json);
         }
-      g_assert_false (ok);
+      if (ok)
+        {
+          g_autofree char *original = g_strdup_printf ("%s\n%s\n", a, b);
+
+          g_assert_cmpstr (decoded->str, ==, original);
+        }
     }
 
   /* truncated */
