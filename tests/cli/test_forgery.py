@@ -101,6 +101,14 @@ class Forgery(unittest.TestCase):
         self.assertEqual(doc["active_auth"], "not_checked")
         self.assert_failure(doc, "active authentication", "DG15")
 
+    def test_dg15_withheld_and_left_off_com(self):
+        # a chip that cannot do active authentication hides DG15 from EF.COM
+        # as well: EF.SOD still lists it
+        doc = self.read("full:com-omits=DG15,missing=DG15", 1)
+        self.assertEqual(doc["active_auth"], "not_checked")
+        self.assert_failure(doc, "active authentication", "DG15")
+        self.assertTrue(any("EF.COM does not list DG15" in w for w in doc["warnings"]))
+
     # ---- 2. active authentication is never skipped ----
 
     def test_aa_in_pieces(self):
