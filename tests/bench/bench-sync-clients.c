@@ -13,7 +13,8 @@
  *   bench-sync-clients load-snapshot --db PATH --key-file PATH --enrollment DIR --head FILE --snapshot FILE
  *       Times tp_sync_load_snapshot(): size and SHA-256 against the head,
  *       decompression, the signature, every entry read and checked, the
- *       list replaced in the store.
+ *       list replaced in the store; the process's peak resident memory and
+ *       the store's size on disk afterwards.
  *   bench-sync-clients read-snapshot --enrollment DIR --snapshot FILE
  *       Times the snapshot's reader alone: decompression, the signature,
  *       every entry decoded and checked (nothing stored).
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "bench-util.h"
 #include "tp-feed-snapshot.h"
@@ -213,6 +215,35 @@ read_keys (int argc, char **argv)
   return g_steal_pointer (&enrollment->keys);
 }
 
+/* A field of /proc/self/status in KiB (VmHWM: the peak resident set), or -1 */
+static long
+self_status_kib (const char *field)
+{
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL) || (line = strstr (text, field)) == NULL)
+    return -1;
+  return strtol (line + strlen (field), NULL, 10);
+}
+
+/* The store's bytes on disk: the database and its write-ahead log */
+static gint64
+store_bytes (const char *path)
+{
+  gint64 total = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *name = g_strconcat (path, i == 0 ? "" : "-wal", NULL);
+      GStatBuf st;
+
+      if (g_stat (name, &st) == 0)
+        total += st.st_size;
+    }
+  return total;
+}
+
 static int
 load_snapshot (int    argc,
                char **argv)
@@ -229,8 +260,10 @@ load_snapshot (int    argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
-  print_line ("{\"load_snapshot_s\":%.3f,\"entries\":%" G_GUINT64_FORMAT ",\"bytes\":%" G_GUINT64_FORMAT "}",
-              (g_get_monotonic_time () - start) / 1e6, entries, head->snapshot_size);
+  print_line ("{\"load_snapshot_s\":%.3f,\"entries\":%" G_GUINT64_FORMAT ",\"bytes\":%" G_GUINT64_FORMAT
+              ",\"peak_mib\":%.1f,\"store_bytes\":%" G_GINT64_FORMAT "}",
+              (g_get_monotonic_time () - start) / 1e6, entries, head->snapshot_size,
+              self_status_kib ("VmHWM:") / 1024.0, store_bytes (option (argc, argv, "--db")));
   return 0;
 }
 
@@ -267,8 +300,8 @@ read_snapshot (int    argc,
         break;
       n++;
     }
-  print_line ("{\"read_snapshot_s\":%.3f,\"entries\":%" G_GUINT64_FORMAT "}",
-              (g_get_monotonic_time () - start) / 1e6, n);
+  print_line ("{\"read_snapshot_s\":%.3f,\"entries\":%" G_GUINT64_FORMAT ",\"peak_mib\":%.1f}",
+              (g_get_monotonic_time () - start) / 1e6, n, self_status_kib ("VmHWM:") / 1024.0);
   return 0;
 }
 
@@ -315,6 +348,6 @@ main (int    argc,
     return apply_segment (argc, argv);
   if (argc >= 2 && strcmp (argv[1], "read-snapshot") == 0)
     return read_snapshot (argc, argv);
-  g_printerr ("usage: bench-sync-clients follow|load-snapshot|apply-segment ... (%s)\n", machine);
+  g_printerr ("usage: bench-sync-clients follow|load-snapshot|read-snapshot|apply-segment ... (%s)\n", machine);
   return 2;
 }

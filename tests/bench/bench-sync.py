@@ -8,7 +8,8 @@
 #   tests/bench/bench-sync.py --bootstrap N [--delta 1000]
 #       A hub with N entries (the synthetic population) and its snapshot;
 #       the snapshot downloaded, verified and applied by a new terminal,
-#       its size on the wire; then a delta of --delta changes applied.
+#       its size on the wire, the terminal's peak memory and store size,
+#       the reader's cost alone; then a delta of --delta changes applied.
 #
 # Run from the source tree with the build's programs:
 #   TOUCHPOINT_HUB=build/app/hub/touchpoint-hub TOUCHPOINT_CLI=build/app/cli/touchpoint-cli \
@@ -221,6 +222,10 @@ def bootstrap(args, work):
         assert p.returncode == 0, p.stderr
         print("verified and applied (size, SHA-256, signature, every entry, the list replaced): %s"
               % p.stdout.strip(), flush=True)
+        seconds, p = timed([CLIENTS, "read-snapshot", "--enrollment", bundle, "--snapshot", snapshot_path])
+        assert p.returncode == 0, p.stderr
+        print("the reader alone, on one thread (decompression, signature, every entry decoded and checked, "
+              "nothing stored): %s" % p.stdout.strip(), flush=True)
         for suffix in ("", "-wal", "-shm"):
             try:
                 os.unlink(os.path.join(work, "load.db") + suffix)
