@@ -1252,14 +1252,19 @@ test_audit_chain (Fixture       *f,
   g_autoptr(TpStore) store = open_store (f, TP_STORE_OPEN_CREATE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *head = NULL;
   TpAuditVerification v;
   gint64 seq = 0;
 
-  /* empty log is valid */
+  /* empty log is valid, and has no head */
   g_assert_true (tp_audit_log_verify (store, &v, &error));
   g_assert_true (v.valid);
   g_assert_cmpuint (v.records, ==, 0);
   tp_audit_verification_clear (&v);
+  g_assert_true (tp_audit_log_get_head (store, &seq, &head, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 0);
+  g_assert_null (head);
 
   for (guint i = 0; i < 10; i++)
     {
@@ -1297,6 +1302,12 @@ test_audit_chain (Fixture       *f,
   g_assert_cmpuint (records->len, ==, 11);
   g_assert_cmpstr (((TpAuditRecord *) g_ptr_array_index (records, 0))->prev_hash, ==,
                    "0000000000000000000000000000000000000000000000000000000000000000");
+
+  /* the head is the last record: what a shift's reconciliation sends the hub */
+  g_assert_true (tp_audit_log_get_head (store, &seq, &head, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, ==, 11);
+  g_assert_cmpstr (head, ==, ((TpAuditRecord *) g_ptr_array_index (records, 10))->hash);
 }
 
 static void
