@@ -519,6 +519,32 @@ test_json_escapes (void)
     }
 }
 
+/* json-glib's scanner takes C's escapes too: "\364" would be the byte
+ * 0xF4 in the string, which is no UTF-8. Only JSON's escapes pass. */
+static void
+test_json_c_escapes (void)
+{
+  static const char *bad[] = {
+    "{\"a\": \"https://063 8\\364/\"}",
+    "{\"a\": \"\\x41\"}",
+    "{\"a\": \"\\a\"}",
+    "{\"a\": \"\\\u00e9\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = tp_json_parse_object_line (bad[i], -1, "line", &error);
+
+      if (node != NULL)
+        g_error ("%s: accepted, a = %s", bad[i],
+                 json_object_get_string_member (json_node_get_object (node), "a"));
+      g_assert_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_nonnull (strstr (error->message, "none of JSON's"));
+    }
+}
+
 static void
 test_long_value_quoted (void)
 {
@@ -827,6 +853,7 @@ main (int    argc,
   g_test_add_func ("/entry/not-an-entry", test_not_an_entry);
   g_test_add_func ("/entry/long-value-quoted", test_long_value_quoted);
   g_test_add_func ("/json/escapes", test_json_escapes);
+  g_test_add_func ("/json/c-escapes", test_json_c_escapes);
   g_test_add_func ("/entry/canonical", test_canonical);
   g_test_add_func ("/entry/canonical-stable", test_canonical_stable);
   g_test_add_func ("/entry/canonical-escapes", test_canonical_escapes);

@@ -42,7 +42,21 @@ check_escape (const char  *text,
 {
   gint unit;
 
-  if (*i + 1 >= length || text[*i + 1] != 'u')
+  if (*i + 1 < length && text[*i + 1] != 'u')
+    {
+      /* json-glib's scanner also takes C's escapes ("\364" is the byte
+       * 0xF4), which would put text that is no UTF-8 into a string */
+      if (strchr ("\"\\/bfnrt", text[*i + 1]) == NULL || text[*i + 1] == '\0')
+        {
+          g_set_error (error, TP_ERROR, TP_ERROR_INVALID_INPUT,
+                       "%s: not valid JSON: the escape at byte %" G_GSIZE_FORMAT " is none of JSON's "
+                       "(\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", what, *i + 1);
+          return FALSE;
+        }
+      *i += 1;
+      return TRUE;
+    }
+  if (*i + 1 >= length)
     {
       *i += 1;
       return TRUE;
